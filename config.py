@@ -1,0 +1,79 @@
+"""Settings for the moderation dashboard.
+
+Every setting can be overridden by an environment variable of the same name. The defaults run the
+built-in demo event on a laptop with nothing else installed: SQLite in the instance folder, one
+eventlet process, no message queue.
+"""
+
+import os
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name}={value!r}: expected a whole number") from None
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str) -> list[str]:
+    value = os.environ.get(name, "")
+    return [item.strip() for item in value.split(os.pathsep if name.endswith("FILES") else ",")
+            if item.strip()]
+
+
+class Config:
+    # Where the SQLite database, the generated moderator token and the secret key live.
+    INSTANCE_PATH = os.environ.get("INSTANCE_PATH") or None
+
+    # Signs the moderator's session cookie. Generated once into the instance folder when unset;
+    # set it explicitly when several processes serve the same event.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    # The moderator's token. Generated once into the instance folder when unset.
+    MODERATOR_TOKEN = os.environ.get("MODERATOR_TOKEN") or None
+
+    # None means SQLite (WAL mode) in the instance folder; postgresql://... for production.
+    DATABASE_URL = os.environ.get("DATABASE_URL") or None
+
+    # Event files (TOML) to host, separated by os.pathsep; empty means the built-in demo.
+    EVENT_FILES = _env_list("EVENT_FILES")
+
+    HOST = os.environ.get("HOST", "127.0.0.1")
+    PORT = _env_int("PORT", 5000)
+    # Base of the links printed at start-up and encoded in the room's QR code, e.g.
+    # https://qa.example.org. Derived from HOST and PORT when unset.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
+
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # Extra origins allowed to open a Socket.IO connection; the page's own origin always is.
+    SOCKETIO_CORS_ORIGINS = _env_list("SOCKETIO_CORS_ORIGINS")
+    # eventlet.wsgi refuses connections past max_size (1,024 by default); one per attendee.
+    MAX_CONNECTIONS = _env_int("MAX_CONNECTIONS", 20000)
+
+    # Largest HTTP body accepted, in bytes; larger bodies get 413.
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024)
+    # Largest Socket.IO message; the protocol closes the connection beyond it.
+    SOCKETIO_MAX_MESSAGE_BYTES = _env_int("SOCKETIO_MAX_MESSAGE_BYTES", 1024 * 1024)
+
+    QUESTION_MAX_LENGTH = _env_int("QUESTION_MAX_LENGTH", 300)
+    NAME_MAX_LENGTH = _env_int("NAME_MAX_LENGTH", 80)
+    AFFILIATION_MAX_LENGTH = _env_int("AFFILIATION_MAX_LENGTH", 120)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    SESSION_COOKIE_NAME = "moderator_session"
+
+    BABEL_DEFAULT_LOCALE = "en"
+
+    TESTING = False

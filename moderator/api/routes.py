@@ -1,0 +1,143 @@
+"""HTTP views: parse the request, call the core, hand the result to the fan-out."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, jsonify, request
+
+from moderator import fanout
+from moderator.api import bp
+from moderator.auth import is_moderator, moderator_required
+from moderator.core import events, questions
+from moderator.core.errors import InvalidInput
+from moderator.extensions import db
+from moderator.runtime import clock, limits
+
+
+def _json_object() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput("Send a JSON object with 'Content-Type: application/json'.",
+                           "invalid_body")
+    return data
+
+
+@bp.get("/events")
+def list_events():
+    """Every hosted event: code and title."""
+    with db.session() as session:
+        return jsonify([{"code": e.code, "title": e.title} for e in events.list_events(session)])
+
+
+@bp.get("/events/<code>")
+def get_event(code: str):
+    """One event with its themes (guiding questions) and segments."""
+    with db.session() as session:
+        return jsonify(events.event_view(events.get_event(session, code)))
+
+
+@bp.patch("/events/<code>")
+@moderator_required
+def update_event(code: str):
+    """Change the event's settings: ``{"premoderation": true|false}``."""
+    data = _json_object()
+    unknown = set(data) - {"premoderation"}
+    if unknown:
+        raise InvalidInput(f"Unknown setting(s): {', '.join(sorted(unknown))}.", "unknown_setting")
+    with db.session() as session:
+        event = events.get_event(session, code)
+        if "premoderation" in data:
+            events.set_premoderation(session, event, data["premoderation"], clock())
+            fanout.settings_changed(code, event)
+        return jsonify(events.event_view(event))
+
+
+@bp.post("/events/<code>/questions")
+def submit_question(code: str):
+    """An attendee's question; 201 when new, 200 when the same client_msg_id was seen before."""
+    data = _json_object()
+    with db.session() as session:
+        event = events.get_event(session, code)
+        question, created = questions.submit(session, event, data, clock(), limits(),
+                                             events.theme_keys(event))
+        if created:
+            fanout.question_submitted(code, question)
+        return jsonify({"question": questions.owner_view(question)}), 201 if created else 200
+
+
+@bp.get("/events/<code>/questions")
+def list_questions(code: str):
+    """Published questions; every question for a moderator; ``?client_id=`` adds one's own."""
+    with db.session() as session:
+        event = events.get_event(session, code)
+        if is_moderator():
+            body = {"questions": [questions.moderator_view(q)
+                                  for q in questions.all_questions(session, event)]}
+        else:
+            body = {"questions": [questions.public_view(q)
+                                  for q in questions.public_questions(session, event)]}
+        client_id = request.args.get("client_id")
+        if client_id is not None:
+            body["mine"] = [questions.owner_view(q)
+                            for q in questions.questions_of(session, event, client_id)]
+        return jsonify(body)
+
+
+@bp.post("/events/<code>/questions/<int:question_id>/<action>")
+@moderator_required
+def act_on_question(code: str, question_id: int, action: str):
+    """A moderator's action: approve, dismiss, restore, live, unlive, answered, star, unstar."""
+    with db.session() as session:
+        event = events.get_event(session, code)
+        changes = questions.apply_action(session, event, question_id, action, clock())
+        fanout.question_changes(code, changes)
+        return jsonify({"question": questions.moderator_view(changes[-1].question)})
+
+
+@bp.route("/events/<code>/questions/<int:question_id>/vote", methods=["POST", "DELETE"])
+def vote(code: str, question_id: int):
+    """An attendee's upvote (POST) or taking it back (DELETE), with ``{"client_id"}``."""
+    data = _json_object()
+    with db.session() as session:
+        event = events.get_event(session, code)
+        if request.method == "POST":
+            question = questions.vote(session, event, question_id, data.get("client_id"), clock())
+        else:
+            question = questions.unvote(session, event, question_id, data.get("client_id"))
+        fanout.votes_changed(code, question)
+        return jsonify({"question": questions.public_view(question)})
+
+
+EXPORT_FIELDS = ("id", "status", "theme", "via", "text", "name", "affiliation", "votes",
+                 "starred", "created_ms", "approved_ms", "live_ms", "answered_ms", "updated_ms")
+
+
+@bp.get("/events/<code>/export.json")
+@moderator_required
+def export_json(code: str):
+    """Every question of the event, as JSON, at any time."""
+    with db.session() as session:
+        event = events.get_event(session, code)
+        rows = [questions.moderator_view(q) for q in questions.all_questions(session, event)]
+        return jsonify({"event": events.event_view(event), "questions": rows})
+
+
+@bp.get("/events/<code>/export.csv")
+@moderator_required
+def export_csv(code: str):
+    """Every question of the event, as CSV (UTF-8 with BOM so spreadsheets read accents)."""
+    with db.session() as session:
+        event = events.get_event(session, code)
+        rows = [questions.moderator_view(q) for q in questions.all_questions(session, event)]
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        # A leading = + - @ would make a spreadsheet run the cell as a formula.
+        writer.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v)
+                         for k, v in row.items()})
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{code}-questions.csv"'})

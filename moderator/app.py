@@ -1,0 +1,119 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import time
+from pathlib import Path
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from config import Config
+from moderator.core.clock import system_clock
+from moderator.core.event_file import DEMO_EVENT_FILE, EventFileError, load_event_file
+from moderator.core.events import install_events
+from moderator.core.questions import Limits
+from moderator.extensions import babel, db, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+
+
+def create_app(config_class: type = Config, event_files: list[str] | None = None) -> Flask:
+    """Build the application: settings, database, events, pages, API and Socket.IO handlers.
+
+    Raises ``EventFileError`` when an event file is malformed, naming the file and the place.
+    """
+    app = Flask("moderator", instance_path=config_class.INSTANCE_PATH or str(ROOT / "instance"),
+                static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"))
+    app.config.from_object(config_class)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(app, "secret_key")
+    app.config["MODERATOR_TOKEN"] = (app.config["MODERATOR_TOKEN"]
+                                     or _instance_secret(app, "moderator_token"))
+    app.config["DATABASE_URL"] = (app.config["DATABASE_URL"]
+                                  or f"sqlite:///{Path(app.instance_path) / 'moderator.db'}")
+
+    files = event_files if event_files is not None else app.config["EVENT_FILES"]
+    definitions = [load_event_file(path) for path in (files or [DEMO_EVENT_FILE])]
+    codes = [d.code for d in definitions]
+    for code in {c for c in codes if codes.count(c) > 1}:
+        clash = [d.source for d in definitions if d.code == code]
+        raise EventFileError(f"{', '.join(clash)}: code: {code!r} is used by more than one event")
+    app.config["EVENT_CODES"] = codes
+
+    app.extensions["moderator.clock"] = system_clock
+    app.extensions["moderator.limits"] = Limits(text=app.config["QUESTION_MAX_LENGTH"],
+                                                name=app.config["NAME_MAX_LENGTH"],
+                                                affiliation=app.config["AFFILIATION_MAX_LENGTH"])
+
+    db.configure(app.config["DATABASE_URL"])
+    with db.session() as session:
+        install_events(session, definitions, system_clock)
+
+    babel.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # None keeps engine.io's same-origin check; extra origins are added, never "*".
+        cors_allowed_origins=app.config["SOCKETIO_CORS_ORIGINS"] or None,
+        max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
+    )
+
+    from moderator import sockets  # noqa: F401  (registers the Socket.IO handlers)
+    from moderator.api import bp as api_bp
+    from moderator.web import bp as web_bp
+
+    app.register_blueprint(api_bp, url_prefix="/api")
+    app.register_blueprint(web_bp)
+    _register_error_pages(app)
+    return app
+
+
+def _instance_secret(app: Flask, name: str) -> str:
+    """A random secret kept in the instance folder, created on first run (safe if several
+    processes start at once: the first to create the file wins, the others read it)."""
+    path = Path(app.instance_path) / name
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            value = path.read_text().strip()
+            if value:
+                return value
+            time.sleep(0.01)
+        raise RuntimeError(f"{path} is empty; delete it to generate a new one") from None
+    value = secrets.token_urlsafe(24)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    return value
+
+
+def _register_error_pages(app: Flask) -> None:
+    """JSON errors under /api/, so tools never get an HTML page or a bare 500."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if not request.path.startswith("/api/"):
+            return exc
+        messages = {
+            404: "There is nothing at this address.",
+            405: f"{request.method} is not allowed here.",
+            413: f"The request body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes.",
+        }
+        code = (exc.name or "error").lower().replace(" ", "_")
+        message = messages.get(exc.code or 500, exc.description or exc.name)
+        return jsonify({"error": {"code": code, "message": message}}), exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        body = {"error": {"code": "internal", "message":
+                          "The server failed to handle this request; nothing was changed."}}
+        if request.path.startswith("/api/"):
+            return jsonify(body), 500
+        return body["error"]["message"], 500

@@ -1,0 +1,104 @@
+"""Who is a moderator: a browser that logged in with the token, or a tool sending it as a bearer.
+
+The browser's session cookie holds a fingerprint of the token, so changing MODERATOR_TOKEN logs
+every browser out. Cookie-authenticated writes also need the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from functools import wraps
+
+from flask import current_app, request, session
+
+from moderator.core.errors import Forbidden, Unauthorized
+
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def _fingerprint(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+def token_matches(candidate: object) -> bool:
+    """Whether ``candidate`` is the moderator token, compared in constant time."""
+    expected = current_app.config["MODERATOR_TOKEN"]
+    return isinstance(candidate, str) and hmac.compare_digest(candidate.encode(), expected.encode())
+
+
+def log_in(token: object) -> bool:
+    """Start a moderator session if ``token`` is right."""
+    if not token_matches(token):
+        return False
+    session.clear()
+    session["moderator"] = _fingerprint(current_app.config["MODERATOR_TOKEN"])
+    session["csrf"] = secrets.token_urlsafe(24)
+    session.permanent = True
+    return True
+
+
+def log_out() -> None:
+    """End the moderator session."""
+    session.clear()
+
+
+def has_moderator_session() -> bool:
+    """Whether this browser is logged in as a moderator."""
+    fingerprint = session.get("moderator")
+    return isinstance(fingerprint, str) and hmac.compare_digest(
+        fingerprint, _fingerprint(current_app.config["MODERATOR_TOKEN"]))
+
+
+def csrf_token() -> str:
+    """The session's CSRF token, created on first use (forms embed it)."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(24)
+    return session["csrf"]
+
+
+def csrf_valid(candidate: object) -> bool:
+    """Whether ``candidate`` is this session's CSRF token."""
+    expected = session.get("csrf")
+    return isinstance(candidate, str) and isinstance(expected, str) and hmac.compare_digest(
+        candidate, expected)
+
+
+def check_moderator() -> None:
+    """Raise unless the request comes from a moderator: bearer token, or session plus CSRF."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Use 'Authorization: Bearer <moderator token>'.")
+        if not token_matches(token.strip()):
+            raise Forbidden("That moderator token is wrong.", "wrong_token")
+        return
+    if has_moderator_session():
+        if request.method in ("GET", "HEAD", "OPTIONS") or csrf_valid(
+                request.headers.get(CSRF_HEADER)):
+            return
+        raise Forbidden(f"The {CSRF_HEADER} header is missing or wrong; reload the page.",
+                        "csrf")
+    raise Unauthorized("Moderator login required: send 'Authorization: Bearer <token>'.")
+
+
+def is_moderator() -> bool:
+    """Whether the request comes from a moderator (no exception)."""
+    try:
+        check_moderator()
+    except (Unauthorized, Forbidden):
+        return False
+    return True
+
+
+def moderator_required(view):
+    """Refuse the view with 401 or 403 unless a moderator calls it."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        check_moderator()
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,43 @@
+"""Errors the core raises for bad input or impossible actions; adapters turn them into replies."""
+
+
+class DomainError(Exception):
+    """An action was refused. ``code`` is stable for programs, ``message`` is for people."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    def as_dict(self) -> dict:
+        """The ``{"error": {"code", "message"}}`` body shared by HTTP replies and acknowledgements."""
+        return {"error": {"code": self.code, "message": self.message}}
+
+
+class InvalidInput(DomainError):
+    status = 400
+    code = "invalid"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"

@@ -1,0 +1,248 @@
+"""Event files: a panel's agenda, guiding themes and panelists, written as TOML by organisers.
+
+``load_event_file`` reads and checks one file and returns an ``EventDefinition``; every mistake is
+reported with the file, the place in it and what is wrong, so a typo stops start-up with a message
+an organiser can act on.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import zoneinfo
+from dataclasses import asdict, dataclass, field
+from datetime import date, time
+from pathlib import Path
+
+DEMO_EVENT_FILE = Path(__file__).resolve().parent.parent / "events" / "ssc-2025.toml"
+GENERAL_THEME_KEY = "general"
+CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,31}$")
+THEME_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+class EventFileError(Exception):
+    """An event file cannot be used; the message names the file, the place and the problem."""
+
+
+@dataclass(frozen=True)
+class Theme:
+    key: str
+    title: str
+    label: str = ""
+    questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Segment:
+    title: str
+    duration_s: int
+    speakers: tuple[str, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class EventDefinition:
+    code: str
+    title: str
+    themes: tuple[Theme, ...]
+    segments: tuple[Segment, ...]
+    subtitle: str = ""
+    date: str = ""
+    start: str = ""
+    timezone: str = "UTC"
+    format: str = ""
+    venue: str = ""
+    organisers: tuple[str, ...] = ()
+    moderator: Person | None = None
+    panelists: tuple[Person, ...] = ()
+    premoderation: bool = True
+    source: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready copy, as stored in the database and served by the API."""
+        data = asdict(self)
+        data.pop("source")
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> EventDefinition:
+        """Rebuild a definition from ``to_dict``'s output."""
+        moderator = data.get("moderator")
+        return cls(
+            code=data["code"],
+            title=data["title"],
+            themes=tuple(Theme(**{**t, "questions": tuple(t["questions"])}) for t in data["themes"]),
+            segments=tuple(
+                Segment(**{**s, "speakers": tuple(s["speakers"])}) for s in data["segments"]
+            ),
+            subtitle=data.get("subtitle", ""),
+            date=data.get("date", ""),
+            start=data.get("start", ""),
+            timezone=data.get("timezone", "UTC"),
+            format=data.get("format", ""),
+            venue=data.get("venue", ""),
+            organisers=tuple(data.get("organisers", ())),
+            moderator=Person(**moderator) if moderator else None,
+            panelists=tuple(Person(**p) for p in data.get("panelists", ())),
+            premoderation=data.get("premoderation", True),
+        )
+
+    @property
+    def theme_keys(self) -> tuple[str, ...]:
+        return tuple(theme.key for theme in self.themes)
+
+
+def load_event_file(path: str | Path) -> EventDefinition:
+    """Read and check one event file; raise ``EventFileError`` naming the file and the place."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise EventFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise EventFileError(f"{path}: is not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise EventFileError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        return parse_event(data, source=str(path))
+    except _Problem as problem:
+        raise EventFileError(f"{path}: {problem.place}: {problem.message}") from None
+
+
+class _Problem(Exception):
+    def __init__(self, place: str, message: str):
+        super().__init__(f"{place}: {message}")
+        self.place = place
+        self.message = message
+
+
+def _text(data: dict, key: str, place: str, *, required: bool = False, default: str = "") -> str:
+    if key not in data:
+        if required:
+            raise _Problem(f"{place}{key}", "is missing")
+        return default
+    value = data[key]
+    if not isinstance(value, str):
+        raise _Problem(f"{place}{key}", f"must be text in quotes, not {type(value).__name__}")
+    value = value.strip()
+    if required and not value:
+        raise _Problem(f"{place}{key}", "must not be empty")
+    return value
+
+
+def _texts(data: dict, key: str, place: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise _Problem(f"{place}{key}", "must be a list of texts, e.g. [\"...\", \"...\"]")
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            raise _Problem(f"{place}{key}[{index}]", "must be non-empty text")
+    return tuple(item.strip() for item in value)
+
+
+def _tables(data: dict, key: str, *, required: bool) -> list[dict]:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise _Problem(key, f"is missing: add at least one [[{key}]] table")
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise _Problem(key, f"must be written as [[{key}]] tables")
+    if required and not value:
+        raise _Problem(key, f"needs at least one [[{key}]] table")
+    return value
+
+
+def _person(data: object, place: str) -> Person:
+    if not isinstance(data, dict):
+        raise _Problem(place, "must be a table with name and role")
+    return Person(name=_text(data, "name", f"{place}.", required=True),
+                  role=_text(data, "role", f"{place}."))
+
+
+def _segment(data: dict, place: str) -> Segment:
+    title = _text(data, "title", f"{place}.", required=True)
+    has_minutes, has_seconds = "minutes" in data, "seconds" in data
+    if has_minutes == has_seconds:
+        raise _Problem(f"{place}", "give the length as either minutes = N or seconds = N")
+    unit = "minutes" if has_minutes else "seconds"
+    amount = data[unit]
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+        raise _Problem(f"{place}.{unit}", "must be a number")
+    duration_s = round(amount * 60) if has_minutes else round(amount)
+    if not 1 <= duration_s <= 24 * 3600:
+        raise _Problem(f"{place}.{unit}", "must be more than zero and at most 24 hours")
+    return Segment(title=title, duration_s=duration_s, speakers=_texts(data, "speakers", f"{place}."),
+                   notes=_text(data, "notes", f"{place}."))
+
+
+def _theme(data: dict, place: str) -> Theme:
+    key = _text(data, "key", f"{place}.", required=True)
+    if not THEME_KEY_PATTERN.match(key):
+        raise _Problem(f"{place}.key", "use lowercase letters, digits, - or _ (at most 32)")
+    return Theme(key=key, title=_text(data, "title", f"{place}.", required=True),
+                 label=_text(data, "label", f"{place}."),
+                 questions=_texts(data, "questions", f"{place}."))
+
+
+def parse_event(data: dict, source: str = "") -> EventDefinition:
+    """Check an already-parsed TOML document and build the definition (raises ``_Problem``)."""
+    code = _text(data, "code", "", required=True)
+    if not CODE_PATTERN.match(code):
+        raise _Problem("code", "use 2 to 32 lowercase letters, digits or -, e.g. \"ssc25\"")
+    timezone = _text(data, "timezone", "", default="UTC")
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise _Problem("timezone", f"unknown time zone {timezone!r}, e.g. \"America/New_York\"") \
+            from None
+    day = data.get("date", "")
+    if isinstance(day, date):
+        day = day.isoformat()
+    if day:
+        try:
+            date.fromisoformat(str(day))
+        except ValueError:
+            raise _Problem("date", "must be a date like 2025-05-28") from None
+    start = data.get("start", "")
+    if isinstance(start, time):
+        start = start.strftime("%H:%M")
+    if start:
+        try:
+            time.fromisoformat(str(start))
+        except ValueError:
+            raise _Problem("start", "must be a time like \"08:15\"") from None
+    premoderation = data.get("premoderation", True)
+    if not isinstance(premoderation, bool):
+        raise _Problem("premoderation", "must be true or false")
+
+    segments = tuple(_segment(s, f"segments[{i}]")
+                     for i, s in enumerate(_tables(data, "segments", required=True)))
+    themes = [_theme(t, f"themes[{i}]")
+              for i, t in enumerate(_tables(data, "themes", required=False))]
+    seen: set[str] = set()
+    for index, theme in enumerate(themes):
+        if theme.key in seen:
+            raise _Problem(f"themes[{index}].key", f"{theme.key!r} is used by another theme")
+        seen.add(theme.key)
+    if GENERAL_THEME_KEY not in seen:
+        themes.append(Theme(key=GENERAL_THEME_KEY, title="General"))
+
+    moderator = _person(data["moderator"], "moderator") if "moderator" in data else None
+    panelists = tuple(_person(p, f"panelists[{i}]")
+                      for i, p in enumerate(_tables(data, "panelists", required=False)))
+    return EventDefinition(
+        code=code, title=_text(data, "title", "", required=True), themes=tuple(themes),
+        segments=segments, subtitle=_text(data, "subtitle", ""), date=str(day),
+        start=str(start), timezone=timezone, format=_text(data, "format", ""),
+        venue=_text(data, "venue", ""), organisers=_texts(data, "organisers", ""),
+        moderator=moderator, panelists=panelists, premoderation=premoderation, source=source,
+    )

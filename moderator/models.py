@@ -1,0 +1,80 @@
+"""The stored state: events, questions and votes. Times are integer milliseconds since the epoch."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Event(Base):
+    """An event hosted under a short code; its agenda and themes come from its event file."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    definition: Mapped[dict] = mapped_column(JSON)
+    premoderation: Mapped[bool] = mapped_column(default=True)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    updated_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class Question(Base):
+    """One attendee question and where it is in moderation."""
+
+    __tablename__ = "questions"
+    __table_args__ = (
+        # A resend after a reconnect carries the same client_msg_id and must not create a copy.
+        UniqueConstraint("event_id", "client_msg_id", name="uq_questions_event_client_msg"),
+        Index("ix_questions_event_status", "event_id", "status"),
+        Index("ix_questions_event_client", "event_id", "client_id"),
+        # At most one question per event is on screen, enforced by the database so that two
+        # moderators acting at once cannot both win.
+        Index("uq_questions_one_live", "event_id", unique=True,
+              sqlite_where=text("status = 'live'"), postgresql_where=text("status = 'live'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    client_id: Mapped[str] = mapped_column(String(64))
+    client_msg_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    theme: Mapped[str] = mapped_column(String(32))
+    via: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str | None] = mapped_column(String(200))
+    affiliation: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12))
+    # The status a dismissed question returns to when restored.
+    status_before_dismiss: Mapped[str | None] = mapped_column(String(12))
+    starred: Mapped[bool] = mapped_column(default=False)
+    votes: Mapped[int] = mapped_column(default=0)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    updated_ms: Mapped[int] = mapped_column(BigInteger)
+    approved_ms: Mapped[int | None] = mapped_column(BigInteger)
+    live_ms: Mapped[int | None] = mapped_column(BigInteger)
+    answered_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Vote(Base):
+    """One attendee's upvote of one question."""
+
+    __tablename__ = "votes"
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_ms: Mapped[int] = mapped_column(BigInteger)

@@ -1,0 +1,93 @@
+"""Attendee and room-screen connections on the default namespace."""
+
+from __future__ import annotations
+
+from flask_socketio import ConnectionRefusedError, join_room
+from flask import session
+
+from moderator import fanout
+from moderator.core import events, questions
+from moderator.core.errors import DomainError, InvalidInput
+from moderator.extensions import db, socketio
+from moderator.runtime import clock, limits
+from moderator.sockets import acknowledged, require_object
+
+NS = fanout.ATTENDEE_NAMESPACE
+
+
+@socketio.on("connect", namespace=NS)
+def connect(auth=None):
+    """Join the event's public room and, for an attendee, the room of their own questions.
+
+    ``auth``: ``{"event": code, "client_id": id}``; screens leave out ``client_id``.
+    """
+    try:
+        auth = require_object(auth)
+        client_id = auth.get("client_id")
+        if client_id is not None:
+            client_id = questions.check_client_id(client_id)
+        with db.session() as s:
+            event = events.get_event(s, auth.get("event"))
+    except DomainError as exc:
+        raise ConnectionRefusedError(exc.as_dict()["error"]) from None
+    session["event"] = event.code
+    session["client_id"] = client_id
+    join_room(fanout.public_room(event.code))
+    if client_id:
+        join_room(fanout.client_room(event.code, client_id))
+
+
+def _client_id() -> str:
+    client_id = session.get("client_id")
+    if not client_id:
+        raise InvalidInput("Connect with a client_id to send questions or vote.", "no_client_id")
+    return client_id
+
+
+@socketio.on("sync", namespace=NS)
+@acknowledged
+def sync(_data):
+    """Everything the attendee page shows: the event, published questions, one's own and votes."""
+    with db.session() as s:
+        event = events.get_event(s, session.get("event"))
+        reply = {"event": events.event_view(event),
+                 "questions": [questions.public_view(q)
+                               for q in questions.public_questions(s, event)]}
+        client_id = session.get("client_id")
+        if client_id:
+            reply["mine"] = [questions.owner_view(q)
+                             for q in questions.questions_of(s, event, client_id)]
+            reply["voted"] = questions.voted_by(s, event, client_id)
+        return reply
+
+
+@socketio.on("submit", namespace=NS)
+@acknowledged
+def submit(data):
+    """Store a question, then acknowledge with it: ``{text, theme, via, client_msg_id, name?,
+    affiliation?}``. A resend with the same client_msg_id returns the stored question."""
+    data = {**require_object(data), "client_id": _client_id()}
+    code = session.get("event")
+    with db.session() as s:
+        event = events.get_event(s, code)
+        question, created = questions.submit(s, event, data, clock(), limits(),
+                                             events.theme_keys(event))
+        if created:
+            fanout.question_submitted(code, question)
+        return {"question": questions.owner_view(question), "created": created}
+
+
+@socketio.on("vote", namespace=NS)
+@acknowledged
+def vote(data):
+    """Upvote a published question: ``{"id": n}``; ``{"id": n, "undo": true}`` takes it back."""
+    data = require_object(data)
+    code = session.get("event")
+    with db.session() as s:
+        event = events.get_event(s, code)
+        if data.get("undo") is True:
+            question = questions.unvote(s, event, data.get("id"), _client_id())
+        else:
+            question = questions.vote(s, event, data.get("id"), _client_id(), clock())
+        fanout.votes_changed(code, question)
+        return {"question": questions.public_view(question)}

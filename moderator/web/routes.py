@@ -1,0 +1,116 @@
+"""Page views; the pages then talk to the server over Socket.IO."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import segno
+from flask import abort, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
+
+from moderator.auth import csrf_token, csrf_valid, has_moderator_session, log_in, log_out
+from moderator.core import events
+from moderator.core.errors import NotFound
+from moderator.extensions import db
+from moderator.web import bp
+from moderator.web.messages import attendee_messages, moderator_messages
+
+
+def _event_or_404(code: str) -> dict:
+    with db.session() as session:
+        try:
+            return events.event_view(events.get_event(session, code))
+        except NotFound:
+            abort(404)
+
+
+def public_base_url() -> str:
+    """The address attendees use: PUBLIC_URL, else the address this page was reached at."""
+    return (current_app.config["PUBLIC_URL"] or request.host_url).rstrip("/")
+
+
+@bp.get("/")
+def index():
+    """The hosted events, with links to each page."""
+    with db.session() as session:
+        hosted = [{"code": e.code, "title": e.title} for e in events.list_events(session)]
+    return render_template("index.html", events=hosted)
+
+
+@bp.get("/e/<code>")
+def attendee(code: str):
+    """The attendee page for people following online."""
+    return _attendee_page(code, "online")
+
+
+@bp.get("/r/<code>")
+def attendee_in_room(code: str):
+    """The attendee page opened from the room's QR code: questions are marked as from the room."""
+    return _attendee_page(code, "room")
+
+
+def _attendee_page(code: str, via: str):
+    event = _event_or_404(code)
+    return render_template("attendee.html", event=event, via=via,
+                           max_length=current_app.config["QUESTION_MAX_LENGTH"],
+                           name_max=current_app.config["NAME_MAX_LENGTH"],
+                           affiliation_max=current_app.config["AFFILIATION_MAX_LENGTH"],
+                           messages=attendee_messages())
+
+
+@bp.get("/e/<code>/screen")
+def screen(code: str):
+    """The room screen: the question on screen and a QR code to join from the room."""
+    event = _event_or_404(code)
+    join_url = f"{public_base_url()}/r/{code}"
+    qr = segno.make(join_url, error="m").svg_inline(scale=8, dark="#000", light="#fff",
+                                                     omitsize=True)
+    return render_template("screen.html", event=event, join_url=join_url, qr_svg=Markup(qr),
+                           messages=attendee_messages())
+
+
+@bp.get("/moderate/<code>")
+def moderate(code: str):
+    """The moderator dashboard; the login form until the browser has logged in."""
+    event = _event_or_404(code)
+    token = request.args.get("token")
+    if token is not None:
+        # A link carrying the token logs in once, then drops the token from the address bar.
+        if log_in(token):
+            return redirect(url_for("web.moderate", code=code))
+        return render_template("login.html", event=event, next=url_for("web.moderate", code=code),
+                               csrf=csrf_token(), error=True), 403
+    if not has_moderator_session():
+        return render_template("login.html", event=event, next=request.path, csrf=csrf_token(),
+                               error=False), 401
+    return render_template("moderate.html", event=event, csrf=csrf_token(),
+                           messages=moderator_messages())
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local paths, so the login form cannot be used to redirect elsewhere.
+    if not target or urlsplit(target).netloc or not target.startswith("/") \
+            or target.startswith("//"):
+        return url_for("web.index")
+    return target
+
+
+@bp.post("/login")
+def login():
+    """Log a browser in with the moderator token (form post, CSRF-checked)."""
+    next_url = _safe_next(request.form.get("next"))
+    if not csrf_valid(request.form.get("csrf")):
+        return render_template("login.html", event=None, next=next_url, csrf=csrf_token(),
+                               error=False, expired=True), 400
+    if not log_in(request.form.get("token", "").strip()):
+        return render_template("login.html", event=None, next=next_url, csrf=csrf_token(),
+                               error=True), 403
+    return redirect(next_url)
+
+
+@bp.post("/logout")
+def logout():
+    """End the moderator session (form post, CSRF-checked)."""
+    if csrf_valid(request.form.get("csrf")):
+        log_out()
+    return redirect(url_for("web.index"))
