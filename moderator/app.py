@@ -18,6 +18,10 @@ from moderator.core.events import install_events
 from moderator.core.questions import Limits
 from moderator.extensions import babel, db, socketio
 
+# Registers the Socket.IO handlers on ``socketio`` before any init_app, so that every application
+# built by the factory (one per test) gets them.
+from moderator import sockets  # noqa: E402,F401,I001
+
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
@@ -64,7 +68,6 @@ def create_app(config_class: type = Config, event_files: list[str] | None = None
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
     )
 
-    from moderator import sockets  # noqa: F401  (registers the Socket.IO handlers)
     from moderator.api import bp as api_bp
     from moderator.web import bp as web_bp
 

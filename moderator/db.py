@@ -42,13 +42,15 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session that is rolled back unless the code inside committed, and always closed."""
+        """A session that is closed on exit; whatever was not committed inside is rolled back.
+
+        Closing (not rolling back) keeps loaded objects readable after the block.
+        """
         assert self._sessions is not None, "Database.configure() was not called"
         session = self._sessions()
         try:
             yield session
         finally:
-            session.rollback()
             session.close()
 
     def dispose(self) -> None:

@@ -1,0 +1,214 @@
+"""Fixtures: an application on a throwaway database, HTTP and Socket.IO test clients, a real
+eventlet server in a subprocess, and Chromium for browser tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "test-moderator-token"
+STRICT = os.environ.get("MODERATOR_STRICT_TESTS") == "1" or os.environ.get("CI") == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when a service or browser is missing on a laptop; fail in CI, where it must exist."""
+    if condition:
+        return
+    if STRICT:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def wait_until(predicate, timeout: float = 5.0, interval: float = 0.02, message: str = ""):
+    """Poll ``predicate`` until it returns something truthy or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message or predicate}")
+        time.sleep(interval)
+
+
+@pytest.fixture
+def config_class(tmp_path):
+    class TestConfig(Config):
+        TESTING = True
+        INSTANCE_PATH = str(tmp_path / "instance")
+        DATABASE_URL = f"sqlite:///{tmp_path / 'test.db'}"
+        SOCKETIO_ASYNC_MODE = "threading"
+        SOCKETIO_MESSAGE_QUEUE = None
+        MODERATOR_TOKEN = TOKEN
+        SECRET_KEY = "test-secret"
+        EVENT_FILES: list[str] = []
+
+    return TestConfig
+
+
+@pytest.fixture
+def app(config_class):
+    from moderator.app import create_app
+    from moderator.extensions import db
+
+    application = create_app(config_class)
+    yield application
+    db.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def bearer():
+    return {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def moderator_client(app):
+    """A browser-like client that has logged in with the token."""
+    browser = app.test_client()
+    response = browser.get(f"/moderate/ssc25?token={TOKEN}")
+    assert response.status_code == 302
+    return browser
+
+
+@pytest.fixture
+def attendee_socket(app):
+    """Connect an attendee (or, with client_id=None, a screen) to the demo event."""
+    from moderator.extensions import socketio
+
+    clients = []
+
+    def connect(client_id: str | None = "attendee-0001", event: str = "ssc25"):
+        auth = {"event": event}
+        if client_id is not None:
+            auth["client_id"] = client_id
+        sock = socketio.test_client(app, auth=auth)
+        clients.append(sock)
+        return sock
+
+    yield connect
+    for sock in clients:
+        if sock.is_connected():
+            sock.disconnect()
+
+
+@pytest.fixture
+def moderator_socket(app, moderator_client):
+    """A moderator's Socket.IO connection on /mod, authorised by the logged-in session."""
+    from moderator.extensions import socketio
+
+    sock = socketio.test_client(app, namespace="/mod", auth={"event": "ssc25"},
+                                flask_test_client=moderator_client)
+    yield sock
+    if sock.is_connected("/mod"):
+        sock.disconnect("/mod")
+
+
+def submission(n: int = 1, **overrides) -> dict:
+    """A valid attendee submission; ``n`` varies the ids."""
+    body = {"text": f"Question number {n}?", "theme": "ssc", "via": "online",
+            "client_id": f"client-{n:04d}", "client_msg_id": f"message-{n:04d}"}
+    body.update(overrides)
+    return body
+
+
+# --- A real server in a subprocess -------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """``python -m moderator`` under eventlet, on its own port and instance folder."""
+
+    def __init__(self, instance: Path, env: dict[str, str] | None = None):
+        self.instance = instance
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.extra_env = env or {}
+        self.process: subprocess.Popen | None = None
+        self.log = instance.parent / f"server-{self.port}.log"
+
+    def start(self) -> ServerProcess:
+        env = {**os.environ, "INSTANCE_PATH": str(self.instance), "MODERATOR_TOKEN": TOKEN,
+               "SECRET_KEY": "test-secret", "PORT": str(self.port), "HOST": "127.0.0.1",
+               **self.extra_env}
+        env.pop("SOCKETIO_ASYNC_MODE", None)
+        self.process = subprocess.Popen([sys.executable, "-m", "moderator"], cwd=ROOT, env=env,
+                                        stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
+        wait_until(self._accepting, timeout=20, message=f"server on port {self.port}")
+        return self
+
+    def _accepting(self) -> bool:
+        if self.process and self.process.poll() is not None:
+            raise AssertionError(f"server exited: {self.log.read_text()[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    def kill(self) -> None:
+        """``kill -9``: no chance to flush or clean up."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    server = ServerProcess(tmp_path / "instance").start()
+    yield server
+    server.stop()
+
+
+# --- Chromium ----------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    require(executable is not None, "Debian's chromium is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "the playwright package is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

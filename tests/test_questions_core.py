@@ -1,0 +1,231 @@
+"""The questions core on its own: no Flask, no Socket.IO, a fake clock."""
+
+import pytest
+
+from moderator.core import events, questions
+from moderator.core.clock import FakeClock
+from moderator.core.errors import Conflict, InvalidInput, NotFound
+from moderator.core.event_file import DEMO_EVENT_FILE, load_event_file
+from moderator.core.questions import Limits
+from moderator.db import Database
+from tests.conftest import submission
+
+LIMITS = Limits(text=300, name=80, affiliation=120)
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def session(tmp_path, clock):
+    database = Database()
+    database.configure(f"sqlite:///{tmp_path / 'core.db'}")
+    with database.session() as s:
+        events.install_events(s, [load_event_file(DEMO_EVENT_FILE)], clock)
+        yield s
+    database.dispose()
+
+
+@pytest.fixture
+def event(session):
+    return events.get_event(session, "ssc25")
+
+
+def submit(session, event, clock, n=1, **overrides):
+    return questions.submit(session, event, submission(n, **overrides), clock, LIMITS,
+                            events.theme_keys(event))
+
+
+def test_a_new_question_awaits_review_by_default(session, event, clock):
+    question, created = submit(session, event, clock)
+    assert created
+    assert (question.status, question.theme, question.via) == ("pending", "ssc", "online")
+    assert question.created_ms == clock.now_ms
+    assert questions.public_questions(session, event) == []
+
+
+def test_without_premoderation_a_question_is_published_at_once(session, event, clock):
+    events.set_premoderation(session, event, False, clock)
+    question, _ = submit(session, event, clock)
+    assert question.status == "approved"
+    assert questions.public_questions(session, event) == [question]
+
+
+def test_a_resent_question_is_not_duplicated(session, event, clock):
+    first, created = submit(session, event, clock)
+    clock.advance(5_000)
+    again, created_again = submit(session, event, clock)
+    assert created and not created_again
+    assert again.id == first.id
+    assert len(questions.all_questions(session, event)) == 1
+
+
+def test_another_client_cannot_reuse_a_message_id(session, event, clock):
+    submit(session, event, clock)
+    with pytest.raises(Conflict, match="already used"):
+        submit(session, event, clock, client_id="someone-else")
+
+
+@pytest.mark.parametrize(("overrides", "code"), [
+    ({"text": ""}, "empty_text"),
+    ({"text": "   \n\t "}, "empty_text"),
+    ({"text": "x" * 301}, "text_too_long"),
+    ({"text": 42}, "invalid_text"),
+    ({"text": None}, "missing_text"),
+    ({"theme": "astrology"}, "unknown_theme"),
+    ({"theme": None}, "missing_theme"),
+    ({"theme": ["ssc"]}, "unknown_theme"),
+    ({"via": "floor"}, "invalid_via"),
+    ({"via": "satellite"}, "invalid_via"),
+    ({"client_msg_id": None}, "missing_client_msg_id"),
+    ({"client_msg_id": "short"}, "invalid_client_msg_id"),
+    ({"client_id": "has spaces in it"}, "invalid_client_id"),
+    ({"name": "n" * 81}, "name_too_long"),
+    ({"affiliation": 7}, "invalid_affiliation"),
+])
+def test_bad_submissions_are_refused_and_nothing_is_stored(session, event, clock, overrides, code):
+    with pytest.raises(InvalidInput) as caught:
+        submit(session, event, clock, **overrides)
+    assert caught.value.code == code
+    assert caught.value.message
+    assert questions.all_questions(session, event) == []
+
+
+def test_text_is_kept_as_written_apart_from_control_characters(session, event, clock):
+    question, _ = submit(session, event, clock, text="  <script>alert(1)</script>\x00 & more\r\n ",
+                         name="  ", affiliation=" UNDP ")
+    assert question.text == "<script>alert(1)</script> & more"
+    assert question.name is None
+    assert question.affiliation == "UNDP"
+
+
+def test_a_question_of_exactly_the_limit_is_accepted(session, event, clock):
+    question, _ = submit(session, event, clock, text="é" * 300)
+    assert len(question.text) == 300
+
+
+def act(session, event, clock, question, action):
+    return questions.apply_action(session, event, question.id, action, clock)
+
+
+def test_approve_then_answer(session, event, clock):
+    question, _ = submit(session, event, clock)
+    clock.advance(1000)
+    act(session, event, clock, question, "approve")
+    assert (question.status, question.approved_ms) == ("approved", clock.now_ms)
+    clock.advance(1000)
+    act(session, event, clock, question, "answered")
+    assert (question.status, question.answered_ms) == ("answered", clock.now_ms)
+
+
+def test_dismiss_and_restore_returns_to_the_previous_status(session, event, clock):
+    pending, _ = submit(session, event, clock, 1)
+    approved, _ = submit(session, event, clock, 2)
+    act(session, event, clock, approved, "approve")
+    for question in (pending, approved):
+        act(session, event, clock, question, "dismiss")
+        assert question.status == "dismissed"
+    act(session, event, clock, pending, "restore")
+    act(session, event, clock, approved, "restore")
+    assert (pending.status, approved.status) == ("pending", "approved")
+
+
+def test_only_one_question_is_live_at_a_time(session, event, clock):
+    first, _ = submit(session, event, clock, 1)
+    second, _ = submit(session, event, clock, 2)
+    act(session, event, clock, first, "approve")
+    act(session, event, clock, first, "live")
+    changes = act(session, event, clock, second, "live")
+    assert [(c.question.id, c.question.status, c.was_public) for c in changes] == [
+        (first.id, "approved", True), (second.id, "live", False)]
+    live = [q for q in questions.all_questions(session, event) if q.status == "live"]
+    assert live == [second]
+
+
+def test_taking_a_question_off_screen_returns_it_to_the_queue(session, event, clock):
+    question, _ = submit(session, event, clock)
+    act(session, event, clock, question, "live")
+    act(session, event, clock, question, "unlive")
+    assert question.status == "approved"
+
+
+def test_dismissing_the_live_question_restores_to_approved(session, event, clock):
+    question, _ = submit(session, event, clock)
+    act(session, event, clock, question, "live")
+    act(session, event, clock, question, "dismiss")
+    act(session, event, clock, question, "restore")
+    assert question.status == "approved"
+
+
+def test_star_does_not_change_the_status(session, event, clock):
+    question, _ = submit(session, event, clock)
+    act(session, event, clock, question, "star")
+    assert question.starred and question.status == "pending"
+    act(session, event, clock, question, "unstar")
+    assert not question.starred
+
+
+@pytest.mark.parametrize(("setup", "action", "message"), [
+    ([], "answered", "awaiting review"),
+    ([], "restore", "awaiting review"),
+    (["approve"], "approve", "already approved"),
+    (["dismiss"], "live", "restore it first"),
+    (["dismiss"], "answered", "restore it first"),
+    (["live"], "live", "on screen"),
+    (["approve", "answered"], "answered", "already answered"),
+    (["approve", "answered"], "dismiss", "already answered"),
+])
+def test_impossible_actions_are_refused_and_change_nothing(session, event, clock, setup, action,
+                                                          message):
+    question, _ = submit(session, event, clock)
+    for step in setup:
+        act(session, event, clock, question, step)
+    before = (question.status, question.updated_ms)
+    clock.advance(1000)
+    with pytest.raises(Conflict, match=message):
+        act(session, event, clock, question, action)
+    session.expire_all()
+    assert (question.status, question.updated_ms) == before
+
+
+def test_unknown_action_and_unknown_question_are_refused(session, event, clock):
+    question, _ = submit(session, event, clock)
+    with pytest.raises(InvalidInput, match="Unknown action"):
+        act(session, event, clock, question, "delete")
+    with pytest.raises(NotFound):
+        questions.apply_action(session, event, 9999, "approve", clock)
+    with pytest.raises(InvalidInput):
+        questions.apply_action(session, event, "one", "approve", clock)
+
+
+def test_each_attendee_votes_once_and_can_take_it_back(session, event, clock):
+    question, _ = submit(session, event, clock)
+    with pytest.raises(Conflict, match="published"):
+        questions.vote(session, event, question.id, "voter-0001", clock)
+    act(session, event, clock, question, "approve")
+    questions.vote(session, event, question.id, "voter-0001", clock)
+    questions.vote(session, event, question.id, "voter-0002", clock)
+    with pytest.raises(Conflict, match="already voted"):
+        questions.vote(session, event, question.id, "voter-0001", clock)
+    assert question.votes == 2
+    questions.unvote(session, event, question.id, "voter-0001")
+    assert question.votes == 1
+    with pytest.raises(Conflict, match="not voted"):
+        questions.unvote(session, event, question.id, "voter-0001")
+    assert questions.voted_by(session, event, "voter-0002") == [question.id]
+
+
+def test_attendee_sees_their_own_questions_whatever_the_status(session, event, clock):
+    mine, _ = submit(session, event, clock, 1, client_id="attendee-0001")
+    submit(session, event, clock, 2, client_id="attendee-0002")
+    act(session, event, clock, mine, "dismiss")
+    assert questions.questions_of(session, event, "attendee-0001") == [mine]
+
+
+def test_views_never_reveal_the_authors_client_id(session, event, clock):
+    question, _ = submit(session, event, clock)
+    for view in (questions.public_view, questions.owner_view, questions.moderator_view):
+        assert "client_id" not in view(question)
+        assert question.client_id not in view(question).values()
