@@ -72,9 +72,23 @@ def main(argv: list[str] | None = None) -> int:
         ]
     lines.append(f"  moderator token  : {token}")
     print("\n".join(lines), flush=True)
+    _raise_file_limit(app.config["MAX_CONNECTIONS"] + 256)
     socketio.run(app, host=args.host, port=args.port, max_size=app.config["MAX_CONNECTIONS"],
                  log_output=False)
     return 0
+
+
+def _raise_file_limit(wanted: int) -> None:
+    """Each attendee holds a socket, i.e. a file descriptor; lift the soft limit toward what
+    MAX_CONNECTIONS needs (laptops often start at 256 or 1,024)."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 def _describe(url: str) -> str:

@@ -1,0 +1,119 @@
+"""End to end against a real eventlet server in a subprocess, with python-socketio clients."""
+
+import queue
+import socket
+import time
+
+import requests
+import socketio
+
+from tests.conftest import TOKEN, ServerProcess, submission
+
+
+class Listener:
+    """A python-socketio client that queues what it receives, with the arrival time."""
+
+    def __init__(self, url, auth, namespace="/"):
+        self.inbox: queue.Queue = queue.Queue()
+        self.namespace = namespace
+        self.client = socketio.Client(reconnection=False)
+        for name in ("question", "my_question", "question_removed"):
+            self.client.on(name, self._keeper(name), namespace=namespace)
+        self.client.connect(url, auth=auth, namespaces=[namespace], transports=["websocket"],
+                            wait_timeout=10)
+
+    def _keeper(self, name):
+        return lambda data: self.inbox.put((name, data, time.monotonic()))
+
+    def next(self, name, timeout=5.0, where=lambda data: True):
+        """The next message called ``name`` that satisfies ``where``, within ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                got, data, at = self.inbox.get(timeout=left)
+            except queue.Empty:
+                break
+            if got == name and where(data):
+                return data, at
+        raise AssertionError(f"no {name!r} message within {timeout}s")
+
+    def call(self, event, data, timeout=5.0):
+        return self.client.call(event, data, namespace=self.namespace, timeout=timeout)
+
+    def close(self):
+        self.client.disconnect()
+
+
+def attendee(server, client_id="attendee-e2e-1"):
+    return Listener(server.url, {"event": "ssc25", "client_id": client_id})
+
+
+def moderator(server):
+    return Listener(server.url, {"event": "ssc25", "token": TOKEN}, namespace="/mod")
+
+
+def test_attendee_submits_moderator_approves_attendee_sees_it(live_server):
+    asker, mod, other = attendee(live_server), moderator(live_server), attendee(live_server, "attendee-e2e-2")
+    try:
+        body = submission(1, text="How do exchanges build trust?")
+        body.pop("client_id")
+        sent_at = time.monotonic()
+        ack = asker.call("submit", body)
+        qid = ack["question"]["id"]
+        arrived, arrived_at = mod.next("question", where=lambda q: q["id"] == qid)
+        assert arrived["status"] == "pending"
+        # The figure the issue asks for: submit to moderator's screen under one second.
+        assert arrived_at - sent_at < 1.0, f"took {arrived_at - sent_at:.3f}s"
+
+        assert mod.call("act", {"id": qid, "action": "approve"})["question"]["status"] == "approved"
+        mine, _ = asker.next("my_question", where=lambda q: q["status"] != "pending")
+        assert (mine["id"], mine["status"]) == (qid, "approved")
+        public, _ = other.next("question", where=lambda q: q["id"] == qid)
+        assert public["text"] == "How do exchanges build trust?"
+
+        mod.call("act", {"id": qid, "action": "live"})
+        assert asker.next("my_question", where=lambda q: q["status"] == "live")
+    finally:
+        for client in (asker, mod, other):
+            client.close()
+
+
+def test_an_acknowledged_question_survives_kill_9(tmp_path):
+    server = ServerProcess(tmp_path / "instance").start()
+    try:
+        asker = attendee(server)
+        acked = []
+        for n in range(1, 21):
+            body = submission(n, text=f"Question {n} before the crash")
+            body.pop("client_id")
+            acked.append(asker.call("submit", body)["question"]["id"])
+        server.kill()  # right after the last acknowledgement, no clean shutdown
+        asker.client.disconnect()
+        server.start()
+        stored = requests.get(f"{server.url}/api/events/ssc25/questions",
+                              headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5).json()
+        assert [q["id"] for q in stored["questions"]] == acked
+        # A resend after the restart is recognised, not duplicated.
+        again = attendee(server)
+        body = submission(20, text="Question 20 before the crash")
+        body.pop("client_id")
+        ack = again.call("submit", body)
+        assert ack["created"] is False and ack["question"]["id"] == acked[-1]
+        again.close()
+    finally:
+        server.stop()
+
+
+def test_the_1025th_connection_is_served(live_server):
+    # eventlet.wsgi stops accepting past max_size (1,024 unless raised); MAX_CONNECTIONS raises it.
+    idle = []
+    try:
+        for _ in range(1100):
+            conn = socket.create_connection(("127.0.0.1", live_server.port), timeout=5)
+            conn.sendall(b"GET /api/events HTTP/1.1\r\nHost: localhost\r\n")  # headers unfinished
+            idle.append(conn)
+        response = requests.get(f"{live_server.url}/api/events", timeout=10)
+        assert response.status_code == 200
+    finally:
+        for conn in idle:
+            conn.close()
