@@ -27,8 +27,11 @@ def _env_bool(name: str, default: bool) -> bool:
 
 def _env_list(name: str) -> list[str]:
     value = os.environ.get(name, "")
-    return [item.strip() for item in value.split(os.pathsep if name.endswith("FILES") else ",")
-            if item.strip()]
+    return [
+        item.strip()
+        for item in value.split(os.pathsep if name.endswith("FILES") else ",")
+        if item.strip()
+    ]
 
 
 class Config:

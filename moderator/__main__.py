@@ -26,13 +26,19 @@ from config import Config  # noqa: E402
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line; each option has an environment variable of the same purpose."""
-    parser = argparse.ArgumentParser(prog="python -m moderator",
-                                     description="Live moderation dashboard for hybrid panels.")
+    parser = argparse.ArgumentParser(
+        prog="python -m moderator", description="Live moderation dashboard for hybrid panels."
+    )
     parser.add_argument("--host", default=Config.HOST, help="address to listen on (HOST)")
     parser.add_argument("--port", type=int, default=Config.PORT, help="port (PORT)")
-    parser.add_argument("--event", action="append", metavar="FILE", dest="events",
-                        help="event file (TOML) to host; repeat for several (EVENT_FILES). "
-                             "Default: the built-in demo event")
+    parser.add_argument(
+        "--event",
+        action="append",
+        metavar="FILE",
+        dest="events",
+        help="event file (TOML) to host; repeat for several (EVENT_FILES). "
+        "Default: the built-in demo event",
+    )
     return parser.parse_args(argv)
 
 
@@ -73,8 +79,13 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(f"  moderator token  : {token}")
     print("\n".join(lines), flush=True)
     _raise_file_limit(app.config["MAX_CONNECTIONS"] + 256)
-    socketio.run(app, host=args.host, port=args.port, max_size=app.config["MAX_CONNECTIONS"],
-                 log_output=False)
+    socketio.run(
+        app,
+        host=args.host,
+        port=args.port,
+        max_size=app.config["MAX_CONNECTIONS"],
+        log_output=False,
+    )
     return 0
 
 

@@ -12,15 +12,15 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from config import Config
+
+# Registers the Socket.IO handlers on ``socketio`` before any init_app, so that every application
+# built by the factory (one per test) gets them.
+from moderator import sockets  # noqa: E402,F401,I001
 from moderator.core.clock import system_clock
 from moderator.core.event_file import DEMO_EVENT_FILE, EventFileError, load_event_file
 from moderator.core.events import install_events
 from moderator.core.questions import Limits
 from moderator.extensions import babel, db, socketio
-
-# Registers the Socket.IO handlers on ``socketio`` before any init_app, so that every application
-# built by the factory (one per test) gets them.
-from moderator import sockets  # noqa: E402,F401,I001
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -31,15 +31,21 @@ def create_app(config_class: type = Config, event_files: list[str] | None = None
 
     Raises ``EventFileError`` when an event file is malformed, naming the file and the place.
     """
-    app = Flask("moderator", instance_path=config_class.INSTANCE_PATH or str(ROOT / "instance"),
-                static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"))
+    app = Flask(
+        "moderator",
+        instance_path=config_class.INSTANCE_PATH or str(ROOT / "instance"),
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+    )
     app.config.from_object(config_class)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(app, "secret_key")
-    app.config["MODERATOR_TOKEN"] = (app.config["MODERATOR_TOKEN"]
-                                     or _instance_secret(app, "moderator_token"))
-    app.config["DATABASE_URL"] = (app.config["DATABASE_URL"]
-                                  or f"sqlite:///{Path(app.instance_path) / 'moderator.db'}")
+    app.config["MODERATOR_TOKEN"] = app.config["MODERATOR_TOKEN"] or _instance_secret(
+        app, "moderator_token"
+    )
+    app.config["DATABASE_URL"] = (
+        app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'moderator.db'}"
+    )
 
     files = event_files if event_files is not None else app.config["EVENT_FILES"]
     definitions = [load_event_file(path) for path in (files or [DEMO_EVENT_FILE])]
@@ -50,9 +56,11 @@ def create_app(config_class: type = Config, event_files: list[str] | None = None
     app.config["EVENT_CODES"] = codes
 
     app.extensions["moderator.clock"] = system_clock
-    app.extensions["moderator.limits"] = Limits(text=app.config["QUESTION_MAX_LENGTH"],
-                                                name=app.config["NAME_MAX_LENGTH"],
-                                                affiliation=app.config["AFFILIATION_MAX_LENGTH"])
+    app.extensions["moderator.limits"] = Limits(
+        text=app.config["QUESTION_MAX_LENGTH"],
+        name=app.config["NAME_MAX_LENGTH"],
+        affiliation=app.config["AFFILIATION_MAX_LENGTH"],
+    )
 
     db.configure(app.config["DATABASE_URL"])
     with db.session() as session:
@@ -115,8 +123,12 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unexpected error on %s %s", request.method, request.path)
-        body = {"error": {"code": "internal", "message":
-                          "The server failed to handle this request; nothing was changed."}}
+        body = {
+            "error": {
+                "code": "internal",
+                "message": "The server failed to handle this request; nothing was changed.",
+            }
+        }
         if request.path.startswith("/api/"):
             return jsonify(body), 500
         return body["error"]["message"], 500

@@ -48,7 +48,8 @@ def has_moderator_session() -> bool:
     """Whether this browser is logged in as a moderator."""
     fingerprint = session.get("moderator")
     return isinstance(fingerprint, str) and hmac.compare_digest(
-        fingerprint, _fingerprint(current_app.config["MODERATOR_TOKEN"]))
+        fingerprint, _fingerprint(current_app.config["MODERATOR_TOKEN"])
+    )
 
 
 def csrf_token() -> str:
@@ -61,8 +62,11 @@ def csrf_token() -> str:
 def csrf_valid(candidate: object) -> bool:
     """Whether ``candidate`` is this session's CSRF token."""
     expected = session.get("csrf")
-    return isinstance(candidate, str) and isinstance(expected, str) and hmac.compare_digest(
-        candidate, expected)
+    return (
+        isinstance(candidate, str)
+        and isinstance(expected, str)
+        and hmac.compare_digest(candidate, expected)
+    )
 
 
 def check_moderator() -> None:
@@ -77,10 +81,10 @@ def check_moderator() -> None:
         return
     if has_moderator_session():
         if request.method in ("GET", "HEAD", "OPTIONS") or csrf_valid(
-                request.headers.get(CSRF_HEADER)):
+            request.headers.get(CSRF_HEADER)
+        ):
             return
-        raise Forbidden(f"The {CSRF_HEADER} header is missing or wrong; reload the page.",
-                        "csrf")
+        raise Forbidden(f"The {CSRF_HEADER} header is missing or wrong; reload the page.", "csrf")
     raise Unauthorized("Moderator login required: send 'Authorization: Bearer <token>'.")
 
 

@@ -49,17 +49,28 @@ def question_changes(code: str, changes: Iterable[Change]) -> None:
     its author."""
     for change in changes:
         question = change.question
-        socketio.emit("question", moderator_view(question), to=moderators_room(code),
-                      namespace=MODERATOR_NAMESPACE)
+        socketio.emit(
+            "question",
+            moderator_view(question),
+            to=moderators_room(code),
+            namespace=MODERATOR_NAMESPACE,
+        )
         public = public_view(question)
         if question.status in PUBLIC_STATUSES:
-            socketio.emit("question", public, to=public_room(code),
-                          namespace=ATTENDEE_NAMESPACE)
+            socketio.emit("question", public, to=public_room(code), namespace=ATTENDEE_NAMESPACE)
         elif change.was_public:
-            socketio.emit("question_removed", {"id": question.id}, to=public_room(code),
-                          namespace=ATTENDEE_NAMESPACE)
-        socketio.emit("my_question", owner_view(question),
-                      to=client_room(code, question.client_id), namespace=ATTENDEE_NAMESPACE)
+            socketio.emit(
+                "question_removed",
+                {"id": question.id},
+                to=public_room(code),
+                namespace=ATTENDEE_NAMESPACE,
+            )
+        socketio.emit(
+            "my_question",
+            owner_view(question),
+            to=client_room(code, question.client_id),
+            namespace=ATTENDEE_NAMESPACE,
+        )
 
 
 def votes_changed(code: str, question: Question) -> None:
@@ -71,5 +82,9 @@ def votes_changed(code: str, question: Question) -> None:
 
 def settings_changed(code: str, event: Event) -> None:
     """Tell moderators that the event's settings (pre-moderation) changed."""
-    socketio.emit("settings", {"premoderation": event.premoderation}, to=moderators_room(code),
-                  namespace=MODERATOR_NAMESPACE)
+    socketio.emit(
+        "settings",
+        {"premoderation": event.premoderation},
+        to=moderators_room(code),
+        namespace=MODERATOR_NAMESPACE,
+    )

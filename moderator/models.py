@@ -44,8 +44,13 @@ class Question(Base):
         Index("ix_questions_event_client", "event_id", "client_id"),
         # At most one question per event is on screen, enforced by the database so that two
         # moderators acting at once cannot both win.
-        Index("uq_questions_one_live", "event_id", unique=True,
-              sqlite_where=text("status = 'live'"), postgresql_where=text("status = 'live'")),
+        Index(
+            "uq_questions_one_live",
+            "event_id",
+            unique=True,
+            sqlite_where=text("status = 'live'"),
+            postgresql_where=text("status = 'live'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +80,7 @@ class Vote(Base):
     __tablename__ = "votes"
 
     question_id: Mapped[int] = mapped_column(
-        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
+    )
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     created_ms: Mapped[int] = mapped_column(BigInteger)

@@ -112,8 +112,9 @@ def moderator_socket(app, moderator_client):
     """A moderator's Socket.IO connection on /mod, authorised by the logged-in session."""
     from moderator.extensions import socketio
 
-    sock = socketio.test_client(app, namespace="/mod", auth={"event": "ssc25"},
-                                flask_test_client=moderator_client)
+    sock = socketio.test_client(
+        app, namespace="/mod", auth={"event": "ssc25"}, flask_test_client=moderator_client
+    )
     yield sock
     if sock.is_connected("/mod"):
         sock.disconnect("/mod")
@@ -121,13 +122,19 @@ def moderator_socket(app, moderator_client):
 
 def submission(n: int = 1, **overrides) -> dict:
     """A valid attendee submission; ``n`` varies the ids."""
-    body = {"text": f"Question number {n}?", "theme": "ssc", "via": "online",
-            "client_id": f"client-{n:04d}", "client_msg_id": f"message-{n:04d}"}
+    body = {
+        "text": f"Question number {n}?",
+        "theme": "ssc",
+        "via": "online",
+        "client_id": f"client-{n:04d}",
+        "client_msg_id": f"message-{n:04d}",
+    }
     body.update(overrides)
     return body
 
 
 # --- A real server in a subprocess -------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -147,12 +154,24 @@ class ServerProcess:
         self.log = instance.parent / f"server-{self.port}.log"
 
     def start(self) -> ServerProcess:
-        env = {**os.environ, "INSTANCE_PATH": str(self.instance), "MODERATOR_TOKEN": TOKEN,
-               "SECRET_KEY": "test-secret", "PORT": str(self.port), "HOST": "127.0.0.1",
-               **self.extra_env}
+        env = {
+            **os.environ,
+            "INSTANCE_PATH": str(self.instance),
+            "MODERATOR_TOKEN": TOKEN,
+            "SECRET_KEY": "test-secret",
+            "PORT": str(self.port),
+            "HOST": "127.0.0.1",
+            **self.extra_env,
+        }
         env.pop("SOCKETIO_ASYNC_MODE", None)
-        self.process = subprocess.Popen([sys.executable, "-m", "moderator"], cwd=ROOT, env=env,
-                                        stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
+        with open(self.log, "ab") as log:  # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "moderator"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         wait_until(self._accepting, timeout=20, message=f"server on port {self.port}")
         return self
 
@@ -189,8 +208,14 @@ def live_server(tmp_path):
 
 # --- Chromium ----------------------------------------------------------------------------------
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = ROOT / "test-artifacts"
 
 

@@ -20,16 +20,23 @@ def all_questions(client, bearer):
 
 def test_events_are_listed_with_code_and_title(client):
     assert client.get("/api/events").get_json() == [
-        {"code": "ssc25", "title": "Empowering Global South - Personnel Exchange Cooperation"}]
+        {"code": "ssc25", "title": "Empowering Global South - Personnel Exchange Cooperation"}
+    ]
 
 
 def test_an_event_has_its_themes_and_segments(client):
     event = client.get(BASE).get_json()
     assert [t["key"] for t in event["themes"]] == [
-        "ssc", "challenges", "sustainability", "scaling", "general"]
+        "ssc",
+        "challenges",
+        "sustainability",
+        "scaling",
+        "general",
+    ]
     assert event["themes"][2]["questions"] == [
         "What strategies have you employed to sustain the gains and results from personnel "
-        "exchange cooperation after the exchanges conclude?"]
+        "exchange cooperation after the exchanges conclude?"
+    ]
     assert [s["duration_s"] for s in event["segments"]] == [600, 900, 3000, 600, 300]
     assert event["segments"][0]["title"] == "Opening Remarks"
 
@@ -45,17 +52,20 @@ def test_submitting_twice_with_one_message_id_stores_one_question(client, bearer
     assert len(all_questions(client, bearer)) == 1
 
 
-@pytest.mark.parametrize(("overrides", "code"), [
-    ({"text": ""}, "empty_text"),
-    ({"text": "    "}, "empty_text"),
-    ({"text": "x" * 301}, "text_too_long"),
-    ({"text": 3.14}, "invalid_text"),
-    ({"theme": "weather"}, "unknown_theme"),
-    ({"via": "pigeon"}, "invalid_via"),
-    ({"client_id": None}, "missing_client_id"),
-    ({"client_msg_id": 12345678}, "invalid_client_msg_id"),
-    ({"name": ["a"]}, "invalid_name"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"text": ""}, "empty_text"),
+        ({"text": "    "}, "empty_text"),
+        ({"text": "x" * 301}, "text_too_long"),
+        ({"text": 3.14}, "invalid_text"),
+        ({"theme": "weather"}, "unknown_theme"),
+        ({"via": "pigeon"}, "invalid_via"),
+        ({"client_id": None}, "missing_client_id"),
+        ({"client_msg_id": 12345678}, "invalid_client_msg_id"),
+        ({"name": ["a"]}, "invalid_name"),
+    ],
+)
 def test_bad_submissions_get_a_clear_400_and_store_nothing(client, bearer, overrides, code):
     response = post_question(client, **overrides)
     assert response.status_code == 400
@@ -65,13 +75,16 @@ def test_bad_submissions_get_a_clear_400_and_store_nothing(client, bearer, overr
     assert all_questions(client, bearer) == []
 
 
-@pytest.mark.parametrize(("body", "headers"), [
-    ("not json at all", {"Content-Type": "application/json"}),
-    ('{"text": "hi"', {"Content-Type": "application/json"}),
-    ('["a", "list"]', {"Content-Type": "application/json"}),
-    ('{"text": "hello"}', {"Content-Type": "text/plain"}),
-    ("", {}),
-])
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        ("not json at all", {"Content-Type": "application/json"}),
+        ('{"text": "hi"', {"Content-Type": "application/json"}),
+        ('["a", "list"]', {"Content-Type": "application/json"}),
+        ('{"text": "hello"}', {"Content-Type": "text/plain"}),
+        ("", {}),
+    ],
+)
 def test_a_body_that_is_not_a_json_object_is_refused(client, bearer, body, headers):
     response = client.post(f"{BASE}/questions", data=body, headers=headers)
     assert response.status_code == 400
@@ -97,12 +110,15 @@ def test_unknown_event_question_and_address_get_json_404(client, bearer):
     assert response.status_code == 405 and "error" in response.get_json()
 
 
-@pytest.mark.parametrize(("headers", "status"), [
-    ({}, 401),
-    ({"Authorization": "Bearer wrong-token"}, 403),
-    ({"Authorization": f"Basic {TOKEN}"}, 401),
-    ({"Authorization": "Bearer "}, 401),
-])
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 401),
+        ({"Authorization": "Bearer wrong-token"}, 403),
+        ({"Authorization": f"Basic {TOKEN}"}, 401),
+        ({"Authorization": "Bearer "}, 401),
+    ],
+)
 def test_moderator_actions_need_the_token(client, bearer, headers, status):
     qid = post_question(client).get_json()["question"]["id"]
     for action in ("approve", "live", "dismiss", "star"):
@@ -137,9 +153,14 @@ def test_an_attendee_can_list_their_own_questions(client):
 
 def test_the_moderation_flow_over_http(client, bearer):
     qid = post_question(client).get_json()["question"]["id"]
-    for action, status in [("approve", "approved"), ("live", "live"), ("answered", "answered"),
-                           ("restore", "approved"), ("dismiss", "dismissed"),
-                           ("restore", "approved")]:
+    for action, status in [
+        ("approve", "approved"),
+        ("live", "live"),
+        ("answered", "answered"),
+        ("restore", "approved"),
+        ("dismiss", "dismissed"),
+        ("restore", "approved"),
+    ]:
         response = client.post(f"{BASE}/questions/{qid}/{action}", headers=bearer)
         assert response.status_code == 200, response.get_json()
         assert response.get_json()["question"]["status"] == status
@@ -184,14 +205,16 @@ def test_html_is_stored_and_returned_as_text(client, bearer):
 
 
 def test_export_has_every_question_at_any_time(client, bearer):
-    post_question(client, 1, text="=HYPERLINK(\"http://evil\")")
+    post_question(client, 1, text='=HYPERLINK("http://evil")')
     qid = post_question(client, 2, text="Second, with a comma").get_json()["question"]["id"]
     client.post(f"{BASE}/questions/{qid}/approve", headers=bearer)
     response = client.get(f"{BASE}/export.csv", headers=bearer)
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert [(r["status"], r["text"]) for r in rows] == [
-        ("pending", "'=HYPERLINK(\"http://evil\")"), ("approved", "Second, with a comma")]
+        ("pending", '\'=HYPERLINK("http://evil")'),
+        ("approved", "Second, with a comma"),
+    ]
     exported = client.get(f"{BASE}/export.json", headers=bearer).get_json()
     assert [q["status"] for q in exported["questions"]] == ["pending", "approved"]
     assert exported["event"]["code"] == "ssc25"

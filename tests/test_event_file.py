@@ -32,7 +32,12 @@ def test_demo_event_has_the_reference_agenda():
 def test_demo_event_has_four_guiding_themes_and_a_general_one():
     event = load_event_file(DEMO_EVENT_FILE)
     assert [(t.label, len(t.questions)) for t in event.themes] == [
-        ("i", 3), ("ii", 2), ("iii", 1), ("iv", 2), ("", 0)]
+        ("i", 3),
+        ("ii", 2),
+        ("iii", 1),
+        ("iv", 2),
+        ("", 0),
+    ]
     assert event.themes[-1].key == "general"
     assert event.themes[1].title == "Challenges and Solutions"
 
@@ -60,20 +65,29 @@ minutes = 5
 """
 
 
-@pytest.mark.parametrize(("text", "place", "problem"), [
-    ("code = 'x'\ntitle = \nvenue = 'y'\n", "not valid TOML", "line 2"),
-    ('title = "A panel"\n[[segments]]\ntitle = "Talk"\nminutes = 5\n', "code", "missing"),
-    ('code = "Bad Code"\n' + GOOD.split("\n", 2)[2], "code", "lowercase"),
-    (GOOD.replace("minutes = 5", "minutes = -5"), "segments[0].minutes", "more than zero"),
-    (GOOD.replace("minutes = 5", 'minutes = "five"'), "segments[0].minutes", "number"),
-    (GOOD.replace("minutes = 5", ""), "segments[0]", "either minutes"),
-    (GOOD + '[[themes]]\nkey = "a"\ntitle = "A"\n[[themes]]\nkey = "a"\ntitle = "B"\n',
-     "themes[1].key", "used by another theme"),
-    ('timezone = "Mars/Olympus"\n' + GOOD, "timezone", "unknown time zone"),
-    (GOOD + "[[themes]]\ntitle = 'No key'\n", "themes[0].key", "missing"),
-    (GOOD.replace('code = "demo"', 'code = "demo"\npremoderation = "yes"'), "premoderation",
-     "true or false"),
-])
+@pytest.mark.parametrize(
+    ("text", "place", "problem"),
+    [
+        ("code = 'x'\ntitle = \nvenue = 'y'\n", "not valid TOML", "line 2"),
+        ('title = "A panel"\n[[segments]]\ntitle = "Talk"\nminutes = 5\n', "code", "missing"),
+        ('code = "Bad Code"\n' + GOOD.split("\n", 2)[2], "code", "lowercase"),
+        (GOOD.replace("minutes = 5", "minutes = -5"), "segments[0].minutes", "more than zero"),
+        (GOOD.replace("minutes = 5", 'minutes = "five"'), "segments[0].minutes", "number"),
+        (GOOD.replace("minutes = 5", ""), "segments[0]", "either minutes"),
+        (
+            GOOD + '[[themes]]\nkey = "a"\ntitle = "A"\n[[themes]]\nkey = "a"\ntitle = "B"\n',
+            "themes[1].key",
+            "used by another theme",
+        ),
+        ('timezone = "Mars/Olympus"\n' + GOOD, "timezone", "unknown time zone"),
+        (GOOD + "[[themes]]\ntitle = 'No key'\n", "themes[0].key", "missing"),
+        (
+            GOOD.replace('code = "demo"', 'code = "demo"\npremoderation = "yes"'),
+            "premoderation",
+            "true or false",
+        ),
+    ],
+)
 def test_malformed_event_file_is_reported_with_file_and_place(tmp_path, text, place, problem):
     path = tmp_path / "panel.toml"
     path.write_text(text, encoding="utf-8")
@@ -95,8 +109,12 @@ def test_server_refuses_to_start_on_a_malformed_event_file(tmp_path):
     bad.write_text(GOOD.replace("minutes = 5", "minutes = 0"), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "moderator", "--event", str(bad), "--port", "1"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**__import__("os").environ, "INSTANCE_PATH": str(tmp_path / "instance")})
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**__import__("os").environ, "INSTANCE_PATH": str(tmp_path / "instance")},
+    )
     assert result.returncode == 2
     assert f"{bad}: segments[0].minutes: must be more than zero" in result.stderr
 

@@ -38,10 +38,13 @@ def test_the_session_cookie_is_httponly_and_samesite(client):
 def test_login_form_checks_csrf_and_token_and_redirects_locally(client):
     form = client.get("/moderate/ssc25").get_data(as_text=True)
     csrf = csrf_of(form)
-    assert client.post("/login", data={"token": TOKEN, "next": "/moderate/ssc25"}).status_code == 400
+    assert (
+        client.post("/login", data={"token": TOKEN, "next": "/moderate/ssc25"}).status_code == 400
+    )
     assert client.post("/login", data={"token": "nope", "csrf": csrf}).status_code == 403
-    response = client.post("/login", data={"token": TOKEN, "csrf": csrf,
-                                           "next": "https://evil.example/"})
+    response = client.post(
+        "/login", data={"token": TOKEN, "csrf": csrf, "next": "https://evil.example/"}
+    )
     assert response.status_code == 302 and response.location == "/"
     assert client.get("/moderate/ssc25").status_code == 200
 

@@ -34,8 +34,9 @@ def event(session):
 
 
 def submit(session, event, clock, n=1, **overrides):
-    return questions.submit(session, event, submission(n, **overrides), clock, LIMITS,
-                            events.theme_keys(event))
+    return questions.submit(
+        session, event, submission(n, **overrides), clock, LIMITS, events.theme_keys(event)
+    )
 
 
 def test_a_new_question_awaits_review_by_default(session, event, clock):
@@ -68,23 +69,26 @@ def test_another_client_cannot_reuse_a_message_id(session, event, clock):
         submit(session, event, clock, client_id="someone-else")
 
 
-@pytest.mark.parametrize(("overrides", "code"), [
-    ({"text": ""}, "empty_text"),
-    ({"text": "   \n\t "}, "empty_text"),
-    ({"text": "x" * 301}, "text_too_long"),
-    ({"text": 42}, "invalid_text"),
-    ({"text": None}, "missing_text"),
-    ({"theme": "astrology"}, "unknown_theme"),
-    ({"theme": None}, "missing_theme"),
-    ({"theme": ["ssc"]}, "unknown_theme"),
-    ({"via": "floor"}, "invalid_via"),
-    ({"via": "satellite"}, "invalid_via"),
-    ({"client_msg_id": None}, "missing_client_msg_id"),
-    ({"client_msg_id": "short"}, "invalid_client_msg_id"),
-    ({"client_id": "has spaces in it"}, "invalid_client_id"),
-    ({"name": "n" * 81}, "name_too_long"),
-    ({"affiliation": 7}, "invalid_affiliation"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"text": ""}, "empty_text"),
+        ({"text": "   \n\t "}, "empty_text"),
+        ({"text": "x" * 301}, "text_too_long"),
+        ({"text": 42}, "invalid_text"),
+        ({"text": None}, "missing_text"),
+        ({"theme": "astrology"}, "unknown_theme"),
+        ({"theme": None}, "missing_theme"),
+        ({"theme": ["ssc"]}, "unknown_theme"),
+        ({"via": "floor"}, "invalid_via"),
+        ({"via": "satellite"}, "invalid_via"),
+        ({"client_msg_id": None}, "missing_client_msg_id"),
+        ({"client_msg_id": "short"}, "invalid_client_msg_id"),
+        ({"client_id": "has spaces in it"}, "invalid_client_id"),
+        ({"name": "n" * 81}, "name_too_long"),
+        ({"affiliation": 7}, "invalid_affiliation"),
+    ],
+)
 def test_bad_submissions_are_refused_and_nothing_is_stored(session, event, clock, overrides, code):
     with pytest.raises(InvalidInput) as caught:
         submit(session, event, clock, **overrides)
@@ -94,8 +98,14 @@ def test_bad_submissions_are_refused_and_nothing_is_stored(session, event, clock
 
 
 def test_text_is_kept_as_written_apart_from_control_characters(session, event, clock):
-    question, _ = submit(session, event, clock, text="  <script>alert(1)</script>\x00 & more\r\n ",
-                         name="  ", affiliation=" UNDP ")
+    question, _ = submit(
+        session,
+        event,
+        clock,
+        text="  <script>alert(1)</script>\x00 & more\r\n ",
+        name="  ",
+        affiliation=" UNDP ",
+    )
     assert question.text == "<script>alert(1)</script> & more"
     assert question.name is None
     assert question.affiliation == "UNDP"
@@ -139,7 +149,9 @@ def test_only_one_question_is_live_at_a_time(session, event, clock):
     act(session, event, clock, first, "live")
     changes = act(session, event, clock, second, "live")
     assert [(c.question.id, c.question.status, c.was_public) for c in changes] == [
-        (first.id, "approved", True), (second.id, "live", False)]
+        (first.id, "approved", True),
+        (second.id, "live", False),
+    ]
     live = [q for q in questions.all_questions(session, event) if q.status == "live"]
     assert live == [second]
 
@@ -167,18 +179,22 @@ def test_star_does_not_change_the_status(session, event, clock):
     assert not question.starred
 
 
-@pytest.mark.parametrize(("setup", "action", "message"), [
-    ([], "answered", "awaiting review"),
-    ([], "restore", "awaiting review"),
-    (["approve"], "approve", "already approved"),
-    (["dismiss"], "live", "restore it first"),
-    (["dismiss"], "answered", "restore it first"),
-    (["live"], "live", "on screen"),
-    (["approve", "answered"], "answered", "already answered"),
-    (["approve", "answered"], "dismiss", "already answered"),
-])
-def test_impossible_actions_are_refused_and_change_nothing(session, event, clock, setup, action,
-                                                          message):
+@pytest.mark.parametrize(
+    ("setup", "action", "message"),
+    [
+        ([], "answered", "awaiting review"),
+        ([], "restore", "awaiting review"),
+        (["approve"], "approve", "already approved"),
+        (["dismiss"], "live", "restore it first"),
+        (["dismiss"], "answered", "restore it first"),
+        (["live"], "live", "on screen"),
+        (["approve", "answered"], "answered", "already answered"),
+        (["approve", "answered"], "dismiss", "already answered"),
+    ],
+)
+def test_impossible_actions_are_refused_and_change_nothing(
+    session, event, clock, setup, action, message
+):
     question, _ = submit(session, event, clock)
     for step in setup:
         act(session, event, clock, question, step)

@@ -19,8 +19,9 @@ class Listener:
         self.client = socketio.Client(reconnection=False)
         for name in ("question", "my_question", "question_removed"):
             self.client.on(name, self._keeper(name), namespace=namespace)
-        self.client.connect(url, auth=auth, namespaces=[namespace], transports=["websocket"],
-                            wait_timeout=10)
+        self.client.connect(
+            url, auth=auth, namespaces=[namespace], transports=["websocket"], wait_timeout=10
+        )
 
     def _keeper(self, name):
         return lambda data: self.inbox.put((name, data, time.monotonic()))
@@ -53,7 +54,11 @@ def moderator(server):
 
 
 def test_attendee_submits_moderator_approves_attendee_sees_it(live_server):
-    asker, mod, other = attendee(live_server), moderator(live_server), attendee(live_server, "attendee-e2e-2")
+    asker, mod, other = (
+        attendee(live_server),
+        moderator(live_server),
+        attendee(live_server, "attendee-e2e-2"),
+    )
     try:
         body = submission(1, text="How do exchanges build trust?")
         body.pop("client_id")
@@ -90,8 +95,11 @@ def test_an_acknowledged_question_survives_kill_9(tmp_path):
         server.kill()  # right after the last acknowledgement, no clean shutdown
         asker.client.disconnect()
         server.start()
-        stored = requests.get(f"{server.url}/api/events/ssc25/questions",
-                              headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5).json()
+        stored = requests.get(
+            f"{server.url}/api/events/ssc25/questions",
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=5,
+        ).json()
         assert [q["id"] for q in stored["questions"]] == acked
         # A resend after the restart is recognised, not duplicated.
         again = attendee(server)

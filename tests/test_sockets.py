@@ -16,14 +16,18 @@ def send(sock, n=1, **overrides):
 
 
 def test_a_submitted_question_is_acknowledged_and_reaches_the_moderators(
-        attendee_socket, moderator_socket):
+    attendee_socket, moderator_socket
+):
     attendee = attendee_socket("attendee-0001")
     moderator_socket.get_received("/mod")
     ack = send(attendee, text="What about alumni networks?")
     assert ack["created"] is True
     assert ack["question"]["status"] == "pending"
     [question] = received(moderator_socket, "question", "/mod")
-    assert (question["id"], question["text"]) == (ack["question"]["id"], "What about alumni networks?")
+    assert (question["id"], question["text"]) == (
+        ack["question"]["id"],
+        "What about alumni networks?",
+    )
 
 
 def test_a_resend_is_acknowledged_with_the_same_question(attendee_socket, moderator_socket):
@@ -36,17 +40,21 @@ def test_a_resend_is_acknowledged_with_the_same_question(attendee_socket, modera
     assert received(moderator_socket, "question", "/mod") == []
 
 
-@pytest.mark.parametrize(("payload", "code"), [
-    ({"text": "", "theme": "ssc", "client_msg_id": "message-0001"}, "empty_text"),
-    ({"text": "x" * 5000, "theme": "ssc", "client_msg_id": "message-0001"}, "text_too_long"),
-    ({"text": "Hi?", "theme": "nope", "client_msg_id": "message-0001"}, "unknown_theme"),
-    ({"text": "Hi?", "theme": "ssc"}, "missing_client_msg_id"),
-    ("just a string", "invalid_body"),
-    ([1, 2, 3], "invalid_body"),
-    (None, "missing_client_msg_id"),
-])
-def test_bad_submissions_get_an_error_ack_and_the_socket_stays(attendee_socket, moderator_socket,
-                                                               payload, code):
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ({"text": "", "theme": "ssc", "client_msg_id": "message-0001"}, "empty_text"),
+        ({"text": "x" * 5000, "theme": "ssc", "client_msg_id": "message-0001"}, "text_too_long"),
+        ({"text": "Hi?", "theme": "nope", "client_msg_id": "message-0001"}, "unknown_theme"),
+        ({"text": "Hi?", "theme": "ssc"}, "missing_client_msg_id"),
+        ("just a string", "invalid_body"),
+        ([1, 2, 3], "invalid_body"),
+        (None, "missing_client_msg_id"),
+    ],
+)
+def test_bad_submissions_get_an_error_ack_and_the_socket_stays(
+    attendee_socket, moderator_socket, payload, code
+):
     attendee = attendee_socket()
     moderator_socket.get_received("/mod")
     ack = attendee.emit("submit", payload, callback=True)
@@ -72,8 +80,9 @@ def test_an_unknown_event_or_bad_client_id_is_refused_at_connect(attendee_socket
 def test_attendees_cannot_reach_the_moderator_namespace(app, client):
     from moderator.extensions import socketio
 
-    intruder = socketio.test_client(app, namespace="/mod", auth={"event": "ssc25"},
-                                    flask_test_client=client)
+    intruder = socketio.test_client(
+        app, namespace="/mod", auth={"event": "ssc25"}, flask_test_client=client
+    )
     assert not intruder.is_connected("/mod")
     wrong = socketio.test_client(app, namespace="/mod", auth={"event": "ssc25", "token": "x"})
     assert not wrong.is_connected("/mod")
@@ -94,8 +103,9 @@ def test_moderator_actions_reach_the_author_and_the_public(attendee_socket, mode
     for sock in (author, other):
         sock.get_received()
 
-    ack = moderator_socket.emit("act", {"id": qid, "action": "approve"}, callback=True,
-                                namespace="/mod")
+    ack = moderator_socket.emit(
+        "act", {"id": qid, "action": "approve"}, callback=True, namespace="/mod"
+    )
     assert ack["question"]["status"] == "approved"
     [mine] = received(author, "my_question")
     assert (mine["id"], mine["status"]) == (qid, "approved")
@@ -125,13 +135,16 @@ def test_putting_a_question_live_takes_the_previous_one_off(attendee_socket, mod
     assert {q["id"]: q["status"] for q in questions} == {a: "approved", b: "live"}
 
 
-@pytest.mark.parametrize(("payload", "code"), [
-    ({"id": 999, "action": "approve"}, "unknown_question"),
-    ({"id": "abc", "action": "approve"}, "invalid_id"),
-    ({"action": "approve"}, "invalid_id"),
-    ({"id": 1, "action": "obliterate"}, "unknown_action"),
-    ("approve 1", "invalid_body"),
-])
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ({"id": 999, "action": "approve"}, "unknown_question"),
+        ({"id": "abc", "action": "approve"}, "invalid_id"),
+        ({"action": "approve"}, "invalid_id"),
+        ({"id": 1, "action": "obliterate"}, "unknown_action"),
+        ("approve 1", "invalid_body"),
+    ],
+)
 def test_bad_moderator_messages_get_an_error_ack(attendee_socket, moderator_socket, payload, code):
     send(attendee_socket())
     ack = moderator_socket.emit("act", payload, callback=True, namespace="/mod")
@@ -140,22 +153,26 @@ def test_bad_moderator_messages_get_an_error_ack(attendee_socket, moderator_sock
 
 
 def test_premoderation_switch_over_the_socket(attendee_socket, moderator_socket):
-    ack = moderator_socket.emit("settings", {"premoderation": False}, callback=True,
-                                namespace="/mod")
+    ack = moderator_socket.emit(
+        "settings", {"premoderation": False}, callback=True, namespace="/mod"
+    )
     assert ack == {"premoderation": False}
     assert send(attendee_socket())["question"]["status"] == "approved"
-    ack = moderator_socket.emit("settings", {"premoderation": "off"}, callback=True,
-                                namespace="/mod")
+    ack = moderator_socket.emit(
+        "settings", {"premoderation": "off"}, callback=True, namespace="/mod"
+    )
     assert ack["error"]["code"] == "invalid_premoderation"
 
 
 def test_sync_gives_an_attendee_the_event_their_questions_and_the_public_ones(
-        attendee_socket, moderator_socket):
+    attendee_socket, moderator_socket
+):
     attendee = attendee_socket("attendee-0001")
     mine = send(attendee, 1)["question"]["id"]
     other = send(attendee_socket("attendee-0002"), 2)["question"]["id"]
-    moderator_socket.emit("act", {"id": other, "action": "approve"}, callback=True,
-                          namespace="/mod")
+    moderator_socket.emit(
+        "act", {"id": other, "action": "approve"}, callback=True, namespace="/mod"
+    )
     reply = attendee.emit("sync", {}, callback=True)
     assert reply["event"]["code"] == "ssc25"
     assert [q["id"] for q in reply["mine"]] == [mine]

@@ -19,8 +19,9 @@ from moderator.runtime import clock, limits
 def _json_object() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise InvalidInput("Send a JSON object with 'Content-Type: application/json'.",
-                           "invalid_body")
+        raise InvalidInput(
+            "Send a JSON object with 'Content-Type: application/json'.", "invalid_body"
+        )
     return data
 
 
@@ -60,8 +61,9 @@ def submit_question(code: str):
     data = _json_object()
     with db.session() as session:
         event = events.get_event(session, code)
-        question, created = questions.submit(session, event, data, clock(), limits(),
-                                             events.theme_keys(event))
+        question, created = questions.submit(
+            session, event, data, clock(), limits(), events.theme_keys(event)
+        )
         if created:
             fanout.question_submitted(code, question)
         return jsonify({"question": questions.owner_view(question)}), 201 if created else 200
@@ -73,15 +75,22 @@ def list_questions(code: str):
     with db.session() as session:
         event = events.get_event(session, code)
         if is_moderator():
-            body = {"questions": [questions.moderator_view(q)
-                                  for q in questions.all_questions(session, event)]}
+            body = {
+                "questions": [
+                    questions.moderator_view(q) for q in questions.all_questions(session, event)
+                ]
+            }
         else:
-            body = {"questions": [questions.public_view(q)
-                                  for q in questions.public_questions(session, event)]}
+            body = {
+                "questions": [
+                    questions.public_view(q) for q in questions.public_questions(session, event)
+                ]
+            }
         client_id = request.args.get("client_id")
         if client_id is not None:
-            body["mine"] = [questions.owner_view(q)
-                            for q in questions.questions_of(session, event, client_id)]
+            body["mine"] = [
+                questions.owner_view(q) for q in questions.questions_of(session, event, client_id)
+            ]
         return jsonify(body)
 
 
@@ -110,8 +119,22 @@ def vote(code: str, question_id: int):
         return jsonify({"question": questions.public_view(question)})
 
 
-EXPORT_FIELDS = ("id", "status", "theme", "via", "text", "name", "affiliation", "votes",
-                 "starred", "created_ms", "approved_ms", "live_ms", "answered_ms", "updated_ms")
+EXPORT_FIELDS = (
+    "id",
+    "status",
+    "theme",
+    "via",
+    "text",
+    "name",
+    "affiliation",
+    "votes",
+    "starred",
+    "created_ms",
+    "approved_ms",
+    "live_ms",
+    "answered_ms",
+    "updated_ms",
+)
 
 
 @bp.get("/events/<code>/export.json")
@@ -137,7 +160,11 @@ def export_csv(code: str):
     writer.writeheader()
     for row in rows:
         # A leading = + - @ would make a spreadsheet run the cell as a formula.
-        writer.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v)
-                         for k, v in row.items()})
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{code}-questions.csv"'})
+        writer.writerow(
+            {k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in row.items()}
+        )
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{code}-questions.csv"'},
+    )

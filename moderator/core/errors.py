@@ -14,7 +14,7 @@ class DomainError(Exception):
             self.code = code
 
     def as_dict(self) -> dict:
-        """The ``{"error": {"code", "message"}}`` body shared by HTTP replies and acknowledgements."""
+        """The ``{"error": {"code", "message"}}`` body of HTTP replies and acknowledgements."""
         return {"error": {"code": self.code, "message": self.message}}
 
 

@@ -77,7 +77,9 @@ class EventDefinition:
         return cls(
             code=data["code"],
             title=data["title"],
-            themes=tuple(Theme(**{**t, "questions": tuple(t["questions"])}) for t in data["themes"]),
+            themes=tuple(
+                Theme(**{**t, "questions": tuple(t["questions"])}) for t in data["themes"]
+            ),
             segments=tuple(
                 Segment(**{**s, "speakers": tuple(s["speakers"])}) for s in data["segments"]
             ),
@@ -141,7 +143,7 @@ def _text(data: dict, key: str, place: str, *, required: bool = False, default: 
 def _texts(data: dict, key: str, place: str) -> tuple[str, ...]:
     value = data.get(key, [])
     if not isinstance(value, list):
-        raise _Problem(f"{place}{key}", "must be a list of texts, e.g. [\"...\", \"...\"]")
+        raise _Problem(f"{place}{key}", 'must be a list of texts, e.g. ["...", "..."]')
     for index, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
             raise _Problem(f"{place}{key}[{index}]", "must be non-empty text")
@@ -164,8 +166,9 @@ def _tables(data: dict, key: str, *, required: bool) -> list[dict]:
 def _person(data: object, place: str) -> Person:
     if not isinstance(data, dict):
         raise _Problem(place, "must be a table with name and role")
-    return Person(name=_text(data, "name", f"{place}.", required=True),
-                  role=_text(data, "role", f"{place}."))
+    return Person(
+        name=_text(data, "name", f"{place}.", required=True), role=_text(data, "role", f"{place}.")
+    )
 
 
 def _segment(data: dict, place: str) -> Segment:
@@ -180,30 +183,38 @@ def _segment(data: dict, place: str) -> Segment:
     duration_s = round(amount * 60) if has_minutes else round(amount)
     if not 1 <= duration_s <= 24 * 3600:
         raise _Problem(f"{place}.{unit}", "must be more than zero and at most 24 hours")
-    return Segment(title=title, duration_s=duration_s, speakers=_texts(data, "speakers", f"{place}."),
-                   notes=_text(data, "notes", f"{place}."))
+    return Segment(
+        title=title,
+        duration_s=duration_s,
+        speakers=_texts(data, "speakers", f"{place}."),
+        notes=_text(data, "notes", f"{place}."),
+    )
 
 
 def _theme(data: dict, place: str) -> Theme:
     key = _text(data, "key", f"{place}.", required=True)
     if not THEME_KEY_PATTERN.match(key):
         raise _Problem(f"{place}.key", "use lowercase letters, digits, - or _ (at most 32)")
-    return Theme(key=key, title=_text(data, "title", f"{place}.", required=True),
-                 label=_text(data, "label", f"{place}."),
-                 questions=_texts(data, "questions", f"{place}."))
+    return Theme(
+        key=key,
+        title=_text(data, "title", f"{place}.", required=True),
+        label=_text(data, "label", f"{place}."),
+        questions=_texts(data, "questions", f"{place}."),
+    )
 
 
 def parse_event(data: dict, source: str = "") -> EventDefinition:
     """Check an already-parsed TOML document and build the definition (raises ``_Problem``)."""
     code = _text(data, "code", "", required=True)
     if not CODE_PATTERN.match(code):
-        raise _Problem("code", "use 2 to 32 lowercase letters, digits or -, e.g. \"ssc25\"")
+        raise _Problem("code", 'use 2 to 32 lowercase letters, digits or -, e.g. "ssc25"')
     timezone = _text(data, "timezone", "", default="UTC")
     try:
         zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise _Problem("timezone", f"unknown time zone {timezone!r}, e.g. \"America/New_York\"") \
-            from None
+        raise _Problem(
+            "timezone", f'unknown time zone {timezone!r}, e.g. "America/New_York"'
+        ) from None
     day = data.get("date", "")
     if isinstance(day, date):
         day = day.isoformat()
@@ -219,15 +230,18 @@ def parse_event(data: dict, source: str = "") -> EventDefinition:
         try:
             time.fromisoformat(str(start))
         except ValueError:
-            raise _Problem("start", "must be a time like \"08:15\"") from None
+            raise _Problem("start", 'must be a time like "08:15"') from None
     premoderation = data.get("premoderation", True)
     if not isinstance(premoderation, bool):
         raise _Problem("premoderation", "must be true or false")
 
-    segments = tuple(_segment(s, f"segments[{i}]")
-                     for i, s in enumerate(_tables(data, "segments", required=True)))
-    themes = [_theme(t, f"themes[{i}]")
-              for i, t in enumerate(_tables(data, "themes", required=False))]
+    segments = tuple(
+        _segment(s, f"segments[{i}]")
+        for i, s in enumerate(_tables(data, "segments", required=True))
+    )
+    themes = [
+        _theme(t, f"themes[{i}]") for i, t in enumerate(_tables(data, "themes", required=False))
+    ]
     seen: set[str] = set()
     for index, theme in enumerate(themes):
         if theme.key in seen:
@@ -237,12 +251,24 @@ def parse_event(data: dict, source: str = "") -> EventDefinition:
         themes.append(Theme(key=GENERAL_THEME_KEY, title="General"))
 
     moderator = _person(data["moderator"], "moderator") if "moderator" in data else None
-    panelists = tuple(_person(p, f"panelists[{i}]")
-                      for i, p in enumerate(_tables(data, "panelists", required=False)))
+    panelists = tuple(
+        _person(p, f"panelists[{i}]")
+        for i, p in enumerate(_tables(data, "panelists", required=False))
+    )
     return EventDefinition(
-        code=code, title=_text(data, "title", "", required=True), themes=tuple(themes),
-        segments=segments, subtitle=_text(data, "subtitle", ""), date=str(day),
-        start=str(start), timezone=timezone, format=_text(data, "format", ""),
-        venue=_text(data, "venue", ""), organisers=_texts(data, "organisers", ""),
-        moderator=moderator, panelists=panelists, premoderation=premoderation, source=source,
+        code=code,
+        title=_text(data, "title", "", required=True),
+        themes=tuple(themes),
+        segments=segments,
+        subtitle=_text(data, "subtitle", ""),
+        date=str(day),
+        start=str(start),
+        timezone=timezone,
+        format=_text(data, "format", ""),
+        venue=_text(data, "venue", ""),
+        organisers=_texts(data, "organisers", ""),
+        moderator=moderator,
+        panelists=panelists,
+        premoderation=premoderation,
+        source=source,
     )

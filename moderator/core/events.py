@@ -23,10 +23,16 @@ def install_events(session: Session, definitions: Iterable[EventDefinition], clo
     for definition in definitions:
         event = session.scalar(select(Event).where(Event.code == definition.code))
         if event is None:
-            session.add(Event(code=definition.code, title=definition.title,
-                              definition=definition.to_dict(),
-                              premoderation=definition.premoderation,
-                              created_ms=now, updated_ms=now))
+            session.add(
+                Event(
+                    code=definition.code,
+                    title=definition.title,
+                    definition=definition.to_dict(),
+                    premoderation=definition.premoderation,
+                    created_ms=now,
+                    updated_ms=now,
+                )
+            )
         elif event.definition != definition.to_dict() or event.title != definition.title:
             event.title = definition.title
             event.definition = definition.to_dict()

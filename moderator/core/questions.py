@@ -18,7 +18,13 @@ from moderator.core.clock import Clock
 from moderator.core.errors import Conflict, InvalidInput, NotFound
 from moderator.models import Event, Question, Vote
 
-PENDING, APPROVED, LIVE, ANSWERED, DISMISSED = "pending", "approved", "live", "answered", "dismissed"
+PENDING, APPROVED, LIVE, ANSWERED, DISMISSED = (
+    "pending",
+    "approved",
+    "live",
+    "answered",
+    "dismissed",
+)
 STATUSES = (PENDING, APPROVED, LIVE, ANSWERED, DISMISSED)
 PUBLIC_STATUSES = frozenset({APPROVED, LIVE, ANSWERED})
 ATTENDEE_ORIGINS = ("online", "room")
@@ -63,8 +69,9 @@ def _field(data: dict, key: str, *, required: bool, limit: int, label: str) -> s
             raise InvalidInput(f"{label} is empty.", f"empty_{key}")
         return None
     if len(value) > limit:
-        raise InvalidInput(f"{label} is {len(value)} characters long; the limit is {limit}.",
-                           f"{key}_too_long")
+        raise InvalidInput(
+            f"{label} is {len(value)} characters long; the limit is {limit}.", f"{key}_too_long"
+        )
     return value
 
 
@@ -77,8 +84,14 @@ def check_client_id(value: object, key: str = "client_id") -> str:
     return value
 
 
-def submit(session: Session, event: Event, data: object, clock: Clock, limits: Limits,
-           theme_keys: tuple[str, ...]) -> tuple[Question, bool]:
+def submit(
+    session: Session,
+    event: Event,
+    data: object,
+    clock: Clock,
+    limits: Limits,
+    theme_keys: tuple[str, ...],
+) -> tuple[Question, bool]:
     """Store an attendee's question; return it and whether it is new.
 
     The same ``client_msg_id`` sent again (a resend after a reconnect) returns the stored question
@@ -98,21 +111,32 @@ def submit(session: Session, event: Event, data: object, clock: Clock, limits: L
     if theme is None:
         raise InvalidInput("Choose a theme for the question.", "missing_theme")
     if not isinstance(theme, str) or theme not in theme_keys:
-        raise InvalidInput(f"Unknown theme {theme!r}; choose one of: {', '.join(theme_keys)}.",
-                           "unknown_theme")
+        raise InvalidInput(
+            f"Unknown theme {theme!r}; choose one of: {', '.join(theme_keys)}.", "unknown_theme"
+        )
     via = data.get("via", "online")
     if via not in ATTENDEE_ORIGINS:
         raise InvalidInput("via must be 'online' or 'room'.", "invalid_via")
     name = _field(data, "name", required=False, limit=limits.name, label="The name")
-    affiliation = _field(data, "affiliation", required=False, limit=limits.affiliation,
-                         label="The affiliation")
+    affiliation = _field(
+        data, "affiliation", required=False, limit=limits.affiliation, label="The affiliation"
+    )
 
     now = clock()
     status = PENDING if event.premoderation else APPROVED
     question = Question(
-        event_id=event.id, client_id=client_id, client_msg_id=client_msg_id, text=text,
-        theme=theme, via=via, name=name, affiliation=affiliation, status=status,
-        created_ms=now, updated_ms=now, approved_ms=None if status == PENDING else now,
+        event_id=event.id,
+        client_id=client_id,
+        client_msg_id=client_msg_id,
+        text=text,
+        theme=theme,
+        via=via,
+        name=name,
+        affiliation=affiliation,
+        status=status,
+        created_ms=now,
+        updated_ms=now,
+        approved_ms=None if status == PENDING else now,
     )
     session.add(question)
     try:
@@ -128,14 +152,19 @@ def submit(session: Session, event: Event, data: object, clock: Clock, limits: L
 
 
 def _by_client_msg_id(session: Session, event: Event, client_msg_id: str) -> Question | None:
-    return session.scalar(select(Question).where(Question.event_id == event.id,
-                                                 Question.client_msg_id == client_msg_id))
+    return session.scalar(
+        select(Question).where(
+            Question.event_id == event.id, Question.client_msg_id == client_msg_id
+        )
+    )
 
 
 def _resent(question: Question, client_id: str) -> Question:
     if question.client_id != client_id:
-        raise Conflict("This client_msg_id was already used by someone else; generate a new one.",
-                       "client_msg_id_taken")
+        raise Conflict(
+            "This client_msg_id was already used by someone else; generate a new one.",
+            "client_msg_id_taken",
+        )
     return question
 
 
@@ -171,15 +200,17 @@ _REFUSALS = {
 }
 
 
-def apply_action(session: Session, event: Event, question_id: object, action: object,
-                 clock: Clock) -> list[Change]:
+def apply_action(
+    session: Session, event: Event, question_id: object, action: object, clock: Clock
+) -> list[Change]:
     """Carry out a moderator's action on a question; return every question it changed.
 
     Putting a question live takes the previous live one off screen (back to approved).
     """
     if action not in ACTIONS:
-        raise InvalidInput(f"Unknown action {action!r}; use one of: {', '.join(ACTIONS)}.",
-                           "unknown_action")
+        raise InvalidInput(
+            f"Unknown action {action!r}; use one of: {', '.join(ACTIONS)}.", "unknown_action"
+        )
     question = get_question(session, event, question_id)
     now = clock()
     if action in ("star", "unstar"):
@@ -194,16 +225,20 @@ def apply_action(session: Session, event: Event, question_id: object, action: ob
         raise Conflict(f"Question {question.id} {_REFUSALS[question.status]}.", "wrong_status")
     changes: list[Change] = []
     if action == "live":
-        current = session.scalar(select(Question).where(Question.event_id == event.id,
-                                                        Question.status == LIVE))
+        current = session.scalar(
+            select(Question).where(Question.event_id == event.id, Question.status == LIVE)
+        )
         if current is not None:
             current.status = APPROVED
             current.updated_ms = now
             changes.append(Change(current, True))
             session.flush()
     if target is None:  # restore
-        target = (question.status_before_dismiss or PENDING) if question.status == DISMISSED \
+        target = (
+            (question.status_before_dismiss or PENDING)
+            if question.status == DISMISSED
             else APPROVED
+        )
     changes.append(Change(question, question.status in PUBLIC_STATUSES))
     if target == DISMISSED:
         question.status_before_dismiss = APPROVED if question.status == LIVE else question.status
@@ -220,23 +255,27 @@ def apply_action(session: Session, event: Event, question_id: object, action: ob
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise Conflict("Another question was put on screen at the same moment; try again.",
-                       "live_taken") from None
+        raise Conflict(
+            "Another question was put on screen at the same moment; try again.", "live_taken"
+        ) from None
     return changes
 
 
-def vote(session: Session, event: Event, question_id: object, client_id: object,
-         clock: Clock) -> Question:
+def vote(
+    session: Session, event: Event, question_id: object, client_id: object, clock: Clock
+) -> Question:
     """Record one attendee's upvote; each attendee votes once per question."""
     client_id = check_client_id(client_id)
     question = get_question(session, event, question_id)
     if question.status not in PUBLIC_STATUSES:
         raise Conflict("Only published questions can be voted on.", "not_votable")
     try:
-        session.execute(insert(Vote).values(question_id=question.id, client_id=client_id,
-                                            created_ms=clock()))
-        session.execute(update(Question).where(Question.id == question.id)
-                        .values(votes=Question.votes + 1))
+        session.execute(
+            insert(Vote).values(question_id=question.id, client_id=client_id, created_ms=clock())
+        )
+        session.execute(
+            update(Question).where(Question.id == question.id).values(votes=Question.votes + 1)
+        )
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -249,13 +288,15 @@ def unvote(session: Session, event: Event, question_id: object, client_id: objec
     """Take back an attendee's upvote."""
     client_id = check_client_id(client_id)
     question = get_question(session, event, question_id)
-    removed = session.execute(delete(Vote).where(Vote.question_id == question.id,
-                                                 Vote.client_id == client_id)).rowcount
+    removed = session.execute(
+        delete(Vote).where(Vote.question_id == question.id, Vote.client_id == client_id)
+    ).rowcount
     if not removed:
         session.rollback()
         raise Conflict("You have not voted for this question.", "not_voted")
-    session.execute(update(Question).where(Question.id == question.id)
-                    .values(votes=Question.votes - 1))
+    session.execute(
+        update(Question).where(Question.id == question.id).values(votes=Question.votes - 1)
+    )
     session.commit()
     session.refresh(question)
     return question
@@ -263,35 +304,57 @@ def unvote(session: Session, event: Event, question_id: object, client_id: objec
 
 def public_questions(session: Session, event: Event) -> list[Question]:
     """What every attendee may see: approved, live and answered questions, oldest first."""
-    return list(session.scalars(select(Question).where(
-        Question.event_id == event.id, Question.status.in_(PUBLIC_STATUSES)).order_by(Question.id)))
+    return list(
+        session.scalars(
+            select(Question)
+            .where(Question.event_id == event.id, Question.status.in_(PUBLIC_STATUSES))
+            .order_by(Question.id)
+        )
+    )
 
 
 def all_questions(session: Session, event: Event) -> list[Question]:
     """Every question of the event, for moderators, oldest first."""
-    return list(session.scalars(select(Question).where(Question.event_id == event.id)
-                                .order_by(Question.id)))
+    return list(
+        session.scalars(select(Question).where(Question.event_id == event.id).order_by(Question.id))
+    )
 
 
 def questions_of(session: Session, event: Event, client_id: object) -> list[Question]:
     """The questions one attendee sent, whatever their status."""
     client_id = check_client_id(client_id)
-    return list(session.scalars(select(Question).where(
-        Question.event_id == event.id, Question.client_id == client_id).order_by(Question.id)))
+    return list(
+        session.scalars(
+            select(Question)
+            .where(Question.event_id == event.id, Question.client_id == client_id)
+            .order_by(Question.id)
+        )
+    )
 
 
 def voted_by(session: Session, event: Event, client_id: str) -> list[int]:
     """Ids of the event's questions this attendee has upvoted."""
-    return list(session.scalars(select(Vote.question_id).join(Question).where(
-        Question.event_id == event.id, Vote.client_id == client_id)))
+    return list(
+        session.scalars(
+            select(Vote.question_id)
+            .join(Question)
+            .where(Question.event_id == event.id, Vote.client_id == client_id)
+        )
+    )
 
 
 def public_view(question: Question) -> dict:
     """The question as attendees and room screens see it."""
     return {
-        "id": question.id, "text": question.text, "theme": question.theme, "via": question.via,
-        "name": question.name, "affiliation": question.affiliation, "status": question.status,
-        "votes": question.votes, "created_ms": question.created_ms,
+        "id": question.id,
+        "text": question.text,
+        "theme": question.theme,
+        "via": question.via,
+        "name": question.name,
+        "affiliation": question.affiliation,
+        "status": question.status,
+        "votes": question.votes,
+        "created_ms": question.created_ms,
     }
 
 
@@ -303,7 +366,10 @@ def owner_view(question: Question) -> dict:
 def moderator_view(question: Question) -> dict:
     """Everything a moderator needs about a question (never the author's client id)."""
     return {
-        **public_view(question), "starred": question.starred,
-        "updated_ms": question.updated_ms, "approved_ms": question.approved_ms,
-        "live_ms": question.live_ms, "answered_ms": question.answered_ms,
+        **public_view(question),
+        "starred": question.starred,
+        "updated_ms": question.updated_ms,
+        "approved_ms": question.approved_ms,
+        "live_ms": question.live_ms,
+        "answered_ms": question.answered_ms,
     }

@@ -27,8 +27,12 @@ def acknowledged(handler):
             return exc.as_dict()
         except Exception:
             log.exception("unexpected error in Socket.IO handler %s", handler.__name__)
-            return {"error": {"code": "internal",
-                              "message": "The server failed to handle this message."}}
+            return {
+                "error": {
+                    "code": "internal",
+                    "message": "The server failed to handle this message.",
+                }
+            }
 
     return wrapper
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask_socketio import ConnectionRefusedError, join_room
 from flask import session
+from flask_socketio import ConnectionRefusedError, join_room
 
 from moderator import fanout
 from moderator.core import events, questions
@@ -50,13 +50,15 @@ def sync(_data):
     """Everything the attendee page shows: the event, published questions, one's own and votes."""
     with db.session() as s:
         event = events.get_event(s, session.get("event"))
-        reply = {"event": events.event_view(event),
-                 "questions": [questions.public_view(q)
-                               for q in questions.public_questions(s, event)]}
+        reply = {
+            "event": events.event_view(event),
+            "questions": [questions.public_view(q) for q in questions.public_questions(s, event)],
+        }
         client_id = session.get("client_id")
         if client_id:
-            reply["mine"] = [questions.owner_view(q)
-                             for q in questions.questions_of(s, event, client_id)]
+            reply["mine"] = [
+                questions.owner_view(q) for q in questions.questions_of(s, event, client_id)
+            ]
             reply["voted"] = questions.voted_by(s, event, client_id)
         return reply
 
@@ -70,8 +72,9 @@ def submit(data):
     code = session.get("event")
     with db.session() as s:
         event = events.get_event(s, code)
-        question, created = questions.submit(s, event, data, clock(), limits(),
-                                             events.theme_keys(event))
+        question, created = questions.submit(
+            s, event, data, clock(), limits(), events.theme_keys(event)
+        )
         if created:
             fanout.question_submitted(code, question)
         return {"question": questions.owner_view(question), "created": created}

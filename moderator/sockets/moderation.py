@@ -23,8 +23,9 @@ def connect(auth=None):
     ``"token"`` for tools without the browser's session cookie."""
     auth = auth if isinstance(auth, dict) else {}
     if not (has_moderator_session() or token_matches(auth.get("token"))):
-        raise ConnectionRefusedError({"code": "unauthorized",
-                                      "message": "Moderator login required."})
+        raise ConnectionRefusedError(
+            {"code": "unauthorized", "message": "Moderator login required."}
+        )
     try:
         with db.session() as s:
             event = events.get_event(s, auth.get("event"))
@@ -47,9 +48,10 @@ def sync(_data):
     """The event and every question, with all details."""
     with db.session() as s:
         event = events.get_event(s, _event_code())
-        return {"event": events.event_view(event),
-                "questions": [questions.moderator_view(q)
-                              for q in questions.all_questions(s, event)]}
+        return {
+            "event": events.event_view(event),
+            "questions": [questions.moderator_view(q) for q in questions.all_questions(s, event)],
+        }
 
 
 @socketio.on("act", namespace=NS)

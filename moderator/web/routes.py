@@ -51,11 +51,15 @@ def attendee_in_room(code: str):
 
 def _attendee_page(code: str, via: str):
     event = _event_or_404(code)
-    return render_template("attendee.html", event=event, via=via,
-                           max_length=current_app.config["QUESTION_MAX_LENGTH"],
-                           name_max=current_app.config["NAME_MAX_LENGTH"],
-                           affiliation_max=current_app.config["AFFILIATION_MAX_LENGTH"],
-                           messages=attendee_messages())
+    return render_template(
+        "attendee.html",
+        event=event,
+        via=via,
+        max_length=current_app.config["QUESTION_MAX_LENGTH"],
+        name_max=current_app.config["NAME_MAX_LENGTH"],
+        affiliation_max=current_app.config["AFFILIATION_MAX_LENGTH"],
+        messages=attendee_messages(),
+    )
 
 
 @bp.get("/e/<code>/screen")
@@ -63,10 +67,16 @@ def screen(code: str):
     """The room screen: the question on screen and a QR code to join from the room."""
     event = _event_or_404(code)
     join_url = f"{public_base_url()}/r/{code}"
-    qr = segno.make(join_url, error="m").svg_inline(scale=8, dark="#000", light="#fff",
-                                                     omitsize=True)
-    return render_template("screen.html", event=event, join_url=join_url, qr_svg=Markup(qr),
-                           messages=attendee_messages())
+    qr = segno.make(join_url, error="m").svg_inline(
+        scale=8, dark="#000", light="#fff", omitsize=True
+    )
+    return render_template(
+        "screen.html",
+        event=event,
+        join_url=join_url,
+        qr_svg=Markup(qr),
+        messages=attendee_messages(),
+    )
 
 
 @bp.get("/moderate/<code>")
@@ -78,19 +88,30 @@ def moderate(code: str):
         # A link carrying the token logs in once, then drops the token from the address bar.
         if log_in(token):
             return redirect(url_for("web.moderate", code=code))
-        return render_template("login.html", event=event, next=url_for("web.moderate", code=code),
-                               csrf=csrf_token(), error=True), 403
+        return render_template(
+            "login.html",
+            event=event,
+            next=url_for("web.moderate", code=code),
+            csrf=csrf_token(),
+            error=True,
+        ), 403
     if not has_moderator_session():
-        return render_template("login.html", event=event, next=request.path, csrf=csrf_token(),
-                               error=False), 401
-    return render_template("moderate.html", event=event, csrf=csrf_token(),
-                           messages=moderator_messages())
+        return render_template(
+            "login.html", event=event, next=request.path, csrf=csrf_token(), error=False
+        ), 401
+    return render_template(
+        "moderate.html", event=event, csrf=csrf_token(), messages=moderator_messages()
+    )
 
 
 def _safe_next(target: str | None) -> str:
     # Only local paths, so the login form cannot be used to redirect elsewhere.
-    if not target or urlsplit(target).netloc or not target.startswith("/") \
-            or target.startswith("//"):
+    if (
+        not target
+        or urlsplit(target).netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+    ):
         return url_for("web.index")
     return target
 
@@ -100,11 +121,13 @@ def login():
     """Log a browser in with the moderator token (form post, CSRF-checked)."""
     next_url = _safe_next(request.form.get("next"))
     if not csrf_valid(request.form.get("csrf")):
-        return render_template("login.html", event=None, next=next_url, csrf=csrf_token(),
-                               error=False, expired=True), 400
+        return render_template(
+            "login.html", event=None, next=next_url, csrf=csrf_token(), error=False, expired=True
+        ), 400
     if not log_in(request.form.get("token", "").strip()):
-        return render_template("login.html", event=None, next=next_url, csrf=csrf_token(),
-                               error=True), 403
+        return render_template(
+            "login.html", event=None, next=next_url, csrf=csrf_token(), error=True
+        ), 403
     return redirect(next_url)
 
 
