@@ -1,0 +1,197 @@
+"""Screenshots of the pages on the demo event during a busy Q&A, for the docs and for review.
+
+Run from the repository root: ``.venv/bin/python docs/screenshots/take.py``. Starts its own
+server on a temporary database, fills it through the public API and drives headless Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = Path(__file__).resolve().parent
+TOKEN = "screenshot-token"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+QUESTIONS = [
+    (
+        "ssc",
+        "room",
+        "Amina Diallo",
+        "Ministry of Labour, Senegal",
+        "Which South-South principle is hardest to keep when one partner funds most of the exchange?",
+    ),
+    (
+        "challenges",
+        "online",
+        None,
+        None,
+        "How do you handle visa delays that eat into a six-month placement?",
+    ),
+    (
+        "sustainability",
+        "online",
+        "Rahul",
+        "Think tank, New Delhi",
+        "What happens to the knowledge when the exchange participant goes home? Is there follow-up?",
+    ),
+    (
+        "scaling",
+        "room",
+        None,
+        None,
+        "Could regional development banks co-finance exchanges to take them to scale?",
+    ),
+    (
+        "ssc",
+        "online",
+        "Lucía Fernández",
+        "AUCI Uruguay",
+        "How does triangular cooperation change the power balance compared with bilateral aid?",
+    ),
+    (
+        "challenges",
+        "room",
+        "Kwame",
+        None,
+        "Language barriers: do you train participants before departure or rely on English?",
+    ),
+    ("general", "online", None, None, "Will the joint UNOSSC-Norec study be published online?"),
+    (
+        "scaling",
+        "online",
+        "Mei Lin",
+        "UNDP China",
+        "How can personnel exchanges plug into existing SSC trust funds?",
+    ),
+    (
+        "sustainability",
+        "room",
+        None,
+        None,
+        "Do alumni networks continue after the programme funding ends?",
+    ),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    instance = Path(tempfile.mkdtemp(prefix="screenshots-"))
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(instance),
+        "MODERATOR_TOKEN": TOKEN,
+        "PORT": str(port),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moderator"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                requests.get(base + "/api/events", timeout=1)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        fill(base)
+        shoot(base)
+    finally:
+        server.terminate()
+        server.wait(10)
+        shutil.rmtree(instance, ignore_errors=True)
+
+
+def fill(base: str) -> None:
+    api = f"{base}/api/events/ssc25"
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    ids = []
+    for n, (theme, via, name, affiliation, text) in enumerate(QUESTIONS):
+        reply = requests.post(
+            f"{api}/questions",
+            timeout=5,
+            json={
+                "text": text,
+                "theme": theme,
+                "via": via,
+                "name": name,
+                "affiliation": affiliation,
+                "client_id": f"screenshot-client-{n}",
+                "client_msg_id": f"screenshot-msg-{n}",
+            },
+        )
+        ids.append(reply.json()["question"]["id"])
+    for qid in ids[:6]:
+        requests.post(f"{api}/questions/{qid}/approve", headers=auth, timeout=5)
+    requests.post(f"{api}/questions/{ids[0]}/answered", headers=auth, timeout=5)
+    requests.post(f"{api}/questions/{ids[2]}/live", headers=auth, timeout=5)
+    requests.post(f"{api}/questions/{ids[4]}/star", headers=auth, timeout=5)
+    requests.post(f"{api}/questions/{ids[6]}/dismiss", headers=auth, timeout=5)
+    for voter in range(7):
+        for qid in ids[1:6][: voter % 5 + 1]:
+            requests.post(
+                f"{api}/questions/{qid}/vote",
+                timeout=5,
+                json={"client_id": f"screenshot-voter-{voter}"},
+            )
+
+
+def shoot(base: str) -> None:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+        phone = browser.new_context(
+            viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2
+        ).new_page()
+        phone.add_init_script(
+            "localStorage.setItem('moderator:client_id', JSON.stringify('screenshot-client-3'))"
+        )
+        phone.goto(f"{base}/r/ssc25")
+        phone.wait_for_selector("#public li.question")
+        phone.screenshot(path=OUT / "attendee-phone.png", full_page=True)
+
+        desk = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        desk.goto(f"{base}/moderate/ssc25?token={TOKEN}")
+        desk.wait_for_selector("ol[data-status=approved] li.question")
+        desk.keyboard.press("j")
+        desk.screenshot(path=OUT / "moderator-dashboard.png", full_page=True)
+
+        screen = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+        screen.goto(f"{base}/e/ssc25/screen")
+        screen.wait_for_selector("#live .live-text")
+        screen.screenshot(path=OUT / "room-screen.png")
+        browser.close()
+    print(f"screenshots written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
