@@ -36,7 +36,8 @@ QUESTIONS = [
         "room",
         "Amina Diallo",
         "Ministry of Labour, Senegal",
-        "Which South-South principle is hardest to keep when one partner funds most of the exchange?",
+        "Which South-South principle is hardest to keep when one partner funds most of "
+        "the exchange?",
     ),
     (
         "challenges",
@@ -50,7 +51,8 @@ QUESTIONS = [
         "online",
         "Rahul",
         "Think tank, New Delhi",
-        "What happens to the knowledge when the exchange participant goes home? Is there follow-up?",
+        "What happens to the knowledge when the exchange participant goes home? "
+        "Is there follow-up?",
     ),
     (
         "scaling",
