@@ -12,7 +12,7 @@ if os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet") == "eventlet":
     with warnings.catch_warnings():
         # The client chose eventlet knowing it is in maintenance mode; say it once in the docs,
         # not at every start.
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore")
         import eventlet
 
     eventlet.monkey_patch()
