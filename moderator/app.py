@@ -15,7 +15,10 @@ from config import Config
 
 # Registers the Socket.IO handlers on ``socketio`` before any init_app, so that every application
 # built by the factory (one per test) gets them.
-from moderator import sockets  # noqa: E402,F401,I001
+from moderator import (
+    agenda,
+    sockets,  # noqa: E402,F401,I001
+)
 from moderator.core.clock import system_clock
 from moderator.core.event_file import DEMO_EVENT_FILE, EventFileError, load_event_file
 from moderator.core.events import install_events
@@ -82,6 +85,7 @@ def create_app(config_class: type = Config, event_files: list[str] | None = None
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(web_bp)
     _register_error_pages(app)
+    agenda.resume_schedules(app)
     return app
 
 

@@ -3,7 +3,11 @@
 Rooms, per event:
 - ``<code>:public`` on ``/``: attendees and room screens; approved, live and answered questions.
 - ``<code>:client:<client_id>`` on ``/``: one attendee's own questions, whatever their status.
-- ``<code>:moderators`` on ``/mod``: moderators; every question with every detail.
+- ``<code>:screens`` on ``/``: room screens and stage monitors; the clock and the display.
+- ``<code>:moderators`` on ``/mod``: moderators; every question with every detail, the clock,
+  the display and the list of screens.
+
+Attendee pages are not in the screens room: thousands of phones need no clock messages.
 
 Each payload is built once per change, never per recipient. With a message queue configured,
 ``socketio.emit`` reaches the rooms on every server process.
@@ -88,3 +92,25 @@ def settings_changed(code: str, event: Event) -> None:
         to=moderators_room(code),
         namespace=MODERATOR_NAMESPACE,
     )
+
+
+def screens_room(code: str) -> str:
+    return f"{code}:screens"
+
+
+def timer_changed(code: str, view: dict) -> None:
+    """Send the new clock state to the room screens, stage monitors and moderators; they count
+    down by themselves until the next change."""
+    socketio.emit("timer", view, to=screens_room(code), namespace=ATTENDEE_NAMESPACE)
+    socketio.emit("timer", view, to=moderators_room(code), namespace=MODERATOR_NAMESPACE)
+
+
+def display_changed(code: str, view: dict) -> None:
+    """Send blackout, the speakers' message and flash to the screens and moderators."""
+    socketio.emit("display", view, to=screens_room(code), namespace=ATTENDEE_NAMESPACE)
+    socketio.emit("display", view, to=moderators_room(code), namespace=MODERATOR_NAMESPACE)
+
+
+def screens_changed(code: str, screens: list[dict]) -> None:
+    """Send the list of screens, with their offsets and last contact, to moderators."""
+    socketio.emit("screens", screens, to=moderators_room(code), namespace=MODERATOR_NAMESPACE)

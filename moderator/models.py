@@ -84,3 +84,65 @@ class Vote(Base):
     )
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     created_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class AgendaClock(Base):
+    """The event's countdown, stored as timestamps so that a restart resumes it exactly.
+
+    Remaining time is never stored: it is derived from ``started_ms`` (when the current run
+    began), ``elapsed_ms`` (time run before that) and ``added_ms`` (time added or removed).
+    """
+
+    __tablename__ = "agenda_clocks"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    segment_index: Mapped[int] = mapped_column(default=0)
+    state: Mapped[str] = mapped_column(String(8), default="idle")
+    started_ms: Mapped[int | None] = mapped_column(BigInteger)
+    elapsed_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    added_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    auto_advance: Mapped[bool] = mapped_column(default=False)
+    # When each segment last started counting (None until it has), for schedule drift.
+    actual_starts: Mapped[list] = mapped_column(JSON, default=list)
+    # The first start of the session: anchors the planned schedule on rehearsal days.
+    session_started_ms: Mapped[int | None] = mapped_column(BigInteger)
+    updated_ms: Mapped[int] = mapped_column(BigInteger)
+    # Two moderators (or two processes auto-advancing) acting at once: the second write fails.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Display(Base):
+    """What the room screens and stage monitors show besides the clock: blackout, messages."""
+
+    __tablename__ = "displays"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    blackout: Mapped[bool] = mapped_column(default=False)
+    message: Mapped[str | None] = mapped_column(String(200))
+    message_ms: Mapped[int | None] = mapped_column(BigInteger)
+    flash_ms: Mapped[int | None] = mapped_column(BigInteger)
+    updated_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class Screen(Base):
+    """A room screen or stage monitor, with the clock offset and round trip it measured."""
+
+    __tablename__ = "screens"
+    __table_args__ = (UniqueConstraint("event_id", "screen_id", name="uq_screens_event_screen"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    screen_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(12))
+    label: Mapped[str] = mapped_column(String(60))
+    offset_ms: Mapped[float | None]
+    rtt_ms: Mapped[float | None]
+    connected: Mapped[bool] = mapped_column(default=True)
+    first_seen_ms: Mapped[int] = mapped_column(BigInteger)
+    last_seen_ms: Mapped[int] = mapped_column(BigInteger)

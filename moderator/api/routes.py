@@ -7,10 +7,10 @@ import io
 
 from flask import Response, jsonify, request
 
-from moderator import fanout
+from moderator import agenda, fanout
 from moderator.api import bp
 from moderator.auth import is_moderator, moderator_required
-from moderator.core import events, questions
+from moderator.core import events, questions, screens, timer
 from moderator.core.errors import InvalidInput
 from moderator.extensions import db
 from moderator.runtime import clock, limits
@@ -168,3 +168,58 @@ def export_csv(code: str):
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{code}-questions.csv"'},
     )
+
+
+@bp.get("/time")
+def server_time():
+    """The server's clock in milliseconds, for tools that estimate their offset."""
+    return jsonify({"server_ms": clock()()})
+
+
+@bp.get("/events/<code>/timer")
+def get_timer(code: str):
+    """The agenda clock: segment, state, remaining time (negative is overtime), schedule drift."""
+    with db.session() as session:
+        event = events.get_event(session, code)
+        row = timer.get_clock(session, event, clock())
+        return jsonify(timer.timer_view(event, row, clock()()))
+
+
+@bp.post("/events/<code>/timer")
+@moderator_required
+def drive_timer(code: str):
+    """A clock command: ``{"action", "seconds", "index"}``; replies with the new state."""
+    data = _json_object()
+    with db.session() as session:
+        event = events.get_event(session, code)
+        row = timer.apply(session, event, data, clock())
+        return jsonify(agenda.publish(code, event, row))
+
+
+@bp.get("/events/<code>/display")
+def get_display(code: str):
+    """Blackout, the speakers' message and the last flash."""
+    with db.session() as session:
+        event = events.get_event(session, code)
+        return jsonify(screens.display_view(screens.get_display(session, event, clock())))
+
+
+@bp.post("/events/<code>/display")
+@moderator_required
+def drive_display(code: str):
+    """A display command: message, clear, flash or blackout."""
+    data = _json_object()
+    with db.session() as session:
+        event = events.get_event(session, code)
+        view = screens.display_view(screens.apply_display(session, event, data, clock()))
+        fanout.display_changed(code, view)
+        return jsonify(view)
+
+
+@bp.get("/events/<code>/screens")
+@moderator_required
+def list_screens(code: str):
+    """The room screens and stage monitors, with offset, round trip and last contact."""
+    with db.session() as session:
+        event = events.get_event(session, code)
+        return jsonify([screens.screen_view(x) for x in screens.list_screens(session, event)])

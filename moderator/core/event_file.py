@@ -38,6 +38,9 @@ class Segment:
     duration_s: int
     speakers: tuple[str, ...] = ()
     notes: str = ""
+    # The countdown turns to the warning colour at warning_s left, to danger at danger_s left.
+    warning_s: int = 120
+    danger_s: int = 0
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class EventDefinition:
     moderator: Person | None = None
     panelists: tuple[Person, ...] = ()
     premoderation: bool = True
+    auto_advance: bool = False
     source: str = field(default="", compare=False)
 
     def to_dict(self) -> dict:
@@ -93,6 +97,7 @@ class EventDefinition:
             moderator=Person(**moderator) if moderator else None,
             panelists=tuple(Person(**p) for p in data.get("panelists", ())),
             premoderation=data.get("premoderation", True),
+            auto_advance=data.get("auto_advance", False),
         )
 
     @property
@@ -183,12 +188,25 @@ def _segment(data: dict, place: str) -> Segment:
     duration_s = round(amount * 60) if has_minutes else round(amount)
     if not 1 <= duration_s <= 24 * 3600:
         raise _Problem(f"{place}.{unit}", "must be more than zero and at most 24 hours")
+    warning_s = _seconds(data, "warning", place, default=120)
+    danger_s = _seconds(data, "danger", place, default=0)
+    if danger_s > warning_s:
+        raise _Problem(f"{place}.danger", "must not be more than warning")
     return Segment(
         title=title,
         duration_s=duration_s,
         speakers=_texts(data, "speakers", f"{place}."),
         notes=_text(data, "notes", f"{place}."),
+        warning_s=warning_s,
+        danger_s=danger_s,
     )
+
+
+def _seconds(data: dict, key: str, place: str, default: int) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 24 * 3600:
+        raise _Problem(f"{place}.{key}", "must be a whole number of seconds left, 0 or more")
+    return value
 
 
 def _theme(data: dict, place: str) -> Theme:
@@ -234,6 +252,9 @@ def parse_event(data: dict, source: str = "") -> EventDefinition:
     premoderation = data.get("premoderation", True)
     if not isinstance(premoderation, bool):
         raise _Problem("premoderation", "must be true or false")
+    auto_advance = data.get("auto_advance", False)
+    if not isinstance(auto_advance, bool):
+        raise _Problem("auto_advance", "must be true or false")
 
     segments = tuple(
         _segment(s, f"segments[{i}]")
@@ -270,5 +291,6 @@ def parse_event(data: dict, source: str = "") -> EventDefinition:
         moderator=moderator,
         panelists=panelists,
         premoderation=premoderation,
+        auto_advance=auto_advance,
         source=source,
     )

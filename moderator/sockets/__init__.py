@@ -44,4 +44,4 @@ def require_object(data: object) -> dict:
     return data
 
 
-from moderator.sockets import attendee, moderation  # noqa: E402,F401
+from moderator.sockets import attendee, moderation, screens  # noqa: E402,F401

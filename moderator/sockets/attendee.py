@@ -6,7 +6,7 @@ from flask import session
 from flask_socketio import ConnectionRefusedError, join_room
 
 from moderator import fanout
-from moderator.core import events, questions
+from moderator.core import events, questions, screens
 from moderator.core.errors import DomainError, InvalidInput
 from moderator.extensions import db, socketio
 from moderator.runtime import clock, limits
@@ -17,15 +17,24 @@ NS = fanout.ATTENDEE_NAMESPACE
 
 @socketio.on("connect", namespace=NS)
 def connect(auth=None):
-    """Join the event's public room and, for an attendee, the room of their own questions.
+    """Join the event's public room and, for an attendee, the room of their own questions; a
+    room screen or stage monitor also joins the screens room.
 
-    ``auth``: ``{"event": code, "client_id": id}``; screens leave out ``client_id``.
+    ``auth``: ``{"event": code, "client_id": id}`` for attendees; ``{"event": code, "role":
+    "screen"|"stage", "screen_id": id, "label": text}`` for screens (no ``screen_id``: a preview,
+    not listed among the screens).
     """
     try:
         auth = require_object(auth)
         client_id = auth.get("client_id")
         if client_id is not None:
             client_id = questions.check_client_id(client_id)
+        role = auth.get("role")
+        if role is not None and role not in screens.KINDS:
+            raise InvalidInput("role must be 'screen' or 'stage'.", "invalid_role")
+        screen_id = auth.get("screen_id")
+        if screen_id is not None:
+            screen_id = questions.check_client_id(screen_id, "screen_id")
         with db.session() as s:
             event = events.get_event(s, auth.get("event"))
     except DomainError as exc:
@@ -35,6 +44,11 @@ def connect(auth=None):
     join_room(fanout.public_room(event.code))
     if client_id:
         join_room(fanout.client_room(event.code, client_id))
+    if role:
+        session["role"] = role
+        session["screen_id"] = screen_id
+        session["screen_label"] = auth.get("label")
+        join_room(fanout.screens_room(event.code))
 
 
 def _client_id() -> str:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask import session
 from flask_socketio import ConnectionRefusedError, join_room
 
-from moderator import fanout
+from moderator import agenda, fanout
 from moderator.auth import has_moderator_session, token_matches
-from moderator.core import events, questions
+from moderator.core import events, questions, screens, timer
 from moderator.core.errors import DomainError, Forbidden
 from moderator.extensions import db, socketio
 from moderator.runtime import clock
 from moderator.sockets import acknowledged, require_object
+from moderator.sockets.screens import clock_state
 
 NS = fanout.MODERATOR_NAMESPACE
 
@@ -51,6 +52,8 @@ def sync(_data):
         return {
             "event": events.event_view(event),
             "questions": [questions.moderator_view(q) for q in questions.all_questions(s, event)],
+            "screens": [screens.screen_view(x) for x in screens.list_screens(s, event)],
+            **clock_state(event.code),
         }
 
 
@@ -78,3 +81,29 @@ def settings(data):
         events.set_premoderation(s, event, data.get("premoderation"), clock())
         fanout.settings_changed(code, event)
         return {"premoderation": event.premoderation}
+
+
+@socketio.on("timer", namespace=NS)
+@acknowledged
+def timer_command(data):
+    """Drive the agenda clock: ``{"action": "start"|"pause"|"resume"|"adjust"|"reset"|"next"|
+    "previous"|"goto"|"auto_advance", "seconds": n, "index": n, "enabled": b}``."""
+    code = _event_code()
+    with db.session() as s:
+        event = events.get_event(s, code)
+        row = timer.apply(s, event, data, clock())
+        return {"timer": agenda.publish(code, event, row)}
+
+
+@socketio.on("display", namespace=NS)
+@acknowledged
+def display_command(data):
+    """Message the speakers, flash, or black out the room screens: ``{"action": "message",
+    "text"}``, ``{"action": "clear"}``, ``{"action": "flash"}``, ``{"action": "blackout",
+    "on": b}``."""
+    code = _event_code()
+    with db.session() as s:
+        event = events.get_event(s, code)
+        view = screens.display_view(screens.apply_display(s, event, data, clock()))
+        fanout.display_changed(code, view)
+        return {"display": view}
