@@ -1,0 +1,348 @@
+"""The agenda clock on its own: timestamps, a fake clock, no Flask."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from moderator.core import events, screens, timer
+from moderator.core.clock import FakeClock
+from moderator.core.errors import Conflict, InvalidInput
+from moderator.core.event_file import DEMO_EVENT_FILE, load_event_file
+from moderator.db import Database
+
+MIN = 60_000
+NY = ZoneInfo("America/New_York")
+
+
+def at(day: str, hhmm: str) -> int:
+    return int(datetime.fromisoformat(f"{day}T{hhmm}").replace(tzinfo=NY).timestamp() * 1000)
+
+
+@pytest.fixture
+def clock():
+    # A rehearsal day, not the event's date.
+    return FakeClock(at("2025-05-20", "15:00"))
+
+
+@pytest.fixture
+def database(tmp_path, clock):
+    database = Database()
+    database.configure(f"sqlite:///{tmp_path / 'timer.db'}")
+    with database.session() as s:
+        events.install_events(s, [load_event_file(DEMO_EVENT_FILE)], clock)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def session(database):
+    with database.session() as s:
+        yield s
+
+
+@pytest.fixture
+def event(session):
+    return events.get_event(session, "ssc25")
+
+
+def command(session, event, clock, action, **params):
+    return timer.apply(session, event, {"action": action, **params}, clock)
+
+
+def view(session, event, clock):
+    return timer.timer_view(event, timer.get_clock(session, event, clock), clock())
+
+
+def test_a_new_clock_waits_on_the_first_segment(session, event, clock):
+    state = view(session, event, clock)
+    assert (state["segment_index"], state["state"]) == (0, "idle")
+    assert state["remaining_ms"] == state["duration_ms"] == 10 * MIN
+    assert state["segment"]["title"] == "Opening Remarks"
+    assert state["next"]["title"] == "Setting the Context"
+
+
+def test_running_counts_down_from_timestamps(session, event, clock):
+    command(session, event, clock, "start")
+    clock.advance(90_500)
+    state = view(session, event, clock)
+    assert state["state"] == "running"
+    assert state["remaining_ms"] == 10 * MIN - 90_500
+    assert state["started_ms"] == clock.now_ms - 90_500
+
+
+def test_pause_freezes_and_resume_continues(session, event, clock):
+    command(session, event, clock, "start")
+    clock.advance(60_000)
+    command(session, event, clock, "pause")
+    clock.advance(5 * MIN)
+    assert view(session, event, clock)["remaining_ms"] == 9 * MIN
+    command(session, event, clock, "resume")
+    clock.advance(30_000)
+    assert view(session, event, clock)["remaining_ms"] == 9 * MIN - 30_000
+
+
+def test_start_on_a_paused_clock_resumes_it(session, event, clock):
+    command(session, event, clock, "start")
+    clock.advance(MIN)
+    command(session, event, clock, "pause")
+    command(session, event, clock, "start")
+    clock.advance(MIN)
+    assert view(session, event, clock)["remaining_ms"] == 8 * MIN
+
+
+@pytest.mark.parametrize("seconds", [60, -60, 0.5, -299])
+def test_adjust_adds_or_removes_time_in_any_state(session, event, clock, seconds):
+    command(session, event, clock, "adjust", seconds=seconds)
+    assert view(session, event, clock)["remaining_ms"] == 10 * MIN + round(seconds * 1000)
+    command(session, event, clock, "start")
+    clock.advance(1000)
+    command(session, event, clock, "adjust", seconds=seconds)
+    assert (
+        view(session, event, clock)["remaining_ms"] == 10 * MIN + 2 * round(seconds * 1000) - 1000
+    )
+
+
+def test_overtime_counts_up_as_negative_remaining(session, event, clock):
+    command(session, event, clock, "start")
+    clock.advance(10 * MIN + 75_000)
+    state = view(session, event, clock)
+    assert state["remaining_ms"] == -75_000
+    assert state["phase"] == "overtime"
+
+
+@pytest.mark.parametrize(
+    ("left_ms", "phase"),
+    [
+        (10 * MIN, "normal"),
+        (120_001, "normal"),
+        (120_000, "warning"),
+        (1, "warning"),
+        (0, "danger"),
+        (-1, "overtime"),
+    ],
+)
+def test_warning_and_danger_thresholds(session, event, clock, left_ms, phase):
+    command(session, event, clock, "start")
+    clock.advance(10 * MIN - left_ms)
+    state = view(session, event, clock)
+    assert state["remaining_ms"] == left_ms
+    assert state["phase"] == phase
+
+
+def test_thresholds_come_from_the_event_file(session, event, clock):
+    command(session, event, clock, "goto", index=4)  # Wrap up: warning = 60
+    assert view(session, event, clock)["segment"]["warning_ms"] == 60_000
+    assert timer.phase_of(61_000, event.definition["segments"][4]) == "normal"
+    assert timer.phase_of(60_000, event.definition["segments"][4]) == "warning"
+
+
+def test_reset_returns_the_segment_to_its_full_length(session, event, clock):
+    command(session, event, clock, "start")
+    command(session, event, clock, "adjust", seconds=120)
+    clock.advance(MIN)
+    command(session, event, clock, "reset")
+    state = view(session, event, clock)
+    assert (state["state"], state["remaining_ms"]) == ("idle", 10 * MIN)
+
+
+def test_next_while_running_starts_the_next_segment(session, event, clock):
+    command(session, event, clock, "start")
+    clock.advance(11 * MIN)
+    command(session, event, clock, "next")
+    state = view(session, event, clock)
+    assert (state["segment_index"], state["state"], state["remaining_ms"]) == (
+        1,
+        "running",
+        15 * MIN,
+    )
+    assert state["schedule"][1]["actual_start_ms"] == clock.now_ms
+
+
+def test_next_while_idle_loads_it_without_starting(session, event, clock):
+    command(session, event, clock, "next")
+    command(session, event, clock, "previous")
+    command(session, event, clock, "goto", index=2)
+    state = view(session, event, clock)
+    assert (state["segment_index"], state["state"], state["remaining_ms"]) == (2, "idle", 50 * MIN)
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "code"),
+    [
+        ({"action": "explode"}, InvalidInput, "unknown_action"),
+        ({"action": None}, InvalidInput, "unknown_action"),
+        ({"action": "goto", "index": 5}, InvalidInput, "index_out_of_range"),
+        ({"action": "goto", "index": -1}, InvalidInput, "index_out_of_range"),
+        ({"action": "goto", "index": "2"}, InvalidInput, "invalid_index"),
+        ({"action": "goto"}, InvalidInput, "invalid_index"),
+        ({"action": "adjust", "seconds": "60"}, InvalidInput, "invalid_seconds"),
+        ({"action": "adjust", "seconds": True}, InvalidInput, "invalid_seconds"),
+        ({"action": "adjust"}, InvalidInput, "invalid_seconds"),
+        ({"action": "adjust", "seconds": float("nan")}, InvalidInput, "invalid_seconds"),
+        ({"action": "adjust", "seconds": 86401}, InvalidInput, "adjust_too_large"),
+        ({"action": "adjust", "seconds": -601}, InvalidInput, "adjust_too_large"),
+        ({"action": "pause"}, Conflict, "not_running"),
+        ({"action": "resume"}, Conflict, "not_paused"),
+        ({"action": "previous"}, Conflict, "no_previous_segment"),
+        ({"action": "auto_advance", "enabled": "yes"}, InvalidInput, "invalid_enabled"),
+    ],
+)
+def test_bad_commands_leave_the_clock_unchanged(session, event, clock, params, error, code):
+    before = view(session, event, clock)
+    with pytest.raises(error) as caught:
+        timer.apply(session, event, params, clock)
+    assert caught.value.code == code
+    session.expire_all()
+    assert view(session, event, clock) == before
+
+
+def test_next_on_the_last_segment_and_start_while_running_are_refused(session, event, clock):
+    command(session, event, clock, "goto", index=4)
+    with pytest.raises(Conflict, match="last segment"):
+        command(session, event, clock, "next")
+    command(session, event, clock, "start")
+    with pytest.raises(Conflict, match="already running"):
+        command(session, event, clock, "start")
+
+
+def test_the_state_survives_a_new_session_exactly(database, event, clock):
+    with database.session() as s:
+        e = events.get_event(s, "ssc25")
+        command(s, e, clock, "start")
+        clock.advance(123_456)
+        expected = view(s, e, clock)["remaining_ms"]
+    # A restart: nothing in memory, only what was stored.
+    with database.session() as s:
+        e = events.get_event(s, "ssc25")
+        assert view(s, e, clock)["remaining_ms"] == expected
+        clock.advance(1000)
+        assert view(s, e, clock)["remaining_ms"] == expected - 1000
+
+
+def test_two_moderators_at_once_one_wins(database, clock):
+    with database.session() as a, database.session() as b:
+        event_a, event_b = events.get_event(a, "ssc25"), events.get_event(b, "ssc25")
+        # Both moderators' requests have read the clock before either writes.
+        row_a, row_b = timer.get_clock(a, event_a, clock), timer.get_clock(b, event_b, clock)
+        assert row_a.version == row_b.version
+        command(a, event_a, clock, "start")
+        with pytest.raises(Conflict, match="same moment"):
+            command(b, event_b, clock, "adjust", seconds=60)
+
+
+def test_auto_advance_starts_the_next_segment_at_zero(session, event, clock):
+    command(session, event, clock, "auto_advance", enabled=True)
+    row = command(session, event, clock, "start")
+    version = row.version
+    clock.advance(9 * MIN)
+    assert not timer.advance_if_due(session, event, version, clock)  # not yet
+    clock.advance(MIN + 250)  # the wake-up came 250 ms late
+    assert timer.advance_if_due(session, event, version, clock)
+    state = view(session, event, clock)
+    assert (state["segment_index"], state["state"]) == (1, "running")
+    # The next segment started when the first reached zero, not when the task woke up.
+    assert state["remaining_ms"] == 15 * MIN - 250
+    assert not timer.advance_if_due(session, event, version, clock)  # a second process: too late
+
+
+def test_without_auto_advance_the_clock_runs_into_overtime(session, event, clock):
+    row = command(session, event, clock, "start")
+    clock.advance(11 * MIN)
+    assert not timer.advance_if_due(session, event, row.version, clock)
+    assert view(session, event, clock)["segment_index"] == 0
+
+
+def test_schedule_on_the_event_day_uses_the_published_times(session, event):
+    clock = FakeClock(at("2025-05-28", "08:20"))  # five minutes late
+    command(session, event, clock, "start")
+    state = view(session, event, clock)
+    assert state["schedule"][0]["planned_start_ms"] == at("2025-05-28", "08:15")
+    assert state["schedule"][3]["planned_start_ms"] == at("2025-05-28", "09:30")
+    assert state["planned_end_ms"] == at("2025-05-28", "09:45")
+    assert state["drift_ms"] == 5 * MIN
+    assert state["projected_end_ms"] == at("2025-05-28", "09:50")
+
+
+def test_drift_on_a_rehearsal_day_counts_from_the_first_start(session, event, clock):
+    start = clock.now_ms
+    command(session, event, clock, "start")
+    clock.advance(12 * MIN)  # two minutes over the opening
+    state = view(session, event, clock)
+    assert state["schedule"][0]["planned_start_ms"] == start
+    assert state["drift_ms"] == 2 * MIN
+    command(session, event, clock, "next")
+    clock.advance(10 * MIN)  # five minutes faster than planned into the context segment
+    command(session, event, clock, "next")
+    state = view(session, event, clock)
+    assert state["drift_ms"] == 2 * MIN - 5 * MIN
+    assert state["schedule"][2]["actual_start_ms"] == clock.now_ms
+
+
+def test_a_paused_clock_pushes_the_projected_end(session, event, clock):
+    command(session, event, clock, "start")
+    command(session, event, clock, "pause")
+    clock.advance(3 * MIN)
+    assert view(session, event, clock)["drift_ms"] == 3 * MIN
+
+
+def test_display_messages_flash_and_blackout(session, event, clock):
+    display = screens.apply_display(
+        session, event, {"action": "message", "text": " 2  minutes "}, clock
+    )
+    assert (display.message, display.message_ms) == ("2 minutes", clock.now_ms)
+    screens.apply_display(session, event, {"action": "flash"}, clock)
+    screens.apply_display(session, event, {"action": "blackout", "on": True}, clock)
+    view_ = screens.display_view(display)
+    assert view_ == {
+        "blackout": True,
+        "message": "2 minutes",
+        "message_ms": clock.now_ms,
+        "flash_ms": clock.now_ms,
+    }
+    screens.apply_display(session, event, {"action": "clear"}, clock)
+    assert display.message is None
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        ({"action": "message", "text": ""}, "empty_text"),
+        ({"action": "message", "text": "x" * 201}, "text_too_long"),
+        ({"action": "blackout", "on": "yes"}, "invalid_on"),
+        ({"action": "dance"}, "unknown_action"),
+        ("flash", "invalid_body"),
+    ],
+)
+def test_bad_display_commands_are_refused(session, event, clock, data, code):
+    with pytest.raises(InvalidInput) as caught:
+        screens.apply_display(session, event, data, clock)
+    assert caught.value.code == code
+    assert screens.display_view(screens.get_display(session, event, clock))["message"] is None
+
+
+def test_screens_report_their_offset_and_are_kept_when_they_leave(session, event, clock):
+    report = {
+        "screen_id": "screen-left-1",
+        "kind": "screen",
+        "label": "Left TV",
+        "offset_ms": -120000.5,
+        "rtt_ms": 12.25,
+    }
+    screens.report_screen(session, event, report, clock)
+    clock.advance(5000)
+    screens.screen_gone(session, event, "screen-left-1", clock)
+    [listed] = [screens.screen_view(s) for s in screens.list_screens(session, event)]
+    assert listed == {
+        "screen_id": "screen-left-1",
+        "kind": "screen",
+        "label": "Left TV",
+        "offset_ms": -120000.5,
+        "rtt_ms": 12.25,
+        "connected": False,
+        "last_seen_ms": clock.now_ms,
+    }
+    with pytest.raises(InvalidInput):
+        screens.report_screen(session, event, {**report, "kind": "toaster"}, clock)
+    with pytest.raises(InvalidInput):
+        screens.report_screen(session, event, {**report, "offset_ms": "soon"}, clock)
