@@ -79,6 +79,12 @@ def screen(code: str):
     )
 
 
+@bp.get("/e/<code>/stage")
+def stage(code: str):
+    """The stage monitor facing the panelists: the countdown and the moderator's messages."""
+    return render_template("stage.html", event=_event_or_404(code), messages=attendee_messages())
+
+
 @bp.get("/moderate/<code>")
 def moderate(code: str):
     """The moderator dashboard; the login form until the browser has logged in."""

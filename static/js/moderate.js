@@ -1,6 +1,7 @@
 // The moderator dashboard: a live queue that never needs a reload. Every change arrives as a
 // "question" message; actions go out as "act" and come back acknowledged or refused.
 import { connect, el, request, showConnection, t, themeName, themesByKey } from "./connection.js";
+import { setupClock } from "./moderate-clock.js";
 
 const app = document.getElementById("app");
 const code = app.dataset.event;
@@ -27,6 +28,7 @@ const socket = connect("/mod", { event: code });
 showConnection(socket, document.getElementById("connection"));
 const premoderation = document.getElementById("premoderation");
 const toast = document.getElementById("toast");
+const clockPanel = setupClock(socket, notify);
 
 function notify(message) {
   toast.textContent = message;
@@ -198,6 +200,7 @@ socket.on("connect", async () => {
     if (reply.error) return notify(reply.error.message);
     state.questions = new Map(reply.questions.map((q) => [q.id, q]));
     premoderation.checked = reply.event.premoderation;
+    clockPanel.load(reply);
     render();
   } catch { /* the next reconnect syncs again */ }
 });

@@ -1,29 +1,112 @@
-// The room screen: the question on screen, live. (The agenda clock joins it later.)
-import { connect, el, request, showConnection, themeName, themesByKey } from "./connection.js";
+// The room screen: a countdown that fills the width, the segment and who speaks, what comes
+// next, the question on screen, a QR code to join; warning colours, blackout. Left unattended
+// for hours: it reconnects by itself and resynchronises its clock.
+import { connect, el, randomId, request, showConnection, themeName, themesByKey } from "./connection.js";
+import { Countdown, ServerClock } from "./clock.js";
 
 const app = document.getElementById("app");
+const code = app.dataset.event;
+const role = app.dataset.role;  // "screen" or "stage"
+const params = new URLSearchParams(location.search);
+const preview = params.has("preview");
 const themes = themesByKey();
-const liveBox = document.getElementById("live");
-const socket = connect("/", { event: app.dataset.event });
-showConnection(socket, document.getElementById("connection"));
-const published = new Map();
 
-function render() {
+function screenId() {
+  const key = `moderator:screen:${role}`;
+  let id = localStorage.getItem(key);
+  if (!id) { id = randomId(); localStorage.setItem(key, id); }
+  return id;
+}
+
+const auth = { event: code, role };
+if (!preview) {
+  auth.screen_id = screenId();
+  auth.label = params.get("name") || undefined;
+}
+const socket = connect("/", auth);
+showConnection(socket, document.getElementById("connection"));
+
+const clock = new ServerClock(socket, {
+  onSynced: (c) => {
+    countdown.render();
+    if (!preview) request(socket, "screen_report", { offset_ms: c.offset, rtt_ms: c.rtt }).catch(() => {});
+  },
+});
+const countdown = new Countdown(clock, document.getElementById("countdown"), app);
+const published = new Map();
+let lastFlash = null;
+
+function setText(id, text) {
+  const node = document.getElementById(id);
+  if (node) node.textContent = text || "";
+}
+
+function renderTimer(timer) {
+  countdown.update(timer);
+  setText("segment-title", timer.segment.title);
+  setText("speakers", timer.segment.speakers.join(" · "));
+  setText("next", timer.next ? timer.next.title : "");
+  document.getElementById("next-box")?.toggleAttribute("hidden", !timer.next);
+  setText("segment-count", `${timer.segment_index + 1} / ${timer.segment_count}`);
+}
+
+function renderDisplay(display) {
+  const blackout = document.getElementById("blackout");
+  if (blackout) blackout.hidden = !display.blackout;
+  const message = document.getElementById("message");
+  if (message) {
+    message.textContent = display.message || "";
+    message.hidden = !display.message;
+  }
+  // Flash only for a flash asked for in the last few seconds, not one found on reconnect.
+  if (display.flash_ms && display.flash_ms !== lastFlash && clock.now() - display.flash_ms < 3000) {
+    app.classList.remove("flash");
+    void app.offsetWidth;  // restart the animation
+    app.classList.add("flash");
+  }
+  lastFlash = display.flash_ms;
+}
+
+function renderLive() {
+  const box = document.getElementById("live");
+  if (!box) return;
   const live = [...published.values()].find((q) => q.status === "live");
-  if (!live) return liveBox.replaceChildren();
+  app.toggleAttribute("data-has-live", Boolean(live));
+  if (!live) return box.replaceChildren();
   const who = [live.name, live.affiliation].filter(Boolean).join(", ");
-  liveBox.replaceChildren(el("p", "theme-tag", themeName(themes.get(live.theme))),
-                          el("blockquote", "live-text", live.text),
-                          el("p", "who", who));
+  box.replaceChildren(
+    el("p", "theme-tag", themeName(themes.get(live.theme))),
+    el("blockquote", "live-text", live.text),
+    el("p", "who", who),
+  );
+}
+
+async function refresh() {
+  try {
+    const state = await request(socket, "clock_sync", {});
+    if (state.error) return;
+    renderTimer(state.timer);
+    renderDisplay(state.display);
+  } catch { /* the next keepalive or reconnect tries again */ }
 }
 
 socket.on("connect", async () => {
-  try {
-    const reply = await request(socket, "sync", {});
-    published.clear();
-    for (const q of reply.questions || []) published.set(q.id, q);
-    render();
-  } catch { /* resynced on the next reconnect */ }
+  refresh();
+  if (document.getElementById("live")) {
+    try {
+      const reply = await request(socket, "sync", {});
+      published.clear();
+      for (const q of reply.questions || []) published.set(q.id, q);
+      renderLive();
+    } catch { /* resynced on the next reconnect */ }
+  }
 });
-socket.on("question", (q) => { published.set(q.id, q); render(); });
-socket.on("question_removed", ({ id }) => { published.delete(id); render(); });
+socket.on("timer", renderTimer);
+socket.on("display", renderDisplay);
+socket.on("question", (q) => { published.set(q.id, q); renderLive(); });
+socket.on("question_removed", ({ id }) => { published.delete(id); renderLive(); });
+// A slow keepalive, in case a change was missed while the network hiccupped.
+setInterval(() => { if (socket.connected) refresh(); }, 30_000);
+
+// What the benchmark and tests read: the offset estimate and each displayed flip.
+window.screenClock = clock;
