@@ -59,7 +59,8 @@ function renderDisplay(display) {
     message.hidden = !display.message;
   }
   // Flash only for a flash asked for in the last few seconds, not one found on reconnect.
-  if (display.flash_ms && display.flash_ms !== lastFlash && clock.now() - display.flash_ms < 3000) {
+  if (role === "stage" && display.flash_ms && display.flash_ms !== lastFlash
+      && clock.now() - display.flash_ms < 3000) {
     app.classList.remove("flash");
     void app.offsetWidth;  // restart the animation
     app.classList.add("flash");
