@@ -8,7 +8,7 @@ const IMPRECISE_RTT_MS = 100;  // the offset is then known to +-50 ms at best
 
 export function setupClock(socket, notify) {
   const panel = document.getElementById("clock-panel");
-  const clock = new ServerClock(socket, { onSynced: () => countdown.render() });
+  const clock = new ServerClock(socket, { onUpdate: () => countdown.render() });
   const countdown = new Countdown(clock, document.getElementById("clock-countdown"), panel, {
     onTick: (remaining) => renderDrift(remaining),
   });

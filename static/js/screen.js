@@ -27,8 +27,8 @@ const socket = connect("/", auth);
 showConnection(socket, document.getElementById("connection"));
 
 const clock = new ServerClock(socket, {
+  onUpdate: () => countdown.render(),
   onSynced: (c) => {
-    countdown.render();
     if (!preview) request(socket, "screen_report", { offset_ms: c.offset, rtt_ms: c.rtt }).catch(() => {});
   },
 });

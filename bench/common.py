@@ -1,0 +1,121 @@
+"""Shared by the benchmarks: a real server in a subprocess, and the figures' output."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "bench-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``python -m moderator`` on a fresh instance folder; ``kill()`` is ``kill -9``."""
+
+    def __init__(self, env: dict[str, str] | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.instance = Path(tempfile.mkdtemp(prefix="bench-"))
+        self.env = env or {}
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> Server:
+        env = {
+            **os.environ,
+            "INSTANCE_PATH": str(self.instance),
+            "MODERATOR_TOKEN": TOKEN,
+            "PORT": str(self.port),
+            "HOST": "127.0.0.1",
+            **self.env,
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moderator"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(f"{self.url}/api/events", timeout=1)
+                return self
+            except requests.ConnectionError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.05)
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def api(self, method: str, path: str, **kwargs):
+        response = requests.request(
+            method,
+            f"{self.url}/api{path}",
+            timeout=10,
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            **kwargs,
+        )
+        response.raise_for_status()
+        return response.json()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(values: list[float]) -> dict:
+    return {
+        "n": len(values),
+        "median": statistics.median(values) if values else None,
+        "p95": percentile(values, 95) if values else None,
+        "max": max(values) if values else None,
+    }
+
+
+def machine() -> dict:
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
+
+
+def write_json(path: str | None, figures: dict) -> None:
+    if path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(json.dumps(figures, indent=2) + "\n")
+        print(f"figures written to {path}")
