@@ -169,6 +169,17 @@ def fill(base: str) -> None:
 
 
 def shoot(base: str) -> None:
+    api = f"{base}/api/events/ssc25"
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+
+    def clock(**data):
+        return requests.post(f"{api}/timer", json=data, headers=auth, timeout=5).json()
+
+    live_id = next(
+        q["id"]
+        for q in requests.get(f"{api}/questions", headers=auth, timeout=5).json()["questions"]
+        if q["status"] == "live"
+    )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
         phone = browser.new_context(
@@ -181,16 +192,51 @@ def shoot(base: str) -> None:
         phone.wait_for_selector("#public li.question")
         phone.screenshot(path=OUT / "attendee-phone.png", full_page=True)
 
-        desk = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        full_hd = {"viewport": {"width": 1920, "height": 1080}}
+        screen = browser.new_context(**full_hd).new_page()
+        screen.goto(f"{base}/e/ssc25/screen?name=Back%20wall")
+        stage = browser.new_context(**full_hd).new_page()
+        stage.goto(f"{base}/e/ssc25/stage?name=Podium")
+        desk = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
         desk.goto(f"{base}/moderate/ssc25?token={TOKEN}")
         desk.wait_for_selector("ol[data-status=approved] li.question")
+
+        clock(action="goto", index=2)
+        clock(action="start")
+        clock(action="adjust", seconds=-(50 * 60 - 23 * 60 - 14))  # 23:14 left in the panel
+        requests.post(f"{api}/questions/{live_id}/unlive", headers=auth, timeout=5)
+        screen.wait_for_function("!document.getElementById('app').hasAttribute('data-has-live')")
+        screen.wait_for_function("document.getElementById('countdown').textContent === '23:12'")
+        screen.screenshot(path=OUT / "room-screen-normal.png")
+
+        requests.post(f"{api}/questions/{live_id}/live", headers=auth, timeout=5)
+        screen.wait_for_selector("#live .live-text")
+        screen.screenshot(path=OUT / "room-screen-live-question.png")
+
+        remaining = clock(action="adjust", seconds=0)["remaining_ms"]
+        clock(action="adjust", seconds=-(remaining // 1000 - 95))
+        screen.wait_for_function("document.getElementById('app').dataset.phase === 'warning'")
+        requests.post(
+            f"{api}/display",
+            json={"action": "message", "text": "Please wrap up"},
+            headers=auth,
+            timeout=5,
+        )
+        stage.wait_for_selector("#message:not([hidden])")
+        screen.screenshot(path=OUT / "room-screen-warning.png")
+        stage.screenshot(path=OUT / "stage-monitor.png")
+
         desk.keyboard.press("j")
+        desk.wait_for_function("document.querySelectorAll('#screens tr th').length === 2")
         desk.screenshot(path=OUT / "moderator-dashboard.png", full_page=True)
 
-        screen = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-        screen.goto(f"{base}/e/ssc25/screen")
-        screen.wait_for_selector("#live .live-text")
-        screen.screenshot(path=OUT / "room-screen.png")
+        remaining = clock(action="adjust", seconds=0)["remaining_ms"]
+        clock(action="adjust", seconds=-(remaining // 1000 - 1))
+        requests.post(f"{api}/questions/{live_id}/unlive", headers=auth, timeout=5)
+        screen.wait_for_function(
+            "document.getElementById('countdown').textContent === '+0:03'", timeout=10_000
+        )
+        screen.screenshot(path=OUT / "room-screen-overtime.png")
         browser.close()
     print(f"screenshots written to {OUT}")
 

@@ -135,7 +135,10 @@ export class Countdown {
     if (!this.timer) return;
     const remaining = remainingAt(this.timer, this.clock.now());
     const text = formatRemaining(remaining);
-    if (this.element.textContent !== text) this.element.textContent = text;
+    if (this.element.textContent !== text) {
+      this.element.textContent = text;
+      this.element.dataset.chars = String(text.length);
+    }
     this.phaseTarget.dataset.phase = phaseOf(this.timer, remaining);
     this.phaseTarget.dataset.state = this.timer.state;
     this.onTick?.(remaining);
