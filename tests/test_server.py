@@ -125,3 +125,30 @@ def test_the_1025th_connection_is_served(live_server):
     finally:
         for conn in idle:
             conn.close()
+
+
+def test_a_socket_from_another_origin_is_refused(live_server):
+    # Origin checking stays on: a page elsewhere cannot open a socket as the attendee's browser.
+    # (Polling, because the websocket client library adds an Origin header of its own.)
+    intruder = socketio.Client(reconnection=False)
+    try:
+        intruder.connect(
+            live_server.url,
+            auth={"event": "ssc25", "client_id": "intruder-001"},
+            headers={"Origin": "http://evil.example"},
+            transports=["polling"],
+            wait_timeout=5,
+        )
+    except socketio.exceptions.ConnectionError:
+        pass
+    assert not intruder.connected
+    same_origin = socketio.Client(reconnection=False)
+    same_origin.connect(
+        live_server.url,
+        auth={"event": "ssc25", "client_id": "friendly-001"},
+        headers={"Origin": live_server.url},
+        transports=["polling"],
+        wait_timeout=5,
+    )
+    assert same_origin.connected
+    same_origin.disconnect()
