@@ -74,8 +74,7 @@ def create_app(config_class: type = Config, event_files: list[str] | None = None
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        # None keeps engine.io's same-origin check; extra origins are added, never "*".
-        cors_allowed_origins=app.config["SOCKETIO_CORS_ORIGINS"] or None,
+        cors_allowed_origins=_origin_check(app.config["SOCKETIO_CORS_ORIGINS"]),
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
     )
 
@@ -87,6 +86,22 @@ def create_app(config_class: type = Config, event_files: list[str] | None = None
     _register_error_pages(app)
     agenda.resume_schedules(app)
     return app
+
+
+def _origin_check(extra: list[str]):
+    """The page's own origin, plus any listed; never "*" (a page elsewhere must not be able to
+    open a socket with an attendee's browser)."""
+    if not extra:
+        return None  # engine.io's own same-origin check
+    if "*" in extra:
+        raise ValueError("SOCKETIO_CORS_ORIGINS must list origins, not '*'")
+    allowed = {origin.rstrip("/") for origin in extra}
+
+    def check(origin: str | None, environ: dict) -> bool:
+        own = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
+        return origin is None or origin == own or origin in allowed
+
+    return check
 
 
 def _instance_secret(app: Flask, name: str) -> str:
