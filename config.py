@@ -68,6 +68,10 @@ class Config:
     # Largest Socket.IO message; the protocol closes the connection beyond it.
     SOCKETIO_MAX_MESSAGE_BYTES = _env_int("SOCKETIO_MAX_MESSAGE_BYTES", 1024 * 1024)
 
+    # Vote counts go out at most this often per event, however fast votes arrive. 0 sends one
+    # message per vote: only for measuring what coalescing saves (bench/vote_storm.py).
+    VOTE_BROADCAST_INTERVAL_MS = _env_int("VOTE_BROADCAST_INTERVAL_MS", 250)
+
     QUESTION_MAX_LENGTH = _env_int("QUESTION_MAX_LENGTH", 300)
     NAME_MAX_LENGTH = _env_int("NAME_MAX_LENGTH", 80)
     AFFILIATION_MAX_LENGTH = _env_int("AFFILIATION_MAX_LENGTH", 120)

@@ -29,6 +29,10 @@ class Event(Base):
     title: Mapped[str] = mapped_column(String(300))
     definition: Mapped[dict] = mapped_column(JSON)
     premoderation: Mapped[bool] = mapped_column(default=True)
+    # The theme the panel is on now; the moderator's queue highlights it.
+    current_theme: Mapped[str | None] = mapped_column(String(32))
+    # Words that send a question to review even when pre-moderation is off.
+    word_filter: Mapped[list] = mapped_column(JSON, default=list)
     created_ms: Mapped[int] = mapped_column(BigInteger)
     updated_ms: Mapped[int] = mapped_column(BigInteger)
 
@@ -67,11 +71,25 @@ class Question(Base):
     status_before_dismiss: Mapped[str | None] = mapped_column(String(12))
     starred: Mapped[bool] = mapped_column(default=False)
     votes: Mapped[int] = mapped_column(default=0)
+    # Set on the first edit, so moderators can always see what the attendee wrote.
+    original_text: Mapped[str | None] = mapped_column(Text)
+    edited_ms: Mapped[int | None] = mapped_column(BigInteger)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"))
+    # Place in the moderator's "up next" list; None when not in it.
+    queue_position: Mapped[int | None]
+    # Why it waits for review although pre-moderation is off (the word filter).
+    flag: Mapped[str | None] = mapped_column(String(120))
+    similar_to_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"))
+    similarity: Mapped[int | None]
     created_ms: Mapped[int] = mapped_column(BigInteger)
     updated_ms: Mapped[int] = mapped_column(BigInteger)
     approved_ms: Mapped[int | None] = mapped_column(BigInteger)
     live_ms: Mapped[int | None] = mapped_column(BigInteger)
     answered_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # Two moderators changing one question at once: the second write is refused, not merged.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Vote(Base):
@@ -83,6 +101,8 @@ class Vote(Base):
         ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
     )
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Whether the voter follows from the room or online, so votes can be split by origin.
+    via: Mapped[str] = mapped_column(String(8), default="online")
     created_ms: Mapped[int] = mapped_column(BigInteger)
 
 

@@ -182,6 +182,7 @@ def test_premoderation_can_be_switched_off(client, bearer):
     assert post_question(client).get_json()["question"]["status"] == "approved"
     assert client.patch(BASE, json={"premoderation": "no"}, headers=bearer).status_code == 400
     assert client.patch(BASE, json={"colour": "red"}, headers=bearer).status_code == 400
+    assert client.patch(BASE, json=["premoderation"], headers=bearer).status_code == 400
     assert client.get(BASE).get_json()["premoderation"] is False
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from moderator.core import events, questions
+from moderator.core import events, questions, votes
 from moderator.core.clock import FakeClock
 from moderator.core.errors import Conflict, InvalidInput, NotFound
 from moderator.core.event_file import DEMO_EVENT_FILE, load_event_file
@@ -48,7 +48,7 @@ def test_a_new_question_awaits_review_by_default(session, event, clock):
 
 
 def test_without_premoderation_a_question_is_published_at_once(session, event, clock):
-    events.set_premoderation(session, event, False, clock)
+    events.update_settings(session, event, {"premoderation": False}, clock)
     question, _ = submit(session, event, clock)
     assert question.status == "approved"
     assert questions.public_questions(session, event) == [question]
@@ -218,19 +218,22 @@ def test_unknown_action_and_unknown_question_are_refused(session, event, clock):
 
 def test_each_attendee_votes_once_and_can_take_it_back(session, event, clock):
     question, _ = submit(session, event, clock)
-    with pytest.raises(Conflict, match="published"):
-        questions.vote(session, event, question.id, "voter-0001", clock)
+    with pytest.raises(Conflict, match="not published"):
+        votes.vote(session, event, question.id, "voter-0001", "online", clock)
     act(session, event, clock, question, "approve")
-    questions.vote(session, event, question.id, "voter-0001", clock)
-    questions.vote(session, event, question.id, "voter-0002", clock)
+    votes.vote(session, event, question.id, "voter-0001", "online", clock)
+    votes.vote(session, event, question.id, "voter-0002", "room", clock)
     with pytest.raises(Conflict, match="already voted"):
-        questions.vote(session, event, question.id, "voter-0001", clock)
+        votes.vote(session, event, question.id, "voter-0001", "online", clock)
     assert question.votes == 2
-    questions.unvote(session, event, question.id, "voter-0001")
+    assert votes.split_by_origin(session, event) == {question.id: {"room": 1, "online": 1}}
+    votes.unvote(session, event, question.id, "voter-0001")
     assert question.votes == 1
     with pytest.raises(Conflict, match="not voted"):
-        questions.unvote(session, event, question.id, "voter-0001")
-    assert questions.voted_by(session, event, "voter-0002") == [question.id]
+        votes.unvote(session, event, question.id, "voter-0001")
+    assert votes.voted_by(session, event, "voter-0002") == [question.id]
+    with pytest.raises(InvalidInput):
+        votes.vote(session, event, question.id, "voter-0003", "satellite", clock)
 
 
 def test_attendee_sees_their_own_questions_whatever_the_status(session, event, clock):

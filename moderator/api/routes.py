@@ -10,7 +10,7 @@ from flask import Response, jsonify, request
 from moderator import agenda, fanout
 from moderator.api import bp
 from moderator.auth import is_moderator, moderator_required
-from moderator.core import events, questions, screens, timer
+from moderator.core import events, questions, screens, timer, votes
 from moderator.core.errors import InvalidInput
 from moderator.extensions import db
 from moderator.runtime import clock, limits
@@ -42,17 +42,13 @@ def get_event(code: str):
 @bp.patch("/events/<code>")
 @moderator_required
 def update_event(code: str):
-    """Change the event's settings: ``{"premoderation": true|false}``."""
+    """Change live settings: ``premoderation``, ``current_theme``, ``word_filter``."""
     data = _json_object()
-    unknown = set(data) - {"premoderation"}
-    if unknown:
-        raise InvalidInput(f"Unknown setting(s): {', '.join(sorted(unknown))}.", "unknown_setting")
     with db.session() as session:
         event = events.get_event(session, code)
-        if "premoderation" in data:
-            events.set_premoderation(session, event, data["premoderation"], clock())
-            fanout.settings_changed(code, event)
-        return jsonify(events.event_view(event))
+        events.update_settings(session, event, data, clock())
+        fanout.settings_changed(code, event)
+        return jsonify({**events.event_view(event), **events.settings_view(event)})
 
 
 @bp.post("/events/<code>/questions")
@@ -97,25 +93,74 @@ def list_questions(code: str):
 @bp.post("/events/<code>/questions/<int:question_id>/<action>")
 @moderator_required
 def act_on_question(code: str, question_id: int, action: str):
-    """A moderator's action: approve, dismiss, restore, live, unlive, answered, star, unstar."""
+    """A moderator's action: approve, dismiss, restore, live, unlive, answered, star, unstar,
+    queue, unqueue; edit ``{"text"}``, retag ``{"theme"}``, merge ``{"into": id}``."""
+    body = _json_object() if request.get_data() else {}
     with db.session() as session:
         event = events.get_event(session, code)
-        changes = questions.apply_action(session, event, question_id, action, clock())
+        changes = questions.apply_action(
+            session, event, question_id, action, clock(), body, limits(), events.theme_keys(event)
+        )
         fanout.question_changes(code, changes)
         return jsonify({"question": questions.moderator_view(changes[-1].question)})
 
 
+@bp.post("/events/<code>/queue")
+@moderator_required
+def reorder_queue(code: str):
+    """Reorder the up-next list: ``{"order": [ids]}``, exactly the ids now in it."""
+    data = _json_object()
+    with db.session() as session:
+        event = events.get_event(session, code)
+        changes = questions.reorder_queue(session, event, data.get("order"), clock())
+        fanout.question_changes(code, changes)
+        return jsonify({"order": data["order"]})
+
+
+@bp.post("/events/<code>/floor")
+@moderator_required
+def log_floor_question(code: str):
+    """Log a question asked at the room's microphone (origin ``floor``)."""
+    data = _json_object()
+    with db.session() as session:
+        event = events.get_event(session, code)
+        question, created = questions.log_floor_question(
+            session, event, data, clock(), limits(), events.theme_keys(event)
+        )
+        if created:
+            fanout.question_submitted(code, question)
+        return jsonify({"question": questions.moderator_view(question)}), 201 if created else 200
+
+
+@bp.get("/events/<code>/similar")
+def similar_questions(code: str):
+    """Published questions like ``?text=``, to upvote instead of asking again."""
+    with db.session() as session:
+        event = events.get_event(session, code)
+        found = questions.similar_public(session, event, request.args.get("text", ""))
+        return jsonify(
+            {"similar": [{**questions.public_view(q), "score": score} for q, score in found]}
+        )
+
+
 @bp.route("/events/<code>/questions/<int:question_id>/vote", methods=["POST", "DELETE"])
 def vote(code: str, question_id: int):
-    """An attendee's upvote (POST) or taking it back (DELETE), with ``{"client_id"}``."""
+    """An attendee's upvote (POST) or taking it back (DELETE): ``{"client_id", "via"?}``."""
     data = _json_object()
     with db.session() as session:
         event = events.get_event(session, code)
         if request.method == "POST":
-            question = questions.vote(session, event, question_id, data.get("client_id"), clock())
+            question = votes.vote(
+                session,
+                event,
+                question_id,
+                data.get("client_id"),
+                data.get("via", "online"),
+                clock(),
+            )
         else:
-            question = questions.unvote(session, event, question_id, data.get("client_id"))
-        fanout.votes_changed(code, question)
+            question = votes.unvote(session, event, question_id, data.get("client_id"))
+        fanout.vote_relay.changed(code, question.id)
         return jsonify({"question": questions.public_view(question)})
 
 
@@ -125,35 +170,55 @@ EXPORT_FIELDS = (
     "theme",
     "via",
     "text",
+    "original_text",
     "name",
     "affiliation",
     "votes",
+    "votes_room",
+    "votes_online",
     "starred",
+    "queue_position",
+    "merged_into_id",
+    "similar_to_id",
+    "flag",
     "created_ms",
     "approved_ms",
     "live_ms",
     "answered_ms",
+    "edited_ms",
     "updated_ms",
 )
+
+
+def _export_rows(session, event) -> list[dict]:
+    split = votes.split_by_origin(session, event)
+    return [
+        {
+            **questions.moderator_view(q),
+            "votes_room": split.get(q.id, {}).get("room", 0),
+            "votes_online": split.get(q.id, {}).get("online", 0),
+        }
+        for q in questions.all_questions(session, event)
+    ]
 
 
 @bp.get("/events/<code>/export.json")
 @moderator_required
 def export_json(code: str):
-    """Every question of the event, as JSON, at any time."""
+    """Every question of the event with its votes by origin, edits and merges, as JSON."""
     with db.session() as session:
         event = events.get_event(session, code)
-        rows = [questions.moderator_view(q) for q in questions.all_questions(session, event)]
-        return jsonify({"event": events.event_view(event), "questions": rows})
+        return jsonify(
+            {"event": events.event_view(event), "questions": _export_rows(session, event)}
+        )
 
 
 @bp.get("/events/<code>/export.csv")
 @moderator_required
 def export_csv(code: str):
-    """Every question of the event, as CSV (UTF-8 with BOM so spreadsheets read accents)."""
+    """The same as CSV (UTF-8 with BOM so spreadsheets read accents)."""
     with db.session() as session:
-        event = events.get_event(session, code)
-        rows = [questions.moderator_view(q) for q in questions.all_questions(session, event)]
+        rows = _export_rows(session, events.get_event(session, code))
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")

@@ -66,6 +66,7 @@ class EventDefinition:
     panelists: tuple[Person, ...] = ()
     premoderation: bool = True
     auto_advance: bool = False
+    word_filter: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 
     def to_dict(self) -> dict:
@@ -98,6 +99,7 @@ class EventDefinition:
             panelists=tuple(Person(**p) for p in data.get("panelists", ())),
             premoderation=data.get("premoderation", True),
             auto_advance=data.get("auto_advance", False),
+            word_filter=tuple(data.get("word_filter", ())),
         )
 
     @property
@@ -292,5 +294,6 @@ def parse_event(data: dict, source: str = "") -> EventDefinition:
         panelists=panelists,
         premoderation=premoderation,
         auto_advance=auto_advance,
+        word_filter=_texts(data, "word_filter", ""),
         source=source,
     )

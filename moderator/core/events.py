@@ -29,6 +29,7 @@ def install_events(session: Session, definitions: Iterable[EventDefinition], clo
                     title=definition.title,
                     definition=definition.to_dict(),
                     premoderation=definition.premoderation,
+                    word_filter=list(definition.word_filter),
                     created_ms=now,
                     updated_ms=now,
                 )
@@ -60,14 +61,53 @@ def definition_of(event: Event) -> EventDefinition:
     return EventDefinition.from_dict(event.definition)
 
 
-def set_premoderation(session: Session, event: Event, enabled: object, clock: Clock) -> Event:
-    """Switch review-before-publishing on or off for the event."""
-    if not isinstance(enabled, bool):
+WORD_FILTER_MAX = 200
+
+
+def update_settings(session: Session, event: Event, data: object, clock: Clock) -> Event:
+    """Change the event's live settings: ``premoderation`` (bool), ``current_theme`` (a theme key
+    or null) and ``word_filter`` (a list of words or phrases)."""
+    if not isinstance(data, dict):
+        raise InvalidInput("Send the settings as a JSON object.", "invalid_body")
+    unknown = set(data) - {"premoderation", "current_theme", "word_filter"}
+    if unknown:
+        raise InvalidInput(f"Unknown setting(s): {', '.join(sorted(unknown))}.", "unknown_setting")
+    if "premoderation" in data and not isinstance(data["premoderation"], bool):
         raise InvalidInput("premoderation must be true or false.", "invalid_premoderation")
-    event.premoderation = enabled
+    theme = data.get("current_theme")
+    if theme is not None and theme not in theme_keys(event):
+        raise InvalidInput(
+            f"Unknown theme {theme!r}; choose one of: {', '.join(theme_keys(event))}.",
+            "unknown_theme",
+        )
+    words = data.get("word_filter")
+    if words is not None:
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise InvalidInput("word_filter must be a list of words.", "invalid_word_filter")
+        words = sorted({" ".join(w.split()) for w in words if w.strip()}, key=str.casefold)
+        if len(words) > WORD_FILTER_MAX or any(len(w) > 60 for w in words):
+            raise InvalidInput(
+                f"word_filter takes at most {WORD_FILTER_MAX} entries of 60 characters.",
+                "invalid_word_filter",
+            )
+    if "premoderation" in data:
+        event.premoderation = data["premoderation"]
+    if "current_theme" in data:
+        event.current_theme = theme
+    if words is not None:
+        event.word_filter = words
     event.updated_ms = clock()
     session.commit()
     return event
+
+
+def settings_view(event: Event) -> dict:
+    """The live settings, as moderators see them."""
+    return {
+        "premoderation": event.premoderation,
+        "current_theme": event.current_theme,
+        "word_filter": list(event.word_filter or []),
+    }
 
 
 def event_view(event: Event) -> dict:
@@ -88,6 +128,7 @@ def event_view(event: Event) -> dict:
         "themes": data["themes"],
         "segments": data["segments"],
         "premoderation": event.premoderation,
+        "current_theme": event.current_theme,
     }
 
 

@@ -6,7 +6,7 @@ from flask import session
 from flask_socketio import ConnectionRefusedError, join_room
 
 from moderator import fanout
-from moderator.core import events, questions, screens
+from moderator.core import events, questions, screens, votes
 from moderator.core.errors import DomainError, InvalidInput
 from moderator.extensions import db, socketio
 from moderator.runtime import clock, limits
@@ -20,9 +20,9 @@ def connect(auth=None):
     """Join the event's public room and, for an attendee, the room of their own questions; a
     room screen or stage monitor also joins the screens room.
 
-    ``auth``: ``{"event": code, "client_id": id}`` for attendees; ``{"event": code, "role":
-    "screen"|"stage", "screen_id": id, "label": text}`` for screens (no ``screen_id``: a preview,
-    not listed among the screens).
+    ``auth``: ``{"event": code, "client_id": id, "via": "online"|"room"}`` for attendees;
+    ``{"event": code, "role": "screen"|"stage", "screen_id": id, "label": text}`` for screens
+    (no ``screen_id``: a preview, not listed among the screens).
     """
     try:
         auth = require_object(auth)
@@ -32,6 +32,9 @@ def connect(auth=None):
         role = auth.get("role")
         if role is not None and role not in screens.KINDS:
             raise InvalidInput("role must be 'screen' or 'stage'.", "invalid_role")
+        via = auth.get("via", "online")
+        if via not in questions.ATTENDEE_ORIGINS:
+            raise InvalidInput("via must be 'online' or 'room'.", "invalid_via")
         screen_id = auth.get("screen_id")
         if screen_id is not None:
             screen_id = questions.check_client_id(screen_id, "screen_id")
@@ -41,6 +44,7 @@ def connect(auth=None):
         raise ConnectionRefusedError(exc.as_dict()["error"]) from None
     session["event"] = event.code
     session["client_id"] = client_id
+    session["via"] = via
     join_room(fanout.public_room(event.code))
     if client_id:
         join_room(fanout.client_room(event.code, client_id))
@@ -73,7 +77,7 @@ def sync(_data):
             reply["mine"] = [
                 questions.owner_view(q) for q in questions.questions_of(s, event, client_id)
             ]
-            reply["voted"] = questions.voted_by(s, event, client_id)
+            reply["voted"] = votes.voted_by(s, event, client_id)
         return reply
 
 
@@ -103,8 +107,19 @@ def vote(data):
     with db.session() as s:
         event = events.get_event(s, code)
         if data.get("undo") is True:
-            question = questions.unvote(s, event, data.get("id"), _client_id())
+            question = votes.unvote(s, event, data.get("id"), _client_id())
         else:
-            question = questions.vote(s, event, data.get("id"), _client_id(), clock())
-        fanout.votes_changed(code, question)
+            question = votes.vote(s, event, data.get("id"), _client_id(), session["via"], clock())
+        fanout.vote_relay.changed(code, question.id)
         return {"question": questions.public_view(question)}
+
+
+@socketio.on("similar", namespace=NS)
+@acknowledged
+def similar(data):
+    """Published questions like the one being typed: ``{"text"}``, to upvote instead."""
+    data = require_object(data)
+    with db.session() as s:
+        event = events.get_event(s, session.get("event"))
+        found = questions.similar_public(s, event, data.get("text"))
+        return {"similar": [{**questions.public_view(q), "score": score} for q, score in found]}

@@ -8,10 +8,10 @@ from flask_socketio import ConnectionRefusedError, join_room
 
 from moderator import agenda, fanout
 from moderator.auth import has_moderator_session, token_matches
-from moderator.core import events, questions, screens, timer
+from moderator.core import events, questions, screens, timer, votes
 from moderator.core.errors import DomainError, Forbidden
 from moderator.extensions import db, socketio
-from moderator.runtime import clock
+from moderator.runtime import clock, limits
 from moderator.sockets import acknowledged, require_object
 from moderator.sockets.screens import clock_state
 
@@ -52,6 +52,8 @@ def sync(_data):
         return {
             "event": events.event_view(event),
             "questions": [questions.moderator_view(q) for q in questions.all_questions(s, event)],
+            "vote_split": votes.split_by_origin(s, event),
+            "settings": events.settings_view(event),
             "screens": [screens.screen_view(x) for x in screens.list_screens(s, event)],
             **clock_state(event.code),
         }
@@ -60,27 +62,64 @@ def sync(_data):
 @socketio.on("act", namespace=NS)
 @acknowledged
 def act(data):
-    """A moderator's action on a question: ``{"id": n, "action": "approve"|"dismiss"|...}``."""
+    """A moderator's action on a question: ``{"id": n, "action": "approve"|"dismiss"|...}``, with
+    ``text`` (edit), ``theme`` (retag) or ``into`` (merge)."""
     data = require_object(data)
     code = _event_code()
     with db.session() as s:
         event = events.get_event(s, code)
-        changes = questions.apply_action(s, event, data.get("id"), data.get("action"), clock())
+        changes = questions.apply_action(
+            s,
+            event,
+            data.get("id"),
+            data.get("action"),
+            clock(),
+            data,
+            limits(),
+            events.theme_keys(event),
+        )
         fanout.question_changes(code, changes)
         return {"question": questions.moderator_view(changes[-1].question)}
+
+
+@socketio.on("reorder", namespace=NS)
+@acknowledged
+def reorder(data):
+    """Reorder the up-next list: ``{"order": [ids]}``, exactly the ids now in it."""
+    data = require_object(data)
+    code = _event_code()
+    with db.session() as s:
+        event = events.get_event(s, code)
+        fanout.question_changes(code, questions.reorder_queue(s, event, data.get("order"), clock()))
+        return {"order": data["order"]}
+
+
+@socketio.on("floor", namespace=NS)
+@acknowledged
+def floor(data):
+    """Log a question asked at the room's microphone: ``{"text", "theme", "client_msg_id",
+    "name"?, "affiliation"?, "answered"?}``."""
+    code = _event_code()
+    with db.session() as s:
+        event = events.get_event(s, code)
+        question, created = questions.log_floor_question(
+            s, event, data, clock(), limits(), events.theme_keys(event)
+        )
+        if created:
+            fanout.question_submitted(code, question)
+        return {"question": questions.moderator_view(question), "created": created}
 
 
 @socketio.on("settings", namespace=NS)
 @acknowledged
 def settings(data):
-    """Change the event's settings: ``{"premoderation": true|false}``."""
-    data = require_object(data)
+    """Change live settings: ``{"premoderation"?, "current_theme"?, "word_filter"?}``."""
     code = _event_code()
     with db.session() as s:
         event = events.get_event(s, code)
-        events.set_premoderation(s, event, data.get("premoderation"), clock())
+        events.update_settings(s, event, data, clock())
         fanout.settings_changed(code, event)
-        return {"premoderation": event.premoderation}
+        return events.settings_view(event)
 
 
 @socketio.on("timer", namespace=NS)

@@ -23,6 +23,11 @@ def attendee_messages() -> dict[str, str]:
         "unvote": _("Remove my vote"),
         "votes": _("votes"),
         "anonymous": _("Anonymous"),
+        "merged_into": _("Merged into: {text}"),
+        "similar_title": _("Already asked? Upvote it instead:"),
+        "sort_votes": _("Most votes"),
+        "sort_recent": _("Most recent"),
+        "all_themes": _("All themes"),
     }
 
 
@@ -70,6 +75,25 @@ def moderator_messages() -> dict[str, str]:
         "stale": _("stale"),
         "imprecise": _("imprecise"),
         "no_message": _("nothing"),
+        "queue": _("Up next"),
+        "unqueue": _("Remove from up next"),
+        "more": _("More…"),
+        "edit_text": _("Text"),
+        "save_text": _("Save text"),
+        "theme": _("Theme"),
+        "save_theme": _("Change theme"),
+        "merge_into_id": _("Merge into question number"),
+        "merge": _("Merge"),
+        "merge_into": _("Merge into #{id}"),
+        "merged_into": _("Merged into #{id}"),
+        "similar_to": _("Similar to"),
+        "edited": _("Edited: original text"),
+        "suggested_next": _("Suggested next:"),
+        "now_discussing": _("Now discussing"),
+        "no_current_theme": _("no theme set"),
+        "segment_left": _("{n} min left in this segment"),
+        "saved": _("Saved."),
+        "floor_logged": _("Floor question logged."),
     }
 
 
@@ -80,4 +104,5 @@ def _status_messages() -> dict[str, str]:
         "status_live": _("On screen now"),
         "status_answered": _("Answered"),
         "status_dismissed": _("Not selected"),
+        "status_merged": _("Merged with a similar question"),
     }

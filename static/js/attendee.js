@@ -44,12 +44,16 @@ const nameInput = document.getElementById("name");
 const affiliationInput = document.getElementById("affiliation");
 const mineList = document.getElementById("mine");
 const publicList = document.getElementById("public");
+const similarBox = document.getElementById("similar");
+const sortSelect = document.getElementById("sort");
+const themeFilter = document.getElementById("theme-filter");
+let themeTouched = false;
 
 const profile = storage.get(PROFILE_KEY, {});
 nameInput.value = profile.name || "";
 affiliationInput.value = profile.affiliation || "";
 
-const socket = connect("/", { event: code, client_id: clientId });
+const socket = connect("/", { event: code, client_id: clientId, via });
 showConnection(socket, document.getElementById("connection"));
 
 function saveOutbox() {
@@ -89,7 +93,35 @@ form.addEventListener("submit", (event) => {
   flush();
 });
 
-textArea.addEventListener("input", updateCounter);
+textArea.addEventListener("input", () => {
+  updateCounter();
+  clearTimeout(lookForSimilar.timer);
+  lookForSimilar.timer = setTimeout(lookForSimilar, 600);
+});
+form.addEventListener("change", (event) => { if (event.target.name === "theme") themeTouched = true; });
+sortSelect.addEventListener("change", renderPublic);
+themeFilter.addEventListener("change", renderPublic);
+
+// Before sending, show questions already published that look the same, to upvote instead.
+async function lookForSimilar() {
+  const text = textArea.value.trim();
+  if (text.length < 15 || !socket.connected) { similarBox.hidden = true; return; }
+  try {
+    const reply = await request(socket, "similar", { text });
+    const found = (reply.similar || []).filter((q) => state.published.has(q.id));
+    if (!found.length) { similarBox.hidden = true; return; }
+    similarBox.replaceChildren(el("p", "similar-title", t("similar_title")),
+      ...found.map((q) => questionItem(state.published.get(q.id), { voteButton: voteButton(state.published.get(q.id)) })));
+    similarBox.hidden = false;
+  } catch { similarBox.hidden = true; }
+}
+
+function preselectTheme(key) {
+  // The theme the panel is on now, unless the attendee already chose one.
+  if (!key || themeTouched) return;
+  const input = document.getElementById(`theme-${key}`);
+  if (input) input.checked = true;
+}
 
 async function flush() {
   if (!socket.connected) return;
@@ -140,24 +172,38 @@ function renderMine() {
   }
   const sorted = [...state.mine.values()].sort((a, b) => b.id - a.id);
   for (const question of sorted) {
-    items.push(questionItem(question, { badge: statusBadge(question.status) }));
+    const item = questionItem(question, { badge: statusBadge(question.status) });
+    if (question.status === "merged") {
+      const target = state.published.get(question.merged_into_id);
+      if (target) item.append(el("p", "merged-note", t("merged_into").replace("{text}", target.text)));
+    }
+    items.push(item);
   }
   mineList.replaceChildren(...(items.length ? items : [el("li", "empty", t("no_mine"))]));
 }
 
+function voteButton(question) {
+  if (question.status === "answered") return null;
+  const voted = state.voted.has(question.id);
+  const button = el("button", "vote", `▲ ${question.votes}`);
+  button.type = "button";
+  button.setAttribute("aria-pressed", String(voted));
+  button.setAttribute("aria-label", `${voted ? t("unvote") : t("vote")} (${question.votes} ${t("votes")})`);
+  button.addEventListener("click", () => toggleVote(question.id));
+  return button;
+}
+
 function renderPublic() {
   const rank = { live: 0, approved: 1, answered: 2 };
-  const sorted = [...state.published.values()].sort(
-    (a, b) => rank[a.status] - rank[b.status] || b.votes - a.votes || a.id - b.id);
+  const byVotes = sortSelect.value === "votes";
+  const theme = themeFilter.value;
+  const sorted = [...state.published.values()]
+    .filter((q) => !theme || q.theme === theme)
+    .sort((a, b) => rank[a.status] - rank[b.status]
+      || (byVotes ? b.votes - a.votes || a.id - b.id : b.id - a.id));
   const items = sorted.map((question) => {
-    const voted = state.voted.has(question.id);
-    const button = el("button", "vote", `▲ ${question.votes}`);
-    button.type = "button";
-    button.setAttribute("aria-pressed", String(voted));
-    button.setAttribute("aria-label", `${voted ? t("unvote") : t("vote")} (${question.votes} ${t("votes")})`);
-    button.addEventListener("click", () => toggleVote(question.id));
     const badge = question.status === "approved" ? null : statusBadge(question.status);
-    return questionItem(question, { badge, voteButton: question.status === "answered" ? null : button });
+    return questionItem(question, { badge, voteButton: voteButton(question) });
   });
   publicList.replaceChildren(...(items.length ? items : [el("li", "empty", t("no_public"))]));
 }
@@ -182,6 +228,7 @@ socket.on("connect", async () => {
     state.published = new Map(reply.questions.map((q) => [q.id, q]));
     state.mine = new Map((reply.mine || []).map((q) => [q.client_msg_id, q]));
     state.voted = new Set(reply.voted || []);
+    preselectTheme(reply.event.current_theme);
     // Whatever the server already has is acknowledged, even if the reply was lost.
     state.outbox = state.outbox.filter((e) => !state.mine.has(e.client_msg_id));
     saveOutbox();
@@ -203,12 +250,15 @@ socket.on("my_question", (question) => {
   state.mine.set(question.client_msg_id, question);
   renderMine();
 });
-socket.on("votes", ({ id, votes }) => {
-  const question = state.published.get(id);
-  if (!question) return;
-  state.published.set(id, { ...question, votes });
+socket.on("votes", ({ counts }) => {
+  // Coalesced on the server: a few of these a second at most, each with the latest counts.
+  for (const [id, votes] of Object.entries(counts)) {
+    const question = state.published.get(Number(id));
+    if (question) state.published.set(question.id, { ...question, votes });
+  }
   renderPublic();
 });
+socket.on("current_theme", ({ current_theme: key }) => preselectTheme(key));
 
 // A submission whose acknowledgement timed out is retried while the page stays open.
 setInterval(() => { if (state.outbox.length) flush(); }, 5000);
