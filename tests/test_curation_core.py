@@ -104,9 +104,9 @@ def test_merge_combines_votes_without_counting_anyone_twice(session, event, cloc
     keep = approved(session, event, clock, 1, text="How are exchanges funded in SSC?")
     dupe = approved(session, event, clock, 2, text="Who funds the exchanges?")
     for voter in ("voter-a001", "voter-b001"):
-        votes.vote(session, event, keep.id, voter, "online", clock)
+        votes.vote(session, event.id, keep.id, voter, "online", clock)
     for voter, via in (("voter-b001", "online"), ("voter-c001", "room")):
-        votes.vote(session, event, dupe.id, voter, via, clock)
+        votes.vote(session, event.id, dupe.id, voter, via, clock)
     changes = act(session, event, clock, dupe, "merge", into=keep.id)
     assert [c.question.id for c in changes] == [keep.id, dupe.id]
     assert keep.votes == 3  # a, b (once) and c
@@ -142,7 +142,7 @@ def test_a_merged_question_takes_no_votes_and_no_actions(session, event, clock):
     dupe = approved(session, event, clock, 2)
     act(session, event, clock, dupe, "merge", into=keep.id)
     with pytest.raises(Conflict, match=f"merged into question {keep.id}"):
-        votes.vote(session, event, dupe.id, "voter-0001", "online", clock)
+        votes.vote(session, event.id, dupe.id, "voter-0001", "online", clock)
     with pytest.raises(Conflict, match="merged"):
         act(session, event, clock, dupe, "approve")
 
@@ -153,9 +153,9 @@ def test_votes_on_dismissed_or_answered_questions_are_refused(session, event, cl
     act(session, event, clock, gone, "dismiss")
     act(session, event, clock, done, "answered")
     with pytest.raises(Conflict, match="not published"):
-        votes.vote(session, event, gone.id, "voter-0001", "online", clock)
+        votes.vote(session, event.id, gone.id, "voter-0001", "online", clock)
     with pytest.raises(Conflict, match="answered"):
-        votes.vote(session, event, done.id, "voter-0001", "online", clock)
+        votes.vote(session, event.id, done.id, "voter-0001", "online", clock)
 
 
 def test_the_up_next_list_keeps_its_order(session, event, clock):

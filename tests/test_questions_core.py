@@ -219,12 +219,12 @@ def test_unknown_action_and_unknown_question_are_refused(session, event, clock):
 def test_each_attendee_votes_once_and_can_take_it_back(session, event, clock):
     question, _ = submit(session, event, clock)
     with pytest.raises(Conflict, match="not published"):
-        votes.vote(session, event, question.id, "voter-0001", "online", clock)
+        votes.vote(session, event.id, question.id, "voter-0001", "online", clock)
     act(session, event, clock, question, "approve")
-    votes.vote(session, event, question.id, "voter-0001", "online", clock)
-    votes.vote(session, event, question.id, "voter-0002", "room", clock)
+    votes.vote(session, event.id, question.id, "voter-0001", "online", clock)
+    votes.vote(session, event.id, question.id, "voter-0002", "room", clock)
     with pytest.raises(Conflict, match="already voted"):
-        votes.vote(session, event, question.id, "voter-0001", "online", clock)
+        votes.vote(session, event.id, question.id, "voter-0001", "online", clock)
     assert question.votes == 2
     assert votes.split_by_origin(session, event) == {question.id: {"room": 1, "online": 1}}
     votes.unvote(session, event, question.id, "voter-0001")
@@ -233,7 +233,7 @@ def test_each_attendee_votes_once_and_can_take_it_back(session, event, clock):
         votes.unvote(session, event, question.id, "voter-0001")
     assert votes.voted_by(session, event, "voter-0002") == [question.id]
     with pytest.raises(InvalidInput):
-        votes.vote(session, event, question.id, "voter-0003", "satellite", clock)
+        votes.vote(session, event.id, question.id, "voter-0003", "satellite", clock)
 
 
 def test_attendee_sees_their_own_questions_whatever_the_status(session, event, clock):

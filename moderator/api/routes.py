@@ -10,6 +10,7 @@ from flask import Response, jsonify, request
 from moderator import agenda, fanout
 from moderator.api import bp
 from moderator.auth import is_moderator, moderator_required
+from moderator.ballot_box import ballot_box
 from moderator.core import events, questions, screens, timer, votes
 from moderator.core.errors import InvalidInput
 from moderator.extensions import db
@@ -149,19 +150,14 @@ def vote(code: str, question_id: int):
     data = _json_object()
     with db.session() as session:
         event = events.get_event(session, code)
-        if request.method == "POST":
-            question = votes.vote(
-                session,
-                event,
-                question_id,
-                data.get("client_id"),
-                data.get("via", "online"),
-                clock(),
-            )
-        else:
-            question = votes.unvote(session, event, question_id, data.get("client_id"))
-        fanout.vote_relay.changed(code, question.id)
-        return jsonify({"question": questions.public_view(question)})
+        if request.method == "DELETE":
+            qid, count = votes.unvote(session, event, question_id, data.get("client_id"))
+    if request.method == "POST":
+        # Outside the session: no connection is held while the vote waits for its batch.
+        ballot = votes.Ballot(question_id, data.get("client_id"), data.get("via", "online"))
+        qid, count = ballot_box.cast(event.id, ballot)
+    fanout.vote_relay.changed(code, qid)
+    return jsonify({"question": {"id": qid, "votes": count}})
 
 
 EXPORT_FIELDS = (

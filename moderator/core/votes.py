@@ -3,14 +3,17 @@ so that the moderator can see what each half of the audience wants."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from moderator.core.clock import Clock
-from moderator.core.errors import Conflict, InvalidInput
+from moderator.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from moderator.core.questions import (
     ANSWERED,
     ATTENDEE_ORIGINS,
@@ -22,47 +25,121 @@ from moderator.core.questions import (
 from moderator.models import Event, Question, Vote
 
 
+@dataclass(frozen=True)
+class Ballot:
+    """One attendee's upvote of one question, as received."""
+
+    question_id: object
+    client_id: object
+    via: object
+
+
 def vote(
     session: Session,
-    event: Event,
+    event_id: int,
     question_id: object,
     client_id: object,
     via: object,
     clock: Clock,
-) -> Question:
-    """Record one attendee's upvote; a second one, or one on an unpublished question, is
-    refused with the reason."""
-    client_id = check_client_id(client_id)
-    if via not in ATTENDEE_ORIGINS:
-        raise InvalidInput("via must be 'online' or 'room'.", "invalid_via")
-    question = get_question(session, event, question_id)
-    if question.status == MERGED:
-        raise Conflict(
-            f"This question was merged into question {question.merged_into_id}; vote for that one.",
-            "merged",
-        )
-    if question.status not in PUBLIC_STATUSES or question.status == ANSWERED:
-        reason = "has been answered" if question.status == ANSWERED else "is not published"
-        raise Conflict(f"This question {reason}; it cannot be voted on.", "not_votable")
-    try:
-        session.execute(
-            insert(Vote).values(
-                question_id=question.id, client_id=client_id, via=via, created_ms=clock()
+) -> tuple[int, int]:
+    """Record one attendee's upvote and return ``(question id, new count)``; a second one, or
+    one on an unpublished question, is refused with the reason."""
+    [result] = vote_batch(session, event_id, [Ballot(question_id, client_id, via)], clock)
+    if isinstance(result, DomainError):
+        raise result
+    return result
+
+
+def vote_batch(
+    session: Session, event_id: int, ballots: list[Ballot], clock: Clock
+) -> list[tuple[int, int] | DomainError]:
+    """Record many upvotes in one transaction (a vote storm commits once per batch, not once per
+    vote). Each ballot gets ``(question id, count after the batch)`` or the refusal it earned;
+    nothing is stored for a refused ballot."""
+    results: list[tuple[int, int] | DomainError | None] = [None] * len(ballots)
+    for index, ballot in enumerate(ballots):
+        try:
+            check_client_id(ballot.client_id)
+            if ballot.via not in ATTENDEE_ORIGINS:
+                raise InvalidInput("via must be 'online' or 'room'.", "invalid_via")
+            if isinstance(ballot.question_id, bool) or not isinstance(ballot.question_id, int):
+                raise InvalidInput("The question id must be a whole number.", "invalid_id")
+        except DomainError as refusal:
+            results[index] = refusal
+    wanted = {b.question_id for b, r in zip(ballots, results, strict=True) if r is None}
+    rows = {
+        row.id: row
+        for row in session.execute(
+            select(Question.id, Question.event_id, Question.status, Question.merged_into_id).where(
+                Question.id.in_(wanted)
             )
         )
-        session.execute(
-            update(Question).where(Question.id == question.id).values(votes=Question.votes + 1)
+    }
+    fresh: dict[tuple[int, str], int] = {}  # (question, voter) -> first ballot asking for it
+    for index, ballot in enumerate(ballots):
+        if results[index] is not None:
+            continue
+        row = rows.get(ballot.question_id)
+        if row is None or row.event_id != event_id:
+            results[index] = NotFound(
+                f"There is no question {ballot.question_id} in this event.", "unknown_question"
+            )
+        elif row.status == MERGED:
+            results[index] = Conflict(
+                f"This question was merged into question {row.merged_into_id}; vote for that one.",
+                "merged",
+            )
+        elif row.status not in PUBLIC_STATUSES or row.status == ANSWERED:
+            reason = "has been answered" if row.status == ANSWERED else "is not published"
+            results[index] = Conflict(
+                f"This question {reason}; it cannot be voted on.", "not_votable"
+            )
+        elif (ballot.question_id, ballot.client_id) in fresh:
+            results[index] = _already()
+        else:
+            fresh[(ballot.question_id, ballot.client_id)] = index
+    stored: set[tuple[int, str]] = set()
+    if fresh:
+        now = clock()
+        dialect_insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        statement = (
+            dialect_insert(Vote)
+            .on_conflict_do_nothing()
+            .returning(Vote.question_id, Vote.client_id)
         )
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict("You have already voted for this question.", "already_voted") from None
-    session.refresh(question)
-    return question
+        stored = {
+            (row.question_id, row.client_id)
+            for row in session.execute(
+                statement,
+                [
+                    {"question_id": q, "client_id": c, "via": ballots[i].via, "created_ms": now}
+                    for (q, c), i in fresh.items()
+                ],
+            )
+        }
+    added = Counter(q for q, _c in stored)
+    counts = {}
+    for question_id, count in sorted(added.items()):
+        counts[question_id] = session.execute(
+            update(Question)
+            .where(Question.id == question_id)
+            .values(votes=Question.votes + count)
+            .returning(Question.votes)
+        ).scalar_one()
+    session.commit()
+    for key, index in fresh.items():
+        results[index] = (key[0], counts[key[0]]) if key in stored else _already()
+    return results
 
 
-def unvote(session: Session, event: Event, question_id: object, client_id: object) -> Question:
-    """Take back an attendee's upvote."""
+def _already() -> Conflict:
+    return Conflict("You have already voted for this question.", "already_voted")
+
+
+def unvote(
+    session: Session, event: Event, question_id: object, client_id: object
+) -> tuple[int, int]:
+    """Take back an attendee's upvote; return ``(question id, new count)``."""
     client_id = check_client_id(client_id)
     question = get_question(session, event, question_id)
     removed = session.execute(
@@ -71,12 +148,14 @@ def unvote(session: Session, event: Event, question_id: object, client_id: objec
     if not removed:
         session.rollback()
         raise Conflict("You have not voted for this question.", "not_voted")
-    session.execute(
-        update(Question).where(Question.id == question.id).values(votes=Question.votes - 1)
-    )
+    count = session.execute(
+        update(Question)
+        .where(Question.id == question.id)
+        .values(votes=Question.votes - 1)
+        .returning(Question.votes)
+    ).scalar_one()
     session.commit()
-    session.refresh(question)
-    return question
+    return question.id, count
 
 
 def voted_by(session: Session, event: Event, client_id: str) -> list[int]:

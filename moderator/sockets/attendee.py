@@ -6,6 +6,7 @@ from flask import session
 from flask_socketio import ConnectionRefusedError, join_room
 
 from moderator import fanout
+from moderator.ballot_box import ballot_box
 from moderator.core import events, questions, screens, votes
 from moderator.core.errors import DomainError, InvalidInput
 from moderator.extensions import db, socketio
@@ -43,6 +44,7 @@ def connect(auth=None):
     except DomainError as exc:
         raise ConnectionRefusedError(exc.as_dict()["error"]) from None
     session["event"] = event.code
+    session["event_id"] = event.id
     session["client_id"] = client_id
     session["via"] = via
     join_room(fanout.public_room(event.code))
@@ -104,14 +106,14 @@ def vote(data):
     """Upvote a published question: ``{"id": n}``; ``{"id": n, "undo": true}`` takes it back."""
     data = require_object(data)
     code = session.get("event")
-    with db.session() as s:
-        event = events.get_event(s, code)
-        if data.get("undo") is True:
-            question = votes.unvote(s, event, data.get("id"), _client_id())
-        else:
-            question = votes.vote(s, event, data.get("id"), _client_id(), session["via"], clock())
-        fanout.vote_relay.changed(code, question.id)
-        return {"question": questions.public_view(question)}
+    if data.get("undo") is True:
+        with db.session() as s:
+            qid, count = votes.unvote(s, events.get_event(s, code), data.get("id"), _client_id())
+    else:
+        ballot = votes.Ballot(data.get("id"), _client_id(), session["via"])
+        qid, count = ballot_box.cast(session["event_id"], ballot)
+    fanout.vote_relay.changed(code, qid)
+    return {"question": {"id": qid, "votes": count}}
 
 
 @socketio.on("similar", namespace=NS)
