@@ -23,6 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import socketio  # noqa: E402
+
 from bench.common import TOKEN, Server, cpu_seconds, machine, write_json  # noqa: E402
 from bench.swarm import Attendee, Moderator, close_all, connect_all  # noqa: E402
 
@@ -36,7 +38,14 @@ def latest_counts(messages: list[tuple[float, dict]]) -> dict[int, int]:
 
 
 async def run(
-    server: Server, clients: int, questions: int, votes_each: int, window: float, settle: float
+    server: Server,
+    clients: int,
+    questions: int,
+    votes_each: int,
+    window: float,
+    settle: float,
+    call_timeout: float,
+    per_vote: bool,
 ) -> dict:
     server.api("PATCH", "/events/ssc25", json={"premoderation": False})
     ids = []
@@ -73,9 +82,15 @@ async def run(
     cpu_before = cpu_seconds(server.process.pid)
     t0 = time.monotonic()
 
+    timed_out = []
+
     async def cast(at, attendee, qid):
         await asyncio.sleep(max(0.0, at - (time.monotonic() - t0)))
-        reply = await attendee.call("vote", {"id": qid}, timeout=60)
+        try:
+            reply = await attendee.call("vote", {"id": qid}, timeout=call_timeout)
+        except socketio.exceptions.TimeoutError:
+            timed_out.append(qid)
+            return time.monotonic()
         if "error" in reply:
             refused.append(reply["error"]["code"])
         return time.monotonic()
@@ -102,13 +117,18 @@ async def run(
     for attendee in attendees:
         bins = Counter(int(at - t0) for at, _data in attendee.votes if at >= t0)
         per_second.append(max(bins.values()) if bins else 0)
-    emits = len(moderator.votes)
+    # Coalesced: every count message also goes to the moderator, so it counts them all.
+    # Per vote: one message per stored vote, by construction (the moderator may not have
+    # received them all before the run ended).
+    emits = sum(truth.values()) if per_vote else len(moderator.votes)
     delivered = sum(len(a.votes) for a in attendees)
     await close_all(everyone)
     return {
         "clients": clients,
         "votes": len(plan),
         "refused": len(refused),
+        "unacknowledged_within_timeout": len(timed_out),
+        "count_messages_received_by_moderator": len(moderator.votes),
         "connect_s": round(connect_s, 1),
         "vote_window_s": round(last_vote - t0, 2),
         "server_counts_exact": server_exact,
@@ -133,7 +153,8 @@ def report(title: str, r: dict) -> None:
     print(f"\n{title}")
     print(
         f"  {r['votes']} votes from {r['clients']} attendees in {r['vote_window_s']} s, "
-        f"{r['refused']} refused; server counts exact: {r['server_counts_exact']}"
+        f"{r['refused']} refused, {r['unacknowledged_within_timeout']} not acknowledged in time; "
+        f"server counts exact: {r['server_counts_exact']}"
     )
     print(
         f"  exact at the moderator: {r['moderator_exact']}; at attendees: "
@@ -161,6 +182,12 @@ def main() -> int:
     parser.add_argument(
         "--compare", action="store_true", help="also run with every vote broadcast as it comes"
     )
+    parser.add_argument(
+        "--call-timeout",
+        type=float,
+        default=120.0,
+        help="longest wait for one vote's acknowledgement",
+    )
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
 
@@ -171,7 +198,16 @@ def main() -> int:
         try:
             print(f"{name}: VOTE_BROADCAST_INTERVAL_MS={interval}")
             figures[name] = asyncio.run(
-                run(server, args.clients, args.questions, args.votes_each, args.window, args.settle)
+                run(
+                    server,
+                    args.clients,
+                    args.questions,
+                    args.votes_each,
+                    args.window,
+                    args.settle,
+                    args.call_timeout,
+                    interval == "0",
+                )
             )
         finally:
             server.stop()

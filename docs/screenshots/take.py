@@ -153,18 +153,57 @@ def fill(base: str) -> None:
             },
         )
         ids.append(reply.json()["question"]["id"])
+
+    def act(qid, action, **body):
+        requests.post(f"{api}/questions/{qid}/{action}", json=body or None, headers=auth, timeout=5)
+
     for qid in ids[:6]:
-        requests.post(f"{api}/questions/{qid}/approve", headers=auth, timeout=5)
-    requests.post(f"{api}/questions/{ids[0]}/answered", headers=auth, timeout=5)
-    requests.post(f"{api}/questions/{ids[2]}/live", headers=auth, timeout=5)
-    requests.post(f"{api}/questions/{ids[4]}/star", headers=auth, timeout=5)
-    requests.post(f"{api}/questions/{ids[6]}/dismiss", headers=auth, timeout=5)
-    for voter in range(7):
+        act(qid, "approve")
+    act(ids[0], "answered")
+    act(ids[2], "live")
+    act(ids[4], "star")
+    act(ids[6], "dismiss")
+    act(
+        ids[5],
+        "edit",
+        text="Language barriers: do you train participants before departure, or rely on English?",
+    )
+    for qid in (ids[3], ids[1]):
+        act(qid, "queue")
+    # A near-duplicate from the room, flagged for the moderator to merge.
+    requests.post(
+        f"{api}/questions",
+        timeout=5,
+        json={
+            "text": "Visa delays eat into six-month placements: how do you handle them?",
+            "theme": "challenges",
+            "via": "room",
+            "client_id": "screenshot-client-dup",
+            "client_msg_id": "screenshot-msg-dup",
+        },
+    )
+    requests.post(
+        f"{api}/floor",
+        headers=auth,
+        timeout=5,
+        json={
+            "text": "How do host organisations prepare for the people they receive?",
+            "theme": "ssc",
+            "name": "Delegate of Ghana",
+            "client_msg_id": "screenshot-floor-1",
+            "answered": True,
+        },
+    )
+    requests.patch(api, headers=auth, timeout=5, json={"current_theme": "challenges"})
+    for voter in range(9):
         for qid in ids[1:6][: voter % 5 + 1]:
             requests.post(
                 f"{api}/questions/{qid}/vote",
                 timeout=5,
-                json={"client_id": f"screenshot-voter-{voter}"},
+                json={
+                    "client_id": f"screenshot-voter-{voter}",
+                    "via": "room" if voter % 3 else "online",
+                },
             )
 
 
