@@ -58,6 +58,8 @@ class Config:
 
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # The Redis channel the processes of one installation share (change it to run two apart).
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "moderator")
     # Extra origins allowed to open a Socket.IO connection; the page's own origin always is.
     SOCKETIO_CORS_ORIGINS = _env_list("SOCKETIO_CORS_ORIGINS")
     # eventlet.wsgi refuses connections past max_size (1,024 by default); one per attendee.
@@ -74,6 +76,8 @@ class Config:
 
     QUESTION_MAX_LENGTH = _env_int("QUESTION_MAX_LENGTH", 300)
     NAME_MAX_LENGTH = _env_int("NAME_MAX_LENGTH", 80)
+    # Questions one attendee may send per minute (shared by every process: counted in the DB).
+    QUESTIONS_PER_MINUTE = _env_int("QUESTIONS_PER_MINUTE", 5)
     AFFILIATION_MAX_LENGTH = _env_int("AFFILIATION_MAX_LENGTH", 120)
 
     SESSION_COOKIE_HTTPONLY = True

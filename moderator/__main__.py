@@ -16,6 +16,10 @@ if os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet") == "eventlet":
         import eventlet
 
     eventlet.monkey_patch()
+    # psycopg2 waits on the database through eventlet's hub instead of blocking the process.
+    from eventlet.support import psycopg2_patcher
+
+    psycopg2_patcher.make_psycopg_green()
 
 import argparse  # noqa: E402
 import socket  # noqa: E402

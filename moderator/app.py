@@ -63,6 +63,7 @@ def create_app(config_class: type = Config, event_files: list[str] | None = None
         text=app.config["QUESTION_MAX_LENGTH"],
         name=app.config["NAME_MAX_LENGTH"],
         affiliation=app.config["AFFILIATION_MAX_LENGTH"],
+        per_minute=app.config["QUESTIONS_PER_MINUTE"],
     )
 
     db.configure(app.config["DATABASE_URL"])
@@ -74,6 +75,7 @@ def create_app(config_class: type = Config, event_files: list[str] | None = None
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=_origin_check(app.config["SOCKETIO_CORS_ORIGINS"]),
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
     )

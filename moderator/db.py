@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from moderator.models import Base
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any constant: the PostgreSQL advisory lock that lets one process migrate at a time.
+MIGRATION_LOCK = 741_852_963
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -31,13 +37,13 @@ class Database:
         self._sessions: sessionmaker[Session] | None = None
 
     def configure(self, url: str) -> None:
-        """Create the engine for ``url`` and the tables it lacks."""
+        """Create the engine for ``url`` and bring the database to the current schema."""
         if url.startswith("sqlite"):
             self.engine = create_engine(url, connect_args={"check_same_thread": False})
             event.listen(self.engine, "connect", _tune_sqlite)
         else:
             self.engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
-        Base.metadata.create_all(self.engine)
+        upgrade(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -57,3 +63,46 @@ class Database:
         """Close every pooled connection."""
         if self.engine is not None:
             self.engine.dispose()
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply the Alembic migrations the database lacks: an empty database gets the whole
+    schema, an older one the newer steps. Safe when several processes start at once: one
+    migrates while the others wait, then find nothing left to do."""
+    with _migration_lock(engine), engine.connect() as connection:
+        _refuse_unmanaged(connection)
+        config = AlembicConfig()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        connection.commit()
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                lock.commit()
+    elif engine.url.database and engine.url.database != ":memory:":
+        with open(f"{engine.url.database}.migrate-lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    else:
+        yield
+
+
+def _refuse_unmanaged(connection: Connection) -> None:
+    tables = set(inspect(connection).get_table_names())
+    if "events" in tables and "alembic_version" not in tables:
+        raise RuntimeError(
+            f"{connection.engine.url.render_as_string(hide_password=True)} holds tables made "
+            "before schema migrations existed; move it aside and start again."
+        )

@@ -4,7 +4,7 @@ import pytest
 
 from moderator.core import events, questions, votes
 from moderator.core.clock import FakeClock
-from moderator.core.errors import Conflict, InvalidInput, NotFound
+from moderator.core.errors import Conflict, InvalidInput, NotFound, TooMany
 from moderator.core.event_file import DEMO_EVENT_FILE, load_event_file
 from moderator.core.questions import Limits
 from moderator.db import Database
@@ -248,3 +248,46 @@ def test_views_never_reveal_the_authors_client_id(session, event, clock):
     for view in (questions.public_view, questions.owner_view, questions.moderator_view):
         assert "client_id" not in view(question)
         assert question.client_id not in view(question).values()
+
+
+def test_an_attendee_sending_too_fast_is_asked_to_wait(session, event, clock):
+    limits = Limits(per_minute=3)
+    for n in range(3):
+        questions.submit(
+            session,
+            event,
+            submission(n, client_id="eager-client"),
+            clock,
+            limits,
+            events.theme_keys(event),
+        )
+    with pytest.raises(TooMany, match="3 questions in the last minute") as caught:
+        questions.submit(
+            session,
+            event,
+            submission(9, client_id="eager-client"),
+            clock,
+            limits,
+            events.theme_keys(event),
+        )
+    assert caught.value.status == 429
+    # A resend of an acknowledged question is not a new question: still answered.
+    again, created = questions.submit(
+        session,
+        event,
+        submission(0, client_id="eager-client"),
+        clock,
+        limits,
+        events.theme_keys(event),
+    )
+    assert not created
+    clock.advance(60_001)
+    questions.submit(
+        session,
+        event,
+        submission(9, client_id="eager-client"),
+        clock,
+        limits,
+        events.theme_keys(event),
+    )
+    assert len(questions.questions_of(session, event, "eager-client")) == 4

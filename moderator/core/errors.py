@@ -41,3 +41,8 @@ class Unauthorized(DomainError):
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
+
+
+class TooMany(DomainError):
+    status = 429
+    code = "rate_limited"

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from moderator.core import similarity
 from moderator.core.clock import Clock
-from moderator.core.errors import Conflict, InvalidInput, NotFound
+from moderator.core.errors import Conflict, InvalidInput, NotFound, TooMany
 from moderator.models import Event, Question, Vote
 
 PENDING, APPROVED, LIVE, ANSWERED, DISMISSED, MERGED = (
@@ -48,6 +48,9 @@ class Limits:
     text: int = 300
     name: int = 80
     affiliation: int = 120
+    # Questions one attendee may send per minute; counted in the database, so the same on
+    # every server process.
+    per_minute: int = 5
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,18 @@ def submit(
         if existing is not None:
             return _resent(existing, check_client_id(data.get("client_id"))), False
     draft = parse_submission(data, limits, theme_keys)
+    recent = session.scalar(
+        select(func.count()).where(
+            Question.event_id == event.id,
+            Question.client_id == draft.client_id,
+            Question.created_ms > clock() - 60_000,
+        )
+    )
+    if recent >= limits.per_minute:
+        raise TooMany(
+            f"You have sent {recent} questions in the last minute; please wait a moment before "
+            f"sending another.",
+        )
     flag = filtered_word(event, draft.text)
     status = PENDING if event.premoderation or flag else APPROVED
     return _store(session, event, draft, status, clock, flag=flag and f"word filter: {flag}")

@@ -130,6 +130,11 @@ async function flush() {
     state.inFlight.add(entry.client_msg_id);
     try {
       const reply = await request(socket, "submit", entry);
+      if (reply.error?.code === "rate_limited") {
+        // Kept in the outbox: it goes again with the next retry, a little later.
+        setStatus(reply.error.message, "error");
+        break;
+      }
       state.outbox = state.outbox.filter((e) => e.client_msg_id !== entry.client_msg_id);
       saveOutbox();
       if (reply.error) {
@@ -260,8 +265,9 @@ socket.on("votes", ({ counts }) => {
 });
 socket.on("current_theme", ({ current_theme: key }) => preselectTheme(key));
 
-// A submission whose acknowledgement timed out is retried while the page stays open.
-setInterval(() => { if (state.outbox.length) flush(); }, 5000);
+// A submission whose acknowledgement timed out, or that came too fast, is retried while the
+// page stays open.
+setInterval(() => { if (state.outbox.length) flush(); }, 10_000);
 
 updateCounter();
 renderMine();
