@@ -38,6 +38,7 @@ class Database:
 
     def configure(self, url: str) -> None:
         """Create the engine for ``url`` and bring the database to the current schema."""
+        url = driver_url(url)
         if url.startswith("sqlite"):
             self.engine = create_engine(url, connect_args={"check_same_thread": False})
             event.listen(self.engine, "connect", _tune_sqlite)
@@ -63,6 +64,15 @@ class Database:
         """Close every pooled connection."""
         if self.engine is not None:
             self.engine.dispose()
+
+
+def driver_url(url: str) -> str:
+    """``postgresql://`` means psycopg2: the driver eventlet can make cooperative (SQLAlchemy 2.1
+    would otherwise pick psycopg 3, which blocks the whole process under eventlet)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix) :]
+    return url
 
 
 def upgrade(engine: Engine) -> None:

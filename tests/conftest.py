@@ -4,6 +4,7 @@ eventlet server in a subprocess, and Chromium for browser tests."""
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import signal
 import socket
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+import socketio
 
 from config import Config
 
@@ -154,6 +156,11 @@ class ServerProcess:
         self.log = instance.parent / f"server-{self.port}.log"
 
     def start(self) -> ServerProcess:
+        """Start the server and wait until it accepts connections."""
+        return self.launch().wait_ready()
+
+    def launch(self) -> ServerProcess:
+        """Start the server without waiting (to start several at once)."""
         env = {
             **os.environ,
             "INSTANCE_PATH": str(self.instance),
@@ -172,7 +179,10 @@ class ServerProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        wait_until(self._accepting, timeout=20, message=f"server on port {self.port}")
+        return self
+
+    def wait_ready(self) -> ServerProcess:
+        wait_until(self._accepting, timeout=30, message=f"server on port {self.port}")
         return self
 
     def _accepting(self) -> bool:
@@ -206,6 +216,44 @@ def live_server(tmp_path):
     server.stop()
 
 
+# --- python-socketio clients ------------------------------------------------------------------
+
+
+class Listener:
+    """A python-socketio client that queues what it receives, with the arrival time."""
+
+    def __init__(self, url, auth, namespace="/"):
+        self.inbox: queue.Queue = queue.Queue()
+        self.namespace = namespace
+        self.client = socketio.Client(reconnection=False)
+        for name in ("question", "my_question", "question_removed"):
+            self.client.on(name, self._keeper(name), namespace=namespace)
+        self.client.connect(
+            url, auth=auth, namespaces=[namespace], transports=["websocket"], wait_timeout=10
+        )
+
+    def _keeper(self, name):
+        return lambda data: self.inbox.put((name, data, time.monotonic()))
+
+    def next(self, name, timeout=5.0, where=lambda data: True):
+        """The next message called ``name`` that satisfies ``where``, within ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                got, data, at = self.inbox.get(timeout=left)
+            except queue.Empty:
+                break
+            if got == name and where(data):
+                return data, at
+        raise AssertionError(f"no {name!r} message within {timeout}s")
+
+    def call(self, event, data, timeout=5.0):
+        return self.client.call(event, data, namespace=self.namespace, timeout=timeout)
+
+    def close(self):
+        self.client.disconnect()
+
+
 # --- Chromium ----------------------------------------------------------------------------------
 
 CHROMIUM_ARGS = [
@@ -237,3 +285,45 @@ def browser():
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# --- PostgreSQL and Redis (real services; skipped on a laptop without them, failed in CI) ------
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def postgres_url():
+    """A new, empty PostgreSQL database for this test, dropped afterwards."""
+    import uuid
+
+    import psycopg2
+
+    try:
+        admin = psycopg2.connect(POSTGRES_ADMIN_URL, connect_timeout=3)
+    except psycopg2.OperationalError as exc:
+        require(False, f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {exc}")
+    admin.autocommit = True
+    name = f"moderator_test_{uuid.uuid4().hex[:12]}"
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture
+def redis_url():
+    """Redis for the message queue; each test gets its own channel."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        require(False, f"Redis is not reachable at {REDIS_URL}: {exc}")
+    return REDIS_URL

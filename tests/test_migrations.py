@@ -1,0 +1,63 @@
+"""The schema is managed by Alembic: the migrations build exactly the models' schema, several
+processes starting on an empty database at once are safe, on SQLite and on PostgreSQL."""
+
+import subprocess
+import sys
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect
+
+from moderator.db import Database, driver_url
+from moderator.models import Base
+from tests.conftest import ROOT
+
+START = "from moderator.db import Database; Database().configure({url!r})"
+
+
+def schema_differences(url: str) -> list:
+    engine = create_engine(driver_url(url))
+    with engine.connect() as connection:
+        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'fresh.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+def test_the_migrations_build_the_models_schema(database_url):
+    database = Database()
+    database.configure(database_url)
+    database.dispose()
+    assert schema_differences(database_url) == []
+
+
+def test_processes_starting_at_once_on_an_empty_database(database_url):
+    starters = [
+        subprocess.Popen(
+            [sys.executable, "-c", START.format(url=database_url)],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    for starter in starters:
+        _out, err = starter.communicate(timeout=120)
+        assert starter.returncode == 0, err
+    engine = create_engine(driver_url(database_url))
+    assert "alembic_version" in inspect(engine).get_table_names()
+    assert schema_differences(database_url) == []
+    # Starting again on an up-to-date database changes nothing.
+    Database().configure(database_url)
+
+
+def test_a_database_made_without_migrations_is_refused(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    Base.metadata.create_all(create_engine(url))
+    with pytest.raises(RuntimeError, match="before schema migrations"):
+        Database().configure(url)
