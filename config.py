@@ -64,6 +64,9 @@ class Config:
     SOCKETIO_CORS_ORIGINS = _env_list("SOCKETIO_CORS_ORIGINS")
     # eventlet.wsgi refuses connections past max_size (1,024 by default); one per attendee.
     MAX_CONNECTIONS = _env_int("MAX_CONNECTIONS", 20000)
+    # Connections waiting to be accepted when many arrive at once (the kernel caps it at
+    # net.core.somaxconn).
+    LISTEN_BACKLOG = _env_int("LISTEN_BACKLOG", 2048)
 
     # Largest HTTP body accepted, in bytes; larger bodies get 413.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024)

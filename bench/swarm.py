@@ -47,7 +47,12 @@ class Moderator:
         self.url, self.code, self.token = url, code, token
         self.sio = socketio.AsyncClient(reconnection=False)
         self.votes: list[tuple[float, dict]] = []
+        self.questions: list[tuple[float, dict]] = []
         self.sio.on("votes", self._on_votes, namespace="/mod")
+        self.sio.on("question", self._on_question, namespace="/mod")
+
+    async def _on_question(self, data):
+        self.questions.append((time.monotonic(), data))
 
     async def _on_votes(self, data):
         self.votes.append((time.monotonic(), data))

@@ -83,13 +83,17 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(f"  moderator token  : {token}")
     print("\n".join(lines), flush=True)
     _raise_file_limit(app.config["MAX_CONNECTIONS"] + 256)
-    socketio.run(
-        app,
-        host=args.host,
-        port=args.port,
-        max_size=app.config["MAX_CONNECTIONS"],
-        log_output=False,
-    )
+    if app.config["SOCKETIO_ASYNC_MODE"] != "eventlet":
+        socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True)
+        return 0
+    import eventlet.green.socket
+    import eventlet.wsgi
+
+    # What socketio.run does, plus a listen backlog sized for a crowd joining at once (its
+    # default of 50 makes the 51st simultaneous attendee wait for a SYN retry).
+    family, *_rest, address = eventlet.green.socket.getaddrinfo(args.host, args.port)[0]
+    listener = eventlet.listen(address, family, backlog=app.config["LISTEN_BACKLOG"])
+    eventlet.wsgi.server(listener, app, max_size=app.config["MAX_CONNECTIONS"], log_output=False)
     return 0
 
 
