@@ -77,15 +77,33 @@ class Server:
                 self.kill()
 
     def api(self, method: str, path: str, **kwargs):
+        return Server.api_at(self.url, method, path, **kwargs)
+
+    @staticmethod
+    def api_at(url: str, method: str, path: str, **kwargs):
+        """Call the moderator API of the server at ``url``."""
         response = requests.request(
             method,
-            f"{self.url}/api{path}",
+            f"{url}/api{path}",
             timeout=10,
             headers={"Authorization": f"Bearer {TOKEN}"},
             **kwargs,
         )
         response.raise_for_status()
         return response.json()
+
+    @staticmethod
+    def wait_http(url: str, path: str = "/", timeout: float = 30) -> None:
+        """Wait until something answers HTTP at ``url``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                requests.get(url + path, timeout=1)
+                return
+            except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
 
 def percentile(values: list[float], q: float) -> float:

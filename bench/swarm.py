@@ -18,12 +18,17 @@ class Attendee:
         self.questions: list[tuple[float, dict]] = []
         self.sio.on("votes", self._on_votes)
         self.sio.on("question", self._on_question)
+        self.sio.on("questions", self._on_questions)
 
     async def _on_votes(self, data):
         self.votes.append((time.monotonic(), data))
 
     async def _on_question(self, data):
         self.questions.append((time.monotonic(), data))
+
+    async def _on_questions(self, items):
+        now = time.monotonic()
+        self.questions.extend((now, data) for data in items)
 
     async def connect(self) -> None:
         await self.sio.connect(

@@ -56,20 +56,21 @@ def question_submitted(code: str, question: Question) -> None:
 
 
 def question_changes(code: str, changes: Iterable[Change]) -> None:
-    """Send each changed question to moderators, to the public if it is (or was) public, and to
-    its author."""
+    """Send the changed questions to moderators, to the public those that are (or were) public,
+    and to each author theirs. One action that changes two questions (a new one on screen, the
+    previous one back in the queue) is one message per recipient, not two."""
+    changes = list(changes)
+    _emit_each(
+        [moderator_view(c.question) for c in changes], moderators_room(code), MODERATOR_NAMESPACE
+    )
+    _emit_each(
+        [public_view(c.question) for c in changes if c.question.status in PUBLIC_STATUSES],
+        public_room(code),
+        ATTENDEE_NAMESPACE,
+    )
     for change in changes:
         question = change.question
-        socketio.emit(
-            "question",
-            moderator_view(question),
-            to=moderators_room(code),
-            namespace=MODERATOR_NAMESPACE,
-        )
-        public = public_view(question)
-        if question.status in PUBLIC_STATUSES:
-            socketio.emit("question", public, to=public_room(code), namespace=ATTENDEE_NAMESPACE)
-        elif change.was_public:
+        if change.was_public and question.status not in PUBLIC_STATUSES:
             socketio.emit(
                 "question_removed",
                 {"id": question.id},
@@ -82,6 +83,13 @@ def question_changes(code: str, changes: Iterable[Change]) -> None:
             to=client_room(code, question.client_id),
             namespace=ATTENDEE_NAMESPACE,
         )
+
+
+def _emit_each(payloads: list[dict], room: str, namespace: str) -> None:
+    if len(payloads) == 1:
+        socketio.emit("question", payloads[0], to=room, namespace=namespace)
+    elif payloads:
+        socketio.emit("questions", payloads, to=room, namespace=namespace)
 
 
 class VoteRelay:

@@ -228,9 +228,14 @@ class Listener:
         self.client = socketio.Client(reconnection=False)
         for name in ("question", "my_question", "question_removed"):
             self.client.on(name, self._keeper(name), namespace=namespace)
+        # Several questions changed by one action arrive as one "questions" message.
+        self.client.on("questions", self._each("question"), namespace=namespace)
         self.client.connect(
             url, auth=auth, namespaces=[namespace], transports=["websocket"], wait_timeout=10
         )
+
+    def _each(self, name):
+        return lambda items: [self.inbox.put((name, data, time.monotonic())) for data in items]
 
     def _keeper(self, name):
         return lambda data: self.inbox.put((name, data, time.monotonic()))

@@ -243,10 +243,12 @@ socket.on("connect", async () => {
   flush();
 });
 
-socket.on("question", (question) => {
-  state.published.set(question.id, question);
+function published(questions) {
+  for (const question of questions) state.published.set(question.id, question);
   renderPublic();
-});
+}
+socket.on("question", (question) => published([question]));
+socket.on("questions", published);
 socket.on("question_removed", ({ id }) => {
   state.published.delete(id);
   renderPublic();

@@ -449,6 +449,7 @@ socket.on("connect_error", (error) => {
   if (error.data?.code === "unauthorized") window.location.reload();
 });
 socket.on("question", upsert);
+socket.on("questions", (list) => list.forEach(upsert));
 socket.on("votes", ({ counts, split }) => {
   for (const [id, votes] of Object.entries(counts)) {
     const question = state.questions.get(Number(id));

@@ -105,6 +105,7 @@ socket.on("connect", async () => {
 socket.on("timer", renderTimer);
 socket.on("display", renderDisplay);
 socket.on("question", (q) => { published.set(q.id, q); renderLive(); });
+socket.on("questions", (list) => { for (const q of list) published.set(q.id, q); renderLive(); });
 socket.on("question_removed", ({ id }) => { published.delete(id); renderLive(); });
 // A slow keepalive, in case a change was missed while the network hiccupped.
 setInterval(() => { if (socket.connected) refresh(); }, 30_000);
