@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import subprocess
@@ -78,6 +79,7 @@ async def measure_app(urls: list[str], clients: int, rounds: int) -> dict:
     moderator = Moderator(first, "ssc25", TOKEN)
     await connect_all([moderator, *attendees])
     await asyncio.sleep(1.0)
+    quiet_collector()
     samples, lost, size = [], 0, 0
     for n, qid in enumerate(ids):
         action = "approve" if n % 2 == 0 else "live"
@@ -90,6 +92,11 @@ async def measure_app(urls: list[str], clients: int, rounds: int) -> dict:
         await moderator.call("act", {"id": qid, "action": action})
         await wait_for(attendees, qid, t0 + WAIT_S)
         found, missing = latencies(attendees, qid, t0)
+        if os.environ.get("BENCH_VERBOSE"):
+            print(
+                f"    {action}: p50 {percentile(found, 50):.0f} ms, "
+                f"p95 {percentile(found, 95):.0f} ms, first {min(found):.0f} ms"
+            )
         samples += found
         lost += missing
         for a in attendees:
@@ -100,6 +107,7 @@ async def measure_app(urls: list[str], clients: int, rounds: int) -> dict:
             a.questions.clear()
         await asyncio.sleep(0.5)
     await close_all([moderator, *attendees])
+    gc.enable()
     return summarise(samples, lost, clients * rounds, size)
 
 
@@ -109,6 +117,7 @@ async def measure_baseline(url: str, clients: int, rounds: int, size: int) -> di
     await connect_all(attendees)
     await driver.connect(url, auth={"driver": True}, transports=["websocket"])
     await asyncio.sleep(1.0)
+    quiet_collector()
     samples, lost = [], 0
     for n in range(rounds):
         payload = {"id": n, "text": "x" * max(0, size - 20)}
@@ -116,6 +125,11 @@ async def measure_baseline(url: str, clients: int, rounds: int, size: int) -> di
         await driver.call("trigger", payload, timeout=60)
         await wait_for(attendees, n, t0 + WAIT_S)
         found, missing = latencies(attendees, n, t0)
+        if os.environ.get("BENCH_VERBOSE"):
+            print(
+                f"    trigger: p50 {percentile(found, 50):.0f} ms, "
+                f"p95 {percentile(found, 95):.0f} ms, first {min(found):.0f} ms"
+            )
         samples += found
         lost += missing
         for a in attendees:
@@ -123,7 +137,16 @@ async def measure_baseline(url: str, clients: int, rounds: int, size: int) -> di
         await asyncio.sleep(0.5)
     await driver.disconnect()
     await close_all(attendees)
+    gc.enable()
     return summarise(samples, lost, clients * rounds, size)
+
+
+def quiet_collector() -> None:
+    """Keep the client swarm's garbage collector from pausing in the middle of a measurement
+    (its pauses are the client's, not the server's): collect now, then only between runs."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
 
 
 def summarise(samples: list[float], lost: int, expected: int, size: int) -> dict:
@@ -184,7 +207,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--processes", type=int, default=1)
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
 
