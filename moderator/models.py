@@ -28,6 +28,8 @@ class Event(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     definition: Mapped[dict] = mapped_column(JSON)
+    # When the definition last changed: a version for what processes derive from it.
+    definition_ms: Mapped[int] = mapped_column(BigInteger, default=0)
     premoderation: Mapped[bool] = mapped_column(default=True)
     # The theme the panel is on now; the moderator's queue highlights it.
     current_theme: Mapped[str | None] = mapped_column(String(32))
@@ -46,6 +48,7 @@ class Question(Base):
         UniqueConstraint("event_id", "client_msg_id", name="uq_questions_event_client_msg"),
         Index("ix_questions_event_status", "event_id", "status"),
         Index("ix_questions_event_client", "event_id", "client_id"),
+        Index("ix_questions_event_theme", "event_id", "theme"),
         # At most one question per event is on screen, enforced by the database so that two
         # moderators acting at once cannot both win.
         Index(

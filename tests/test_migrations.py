@@ -61,3 +61,27 @@ def test_a_database_made_without_migrations_is_refused(tmp_path):
     Base.metadata.create_all(create_engine(url))
     with pytest.raises(RuntimeError, match="before schema migrations"):
         Database().configure(url)
+
+
+def test_an_older_database_is_brought_up_to_date_with_its_data(database_url):
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    from moderator.db import MIGRATIONS
+
+    engine = create_engine(driver_url(database_url))
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")  # the first released schema
+        connection.exec_driver_sql(
+            "INSERT INTO events (code, title, definition, premoderation, word_filter, "
+            "created_ms, updated_ms) VALUES ('old', 'Older event', '{}', true, '[]', 1, 1)"
+        )
+        connection.commit()
+    Database().configure(database_url)
+    assert schema_differences(database_url) == []
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT code, definition_ms FROM events").all()
+    assert [tuple(r) for r in rows] == [("old", 0)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from moderator.core.clock import Clock
 from moderator.core.errors import InvalidInput, NotFound
@@ -30,6 +30,7 @@ def install_events(session: Session, definitions: Iterable[EventDefinition], clo
                     definition=definition.to_dict(),
                     premoderation=definition.premoderation,
                     word_filter=list(definition.word_filter),
+                    definition_ms=now,
                     created_ms=now,
                     updated_ms=now,
                 )
@@ -37,6 +38,7 @@ def install_events(session: Session, definitions: Iterable[EventDefinition], clo
         elif event.definition != definition.to_dict() or event.title != definition.title:
             event.title = definition.title
             event.definition = definition.to_dict()
+            event.definition_ms = now
             event.updated_ms = now
     session.commit()
 
@@ -45,7 +47,8 @@ def get_event(session: Session, code: object) -> Event:
     """The event with this code, or ``NotFound``."""
     if not isinstance(code, str):
         raise InvalidInput("The event code must be text.", "invalid_event")
-    event = session.scalar(select(Event).where(Event.code == code))
+    # The definition (agenda, themes, panelists) is loaded only where it is read.
+    event = session.scalar(select(Event).where(Event.code == code).options(defer(Event.definition)))
     if event is None:
         raise NotFound(f"There is no event with the code {code!r}.", "unknown_event")
     return event
@@ -132,6 +135,13 @@ def event_view(event: Event) -> dict:
     }
 
 
+_theme_keys: dict[tuple[int, int], tuple[str, ...]] = {}
+
+
 def theme_keys(event: Event) -> tuple[str, ...]:
-    """The keys a question of this event may be tagged with."""
-    return tuple(theme["key"] for theme in event.definition["themes"])
+    """The keys a question of this event may be tagged with (they change only when the event
+    file does, so they are kept per process, by event and version of its definition)."""
+    key = (event.id, event.definition_ms)
+    if key not in _theme_keys:
+        _theme_keys[key] = tuple(theme["key"] for theme in event.definition["themes"])
+    return _theme_keys[key]

@@ -37,8 +37,8 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # Control characters other than tab and newline are dropped: they have no place in a question and
 # PostgreSQL refuses NUL outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-# How many recent questions a new one is compared with for near-duplicates.
-SIMILARITY_WINDOW = 300
+# How many recent questions of the same theme a new one is compared with for near-duplicates.
+SIMILARITY_WINDOW = 200
 
 
 @dataclass(frozen=True)
@@ -168,10 +168,8 @@ def submit(
     instead of a copy. With pre-moderation off it is published at once, unless it contains a word
     of the event's word filter.
     """
-    if isinstance(data, dict) and isinstance(data.get("client_msg_id"), str):
-        existing = _by_client_msg_id(session, event, data["client_msg_id"])
-        if existing is not None:
-            return _resent(existing, check_client_id(data.get("client_id"))), False
+    # A resend is recognised by the unique (event, client_msg_id) when it is stored again
+    # (see _store): no lookup on the common path.
     draft = parse_submission(data, limits, theme_keys)
     recent = session.scalar(
         select(func.count()).where(
@@ -181,6 +179,9 @@ def submit(
         )
     )
     if recent >= limits.per_minute:
+        existing = _by_client_msg_id(session, event, draft.client_msg_id)
+        if existing is not None:  # a resend of one already counted
+            return _resent(existing, draft.client_id), False
         raise TooMany(
             f"You have sent {recent} questions in the last minute; please wait a moment before "
             f"sending another.",
@@ -222,7 +223,11 @@ def _store(
 ) -> tuple[Question, bool]:
     recent = session.execute(
         select(Question.id, Question.text)
-        .where(Question.event_id == event.id, Question.status.not_in((DISMISSED, MERGED)))
+        .where(
+            Question.event_id == event.id,
+            Question.theme == draft.theme,
+            Question.status.not_in((DISMISSED, MERGED)),
+        )
         .order_by(Question.id.desc())
         .limit(SIMILARITY_WINDOW)
     ).all()
