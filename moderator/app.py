@@ -21,7 +21,7 @@ from moderator import (
 )
 from moderator.core.clock import system_clock
 from moderator.core.event_file import DEMO_EVENT_FILE, EventFileError, load_event_file
-from moderator.core.events import install_events
+from moderator.core.events import Snapshots, install_events
 from moderator.core.questions import Limits
 from moderator.extensions import babel, db, socketio
 
@@ -59,6 +59,7 @@ def create_app(config_class: type = Config, event_files: list[str] | None = None
     app.config["EVENT_CODES"] = codes
 
     app.extensions["moderator.clock"] = system_clock
+    app.extensions["moderator.snapshots"] = Snapshots()
     app.extensions["moderator.limits"] = Limits(
         text=app.config["QUESTION_MAX_LENGTH"],
         name=app.config["NAME_MAX_LENGTH"],

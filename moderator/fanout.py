@@ -151,7 +151,9 @@ vote_relay = VoteRelay()
 
 
 def settings_changed(code: str, event: Event) -> None:
-    """Send the event's settings to moderators, and the current theme to attendees."""
+    """Send the event's settings to moderators, and the current theme to attendees; this
+    process's submissions see them at once."""
+    current_app.extensions["moderator.snapshots"].forget(code)
     socketio.emit(
         "settings",
         events.settings_view(event),

@@ -28,8 +28,6 @@ class Event(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     definition: Mapped[dict] = mapped_column(JSON)
-    # When the definition last changed: a version for what processes derive from it.
-    definition_ms: Mapped[int] = mapped_column(BigInteger, default=0)
     premoderation: Mapped[bool] = mapped_column(default=True)
     # The theme the panel is on now; the moderator's queue highlights it.
     current_theme: Mapped[str | None] = mapped_column(String(32))

@@ -3,6 +3,7 @@
 from flask import current_app
 
 from moderator.core.clock import Clock
+from moderator.core.events import Snapshots
 from moderator.core.questions import Limits
 
 
@@ -14,3 +15,8 @@ def clock() -> Clock:
 def limits() -> Limits:
     """The configured length limits of a submission."""
     return current_app.extensions["moderator.limits"]
+
+
+def snapshots() -> Snapshots:
+    """The per-process copies of each event's settings that submissions read."""
+    return current_app.extensions["moderator.snapshots"]

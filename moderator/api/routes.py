@@ -14,7 +14,7 @@ from moderator.ballot_box import ballot_box
 from moderator.core import events, questions, screens, timer, votes
 from moderator.core.errors import InvalidInput
 from moderator.extensions import db
-from moderator.runtime import clock, limits
+from moderator.runtime import clock, limits, snapshots
 
 
 def _json_object() -> dict:
@@ -57,9 +57,9 @@ def submit_question(code: str):
     """An attendee's question; 201 when new, 200 when the same client_msg_id was seen before."""
     data = _json_object()
     with db.session() as session:
-        event = events.get_event(session, code)
+        event = snapshots().get(session, code, clock())
         question, created = questions.submit(
-            session, event, data, clock(), limits(), events.theme_keys(event)
+            session, event, data, clock(), limits(), event.theme_keys
         )
         if created:
             fanout.question_submitted(code, question)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
@@ -30,7 +31,6 @@ def install_events(session: Session, definitions: Iterable[EventDefinition], clo
                     definition=definition.to_dict(),
                     premoderation=definition.premoderation,
                     word_filter=list(definition.word_filter),
-                    definition_ms=now,
                     created_ms=now,
                     updated_ms=now,
                 )
@@ -38,7 +38,6 @@ def install_events(session: Session, definitions: Iterable[EventDefinition], clo
         elif event.definition != definition.to_dict() or event.title != definition.title:
             event.title = definition.title
             event.definition = definition.to_dict()
-            event.definition_ms = now
             event.updated_ms = now
     session.commit()
 
@@ -135,13 +134,49 @@ def event_view(event: Event) -> dict:
     }
 
 
-_theme_keys: dict[tuple[int, int], tuple[str, ...]] = {}
-
-
 def theme_keys(event: Event) -> tuple[str, ...]:
-    """The keys a question of this event may be tagged with (they change only when the event
-    file does, so they are kept per process, by event and version of its definition)."""
-    key = (event.id, event.definition_ms)
-    if key not in _theme_keys:
-        _theme_keys[key] = tuple(theme["key"] for theme in event.definition["themes"])
-    return _theme_keys[key]
+    """The keys a question of this event may be tagged with."""
+    return tuple(theme["key"] for theme in event.definition["themes"])
+
+
+@dataclass(frozen=True)
+class EventSnapshot:
+    """The event's settings as read at one moment: what every submission checks."""
+
+    id: int
+    code: str
+    premoderation: bool
+    word_filter: tuple[str, ...]
+    theme_keys: tuple[str, ...]
+
+
+class Snapshots:
+    """What a submission needs to know about its event, re-read from the database at most once
+    a second: a burst of submissions does not reload the event each time. A setting changed on
+    this process applies at once (``forget``); one changed on another process within a second.
+    """
+
+    def __init__(self, ttl_ms: int = 1000):
+        self.ttl_ms = ttl_ms
+        self._copies: dict[str, tuple[int, EventSnapshot]] = {}
+
+    def get(self, session: Session, code: object, clock: Clock) -> EventSnapshot:
+        """The event's current settings, from a copy at most ``ttl_ms`` old."""
+        now = clock()
+        cached = self._copies.get(code) if isinstance(code, str) else None
+        if cached is not None and now - cached[0] < self.ttl_ms:
+            return cached[1]
+        event = get_event(session, code)
+        copy = EventSnapshot(
+            id=event.id,
+            code=event.code,
+            premoderation=event.premoderation,
+            word_filter=tuple(event.word_filter or ()),
+            theme_keys=theme_keys(event),
+        )
+        self._copies[event.code] = (now, copy)
+        return copy
+
+    def forget(self, code: str) -> None:
+        """Drop the copy of an event whose settings just changed here."""
+        self._copies.pop(code, None)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 
 from moderator.core import similarity
@@ -233,7 +233,7 @@ def _store(
     ).all()
     match = similarity.best_match(draft.text, recent)
     now = clock()
-    question = Question(
+    values = dict(
         event_id=event.id,
         client_id=draft.client_id,
         client_msg_id=draft.client_msg_id,
@@ -246,13 +246,19 @@ def _store(
         flag=flag,
         similar_to_id=match[0] if match else None,
         similarity=match[1] if match else None,
+        starred=False,
+        votes=0,
         created_ms=now,
         updated_ms=now,
         approved_ms=None if status == PENDING else now,
         answered_ms=now if status == ANSWERED else None,
+        version=1,
     )
-    session.add(question)
     try:
+        # A plain INSERT: a burst of submissions pays for no unit-of-work bookkeeping.
+        question_id = session.execute(
+            insert(Question).values(**values).returning(Question.id)
+        ).scalar_one()
         session.commit()
     except IntegrityError:
         # The same message arrived twice at once; the other copy won, return it.
@@ -261,6 +267,10 @@ def _store(
         if existing is None:
             raise
         return _resent(existing, draft.client_id), False
+    question = Question(id=question_id, **values)
+    # Known to be stored as it is: attach it to the session without reading it back.
+    make_transient_to_detached(question)
+    session.add(question)
     return question, True
 
 

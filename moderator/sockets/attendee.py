@@ -10,7 +10,7 @@ from moderator.ballot_box import ballot_box
 from moderator.core import events, questions, screens, votes
 from moderator.core.errors import DomainError, InvalidInput
 from moderator.extensions import db, socketio
-from moderator.runtime import clock, limits
+from moderator.runtime import clock, limits, snapshots
 from moderator.sockets import acknowledged, require_object
 
 NS = fanout.ATTENDEE_NAMESPACE
@@ -91,10 +91,8 @@ def submit(data):
     data = {**require_object(data), "client_id": _client_id()}
     code = session.get("event")
     with db.session() as s:
-        event = events.get_event(s, code)
-        question, created = questions.submit(
-            s, event, data, clock(), limits(), events.theme_keys(event)
-        )
+        event = snapshots().get(s, code, clock())
+        question, created = questions.submit(s, event, data, clock(), limits(), event.theme_keys)
         if created:
             fanout.question_submitted(code, question)
         return {"question": questions.owner_view(question), "created": created}
