@@ -46,7 +46,8 @@ class Question(Base):
         UniqueConstraint("event_id", "client_msg_id", name="uq_questions_event_client_msg"),
         Index("ix_questions_event_status", "event_id", "status"),
         Index("ix_questions_event_client", "event_id", "client_id"),
-        Index("ix_questions_event_theme", "event_id", "theme"),
+        # A theme's newest questions, in order, with no sort (near-duplicates on arrival).
+        Index("ix_questions_event_theme_newest", "event_id", "theme", "id"),
         # At most one question per event is on screen, enforced by the database so that two
         # moderators acting at once cannot both win.
         Index(

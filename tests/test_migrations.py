@@ -86,4 +86,4 @@ def test_an_older_database_is_brought_up_to_date_with_its_data(database_url):
         rows = connection.exec_driver_sql("SELECT code, title FROM events").all()
         indexes = {i["name"] for i in inspect(connection).get_indexes("questions")}
     assert [tuple(r) for r in rows] == [("old", "Older event")]
-    assert "ix_questions_event_theme" in indexes  # added by migration 0002
+    assert "ix_questions_event_theme_newest" in indexes  # added by migration 0002

@@ -291,3 +291,12 @@ def test_an_attendee_sending_too_fast_is_asked_to_wait(session, event, clock):
         events.theme_keys(event),
     )
     assert len(questions.questions_of(session, event, "eager-client")) == 4
+
+
+def test_a_new_question_is_complete_without_reading_it_back(session, event, clock):
+    from sqlalchemy import inspect as inspect_state
+
+    question, _ = submit(session, event, clock)
+    # Every column is known: showing it to the moderator costs no query.
+    assert inspect_state(question).unloaded == set()
+    assert questions.moderator_view(question)["queue_position"] is None

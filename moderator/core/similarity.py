@@ -17,22 +17,21 @@ def _prepare(text: str) -> str:
     return utils.default_process(text)
 
 
-def best_match(text: str, candidates: Iterable[tuple[int, str]]) -> tuple[int, int] | None:
+def best_match(text: str, candidates: list[tuple[int, str]]) -> tuple[int, int] | None:
     """The (id, score) of the candidate most like ``text``, if it scores FLAG_SCORE or more."""
-    choices = dict(candidates)
-    if not choices or len(_WORD.findall(text)) < 3:
+    if not candidates or len(_WORD.findall(text)) < 3:
         return None
     found = process.extractOne(
-        _prepare(text),
-        {k: _prepare(v) for k, v in choices.items()},
+        text,
+        [candidate for _id, candidate in candidates],
         scorer=fuzz.token_set_ratio,
         score_cutoff=FLAG_SCORE,
-        processor=None,
+        processor=utils.default_process,  # applied in C++, not per candidate in Python
     )
     if found is None:
         return None
-    _choice, score, key = found
-    return key, round(score)
+    _choice, score, index = found
+    return candidates[index][0], round(score)
 
 
 def ranked(text: str, candidates: Iterable[tuple[int, str]], limit: int) -> list[tuple[int, int]]:

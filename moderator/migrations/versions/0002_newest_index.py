@@ -1,4 +1,4 @@
-"""index for similar questions within a theme
+"""index on the newest questions of a theme
 
 Revision ID: 0002
 Revises: 0001
@@ -15,9 +15,11 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("questions", schema=None) as batch_op:
-        batch_op.create_index("ix_questions_event_theme", ["event_id", "theme"], unique=False)
+        batch_op.create_index(
+            "ix_questions_event_theme_newest", ["event_id", "theme", "id"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("questions", schema=None) as batch_op:
-        batch_op.drop_index("ix_questions_event_theme")
+        batch_op.drop_index("ix_questions_event_theme_newest")
