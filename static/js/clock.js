@@ -5,8 +5,8 @@
 import { request } from "./connection.js";
 
 // More samples right after connecting, when there is no estimate yet, then a few each round.
-const FIRST_SAMPLES = 16;
-const SAMPLES = 8;
+const FIRST_SAMPLES = 24;
+const SAMPLES = 12;
 // Samples taken back to back cross the network together and share its delays; a pause between
 // them gives the filter independent chances at a short, symmetric round trip.
 const SAMPLE_GAP_MS = 60;
