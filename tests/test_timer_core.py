@@ -346,3 +346,13 @@ def test_screens_report_their_offset_and_are_kept_when_they_leave(session, event
         screens.report_screen(session, event, {**report, "kind": "toaster"}, clock)
     with pytest.raises(InvalidInput):
         screens.report_screen(session, event, {**report, "offset_ms": "soon"}, clock)
+
+
+def test_a_rehearsal_started_at_a_later_segment_plans_the_earlier_ones_as_run(
+    session, event, clock
+):
+    command(session, event, clock, "goto", index=2)  # straight to the panel
+    command(session, event, clock, "start")
+    state = view(session, event, clock)
+    assert state["schedule"][2]["planned_start_ms"] == clock.now_ms
+    assert state["drift_ms"] == 0

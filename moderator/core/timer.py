@@ -250,7 +250,10 @@ def plan_anchor_ms(event: Event, row: AgendaClock, now: int) -> int:
         day = datetime.fromtimestamp(reference / 1000, tz).date()
         if day.isoformat() == event.definition["date"]:
             return published
-    return reference
+    # A rehearsal that began at a later segment: as if the earlier ones had run to plan.
+    starts = row.actual_starts or []
+    first = starts.index(row.session_started_ms) if row.session_started_ms in starts else 0
+    return reference - sum(s["duration_s"] * 1000 for s in segments_of(event)[:first])
 
 
 def timer_view(event: Event, row: AgendaClock, now: int) -> dict:
