@@ -44,6 +44,49 @@ def wait_until(predicate, timeout: float = 5.0, interval: float = 0.02, message:
         time.sleep(interval)
 
 
+# --- The core on its own: a database, a fake clock, the demo event ----------------------------
+
+
+@pytest.fixture
+def clock():
+    """A clock that moves only when a test says so (a module may override it)."""
+    from moderator.core.clock import FakeClock
+
+    return FakeClock()
+
+
+@pytest.fixture
+def database(tmp_path, clock):
+    """A migrated SQLite database holding the demo event, for tests of the core."""
+    from moderator.core import events
+    from moderator.core.event_file import DEMO_EVENT_FILE, load_event_file
+    from moderator.db import Database
+
+    database = Database()
+    database.configure(f"sqlite:///{tmp_path / 'core.db'}")
+    with database.session() as s:
+        events.install_events(s, [load_event_file(DEMO_EVENT_FILE)], clock)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def session(database):
+    with database.session() as s:
+        yield s
+
+
+@pytest.fixture
+def event(session):
+    """The demo event, as the core sees it."""
+    from moderator.core import events
+
+    return events.get_event(session, "ssc25")
+
+
+# --- The application ---------------------------------------------------------------------------
+
+
 @pytest.fixture
 def config_class(tmp_path):
     class TestConfig(Config):

@@ -4,40 +4,11 @@ filter, similar questions and two moderators acting at once."""
 import pytest
 
 from moderator.core import events, questions, votes
-from moderator.core.clock import FakeClock
 from moderator.core.errors import Conflict, InvalidInput, NotFound
-from moderator.core.event_file import DEMO_EVENT_FILE, load_event_file
 from moderator.core.questions import Limits
-from moderator.db import Database
 from tests.conftest import submission
 
 LIMITS = Limits()
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def database(tmp_path, clock):
-    database = Database()
-    database.configure(f"sqlite:///{tmp_path / 'curation.db'}")
-    with database.session() as s:
-        events.install_events(s, [load_event_file(DEMO_EVENT_FILE)], clock)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def session(database):
-    with database.session() as s:
-        yield s
-
-
-@pytest.fixture
-def event(session):
-    return events.get_event(session, "ssc25")
 
 
 def submit(session, event, clock, n=1, **overrides):

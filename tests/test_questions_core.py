@@ -3,34 +3,11 @@
 import pytest
 
 from moderator.core import events, questions, votes
-from moderator.core.clock import FakeClock
 from moderator.core.errors import Conflict, InvalidInput, NotFound, TooMany
-from moderator.core.event_file import DEMO_EVENT_FILE, load_event_file
 from moderator.core.questions import Limits
-from moderator.db import Database
 from tests.conftest import submission
 
 LIMITS = Limits(text=300, name=80, affiliation=120)
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def session(tmp_path, clock):
-    database = Database()
-    database.configure(f"sqlite:///{tmp_path / 'core.db'}")
-    with database.session() as s:
-        events.install_events(s, [load_event_file(DEMO_EVENT_FILE)], clock)
-        yield s
-    database.dispose()
-
-
-@pytest.fixture
-def event(session):
-    return events.get_event(session, "ssc25")
 
 
 def submit(session, event, clock, n=1, **overrides):

@@ -8,8 +8,6 @@ import pytest
 from moderator.core import events, screens, timer
 from moderator.core.clock import FakeClock
 from moderator.core.errors import Conflict, InvalidInput
-from moderator.core.event_file import DEMO_EVENT_FILE, load_event_file
-from moderator.db import Database
 
 MIN = 60_000
 NY = ZoneInfo("America/New_York")
@@ -23,27 +21,6 @@ def at(day: str, hhmm: str) -> int:
 def clock():
     # A rehearsal day, not the event's date.
     return FakeClock(at("2025-05-20", "15:00"))
-
-
-@pytest.fixture
-def database(tmp_path, clock):
-    database = Database()
-    database.configure(f"sqlite:///{tmp_path / 'timer.db'}")
-    with database.session() as s:
-        events.install_events(s, [load_event_file(DEMO_EVENT_FILE)], clock)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def session(database):
-    with database.session() as s:
-        yield s
-
-
-@pytest.fixture
-def event(session):
-    return events.get_event(session, "ssc25")
 
 
 def command(session, event, clock, action, **params):
