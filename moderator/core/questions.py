@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
@@ -173,11 +173,8 @@ def submit(
     # (see _store): no lookup on the common path.
     draft = parse_submission(data, limits, theme_keys)
     recent = session.scalar(
-        select(func.count()).where(
-            Question.event_id == event.id,
-            Question.client_id == draft.client_id,
-            Question.created_ms > clock() - 60_000,
-        )
+        _SENT_SINCE,
+        {"event_id": event.id, "client_id": draft.client_id, "since": clock() - 60_000},
     )
     if recent >= limits.per_minute:
         existing = _by_client_msg_id(session, event, draft.client_msg_id)
@@ -222,13 +219,7 @@ def log_floor_question(
 def _store(
     session: Session, event: Event, draft: Draft, status: str, clock: Clock, flag: str | None = None
 ) -> tuple[Question, bool]:
-    # The theme's newest questions, straight off the (event_id, theme, id) index: no sort.
-    recent = session.execute(
-        select(Question.id, Question.text, Question.status)
-        .where(Question.event_id == event.id, Question.theme == draft.theme)
-        .order_by(Question.id.desc())
-        .limit(SIMILARITY_WINDOW)
-    ).all()
+    recent = session.execute(_NEWEST_OF_THEME, {"event_id": event.id, "theme": draft.theme}).all()
     match = similarity.best_match(
         draft.text, [(r.id, r.text) for r in recent if r.status not in CLOSED]
     )
@@ -279,7 +270,20 @@ def _store(
     return question, True
 
 
+# The statements of the submission path, built once (a burst pays only for executing them).
 _INSERT_QUESTION = insert(Question).returning(Question.id)
+_SENT_SINCE = select(func.count()).where(
+    Question.event_id == bindparam("event_id"),
+    Question.client_id == bindparam("client_id"),
+    Question.created_ms > bindparam("since"),
+)
+# The theme's newest questions, straight off the (event_id, theme, id) index: no sort.
+_NEWEST_OF_THEME = (
+    select(Question.id, Question.text, Question.status)
+    .where(Question.event_id == bindparam("event_id"), Question.theme == bindparam("theme"))
+    .order_by(Question.id.desc())
+    .limit(SIMILARITY_WINDOW)
+)
 
 
 def _by_client_msg_id(session: Session, event: Event, client_msg_id: str) -> Question | None:
