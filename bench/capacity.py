@@ -18,7 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import TOKEN, Server, machine, rss_bytes, write_json  # noqa: E402
-from bench.swarm import Attendee, Moderator, close_all  # noqa: E402
+from bench.fanout import start_baseline  # noqa: E402
+from bench.swarm import Attendee, Moderator, close_all, connect_all  # noqa: E402
 
 
 async def run(server: Server, clients: int, hold: float) -> dict:
@@ -89,6 +90,27 @@ async def run(server: Server, clients: int, hold: float) -> dict:
     }
 
 
+async def baseline_memory(clients: int) -> dict:
+    """The same connections held by a bare Flask-SocketIO server: what the stack itself costs."""
+    process, url = start_baseline()
+    try:
+        await asyncio.sleep(1.0)
+        before = rss_bytes(process.pid)
+        attendees = [Attendee(url, "x", f"bare-{i:05d}") for i in range(clients)]
+        await connect_all(attendees, parallel=100)
+        await asyncio.sleep(5.0)
+        after = rss_bytes(process.pid)
+        connected = sum(1 for a in attendees if a.sio.connected)
+        await close_all(attendees)
+    finally:
+        process.terminate()
+        process.wait(10)
+    return {
+        "connected": connected,
+        "memory_per_connection_kb": round((after - before) / max(connected, 1) / 1024, 1),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=5000)
@@ -101,6 +123,8 @@ def main() -> int:
         figures = asyncio.run(run(server, args.clients, args.hold))
     finally:
         server.stop()
+    print(f"bare Flask-SocketIO holding {args.clients} connections, for comparison")
+    figures["baseline"] = asyncio.run(baseline_memory(args.clients))
     figures["machine"] = machine()
     print(
         f"  connected {figures['connected']}, refused {figures['refused']}, still connected "
@@ -112,7 +136,8 @@ def main() -> int:
     )
     print(
         f"  server RSS {figures['rss_before_mb']} MB -> {figures['rss_connected_mb']} MB: "
-        f"{figures['memory_per_connection_kb']} KB per connection (goal < 50 KB)"
+        f"{figures['memory_per_connection_kb']} KB per connection (goal < 50 KB); bare "
+        f"Flask-SocketIO in the same run: {figures['baseline']['memory_per_connection_kb']} KB"
     )
     write_json(args.json, figures)
     ok = figures["refused"] == 0 and figures["broadcast_received"] == figures["connected"]
