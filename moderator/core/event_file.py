@@ -75,37 +75,6 @@ class EventDefinition:
         data.pop("source")
         return data
 
-    @classmethod
-    def from_dict(cls, data: dict) -> EventDefinition:
-        """Rebuild a definition from ``to_dict``'s output."""
-        moderator = data.get("moderator")
-        return cls(
-            code=data["code"],
-            title=data["title"],
-            themes=tuple(
-                Theme(**{**t, "questions": tuple(t["questions"])}) for t in data["themes"]
-            ),
-            segments=tuple(
-                Segment(**{**s, "speakers": tuple(s["speakers"])}) for s in data["segments"]
-            ),
-            subtitle=data.get("subtitle", ""),
-            date=data.get("date", ""),
-            start=data.get("start", ""),
-            timezone=data.get("timezone", "UTC"),
-            format=data.get("format", ""),
-            venue=data.get("venue", ""),
-            organisers=tuple(data.get("organisers", ())),
-            moderator=Person(**moderator) if moderator else None,
-            panelists=tuple(Person(**p) for p in data.get("panelists", ())),
-            premoderation=data.get("premoderation", True),
-            auto_advance=data.get("auto_advance", False),
-            word_filter=tuple(data.get("word_filter", ())),
-        )
-
-    @property
-    def theme_keys(self) -> tuple[str, ...]:
-        return tuple(theme.key for theme in self.themes)
-
 
 def load_event_file(path: str | Path) -> EventDefinition:
     """Read and check one event file; raise ``EventFileError`` naming the file and the place."""

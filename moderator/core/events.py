@@ -58,11 +58,6 @@ def list_events(session: Session) -> list[Event]:
     return list(session.scalars(select(Event).order_by(Event.id)))
 
 
-def definition_of(event: Event) -> EventDefinition:
-    """The event's agenda, themes and panelists."""
-    return EventDefinition.from_dict(event.definition)
-
-
 WORD_FILTER_MAX = 200
 
 

@@ -29,7 +29,6 @@ PENDING, APPROVED, LIVE, ANSWERED, DISMISSED, MERGED = (
     "dismissed",
     "merged",
 )
-STATUSES = (PENDING, APPROVED, LIVE, ANSWERED, DISMISSED, MERGED)
 PUBLIC_STATUSES = frozenset({APPROVED, LIVE, ANSWERED})
 ATTENDEE_ORIGINS = ("online", "room")
 FLOOR = "floor"
@@ -327,7 +326,6 @@ _TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
 # Actions that change a question without moving it between states; each takes a body.
 _EDITS = ("star", "unstar", "edit", "retag", "queue", "unqueue", "merge")
 ACTIONS = (*_TRANSITIONS, *_EDITS)
-OPEN_STATUSES = frozenset({PENDING, APPROVED, LIVE, ANSWERED, DISMISSED})
 
 _REFUSALS = {
     PENDING: "is still awaiting review",
