@@ -67,6 +67,8 @@ class Config:
     # Connections waiting to be accepted when many arrive at once (the kernel caps it at
     # net.core.somaxconn).
     LISTEN_BACKLOG = _env_int("LISTEN_BACKLOG", 2048)
+    # Read and write buffer of each connection, in bytes (eventlet's defaults: 8 and 16 KB).
+    CONNECTION_BUFFER_BYTES = _env_int("CONNECTION_BUFFER_BYTES", 2048)
 
     # Largest HTTP body accepted, in bytes; larger bodies get 413.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024)

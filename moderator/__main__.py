@@ -93,7 +93,21 @@ def main(argv: list[str] | None = None) -> int:
     # default of 50 makes the 51st simultaneous attendee wait for a SYN retry).
     family, *_rest, address = eventlet.green.socket.getaddrinfo(args.host, args.port)[0]
     listener = eventlet.listen(address, family, backlog=app.config["LISTEN_BACKLOG"])
-    eventlet.wsgi.server(listener, app, max_size=app.config["MAX_CONNECTIONS"], log_output=False)
+
+    class LeanProtocol(eventlet.wsgi.HttpProtocol):
+        # An attendee holds one connection for hours. eventlet gives each a 16 KB write and an
+        # 8 KB read buffer, most of what a connection costs; our requests and frames are small,
+        # and larger ones simply take a few more system calls.
+        wbufsize = app.config["CONNECTION_BUFFER_BYTES"]
+        rbufsize = app.config["CONNECTION_BUFFER_BYTES"]
+
+    eventlet.wsgi.server(
+        listener,
+        app,
+        max_size=app.config["MAX_CONNECTIONS"],
+        log_output=False,
+        protocol=LeanProtocol,
+    )
     return 0
 
 
