@@ -24,15 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.common import Server, free_port, machine, summary, write_json  # noqa: E402
+from bench.common import CHROMIUM_ARGS, Server, free_port, machine, summary, write_json  # noqa: E402
 
 ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+    *CHROMIUM_ARGS,
     # Several screens share one headless browser: do not slow down the ones not in front.
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",

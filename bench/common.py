@@ -18,6 +18,16 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+# Debian's Chromium, headless, as root, on a machine whose only network is the package mirrors:
+# no sandbox, no GPU, and none of the background calls home that would be refused.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 TOKEN = "bench-token"
 
 

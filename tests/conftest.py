@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import socketio
 
+from bench.common import CHROMIUM_ARGS
 from config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -304,14 +305,6 @@ class Listener:
 
 # --- Chromium ----------------------------------------------------------------------------------
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = ROOT / "test-artifacts"
 
 

@@ -19,16 +19,12 @@ import requests
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import CHROMIUM_ARGS  # noqa: E402
+
 OUT = Path(__file__).resolve().parent
 TOKEN = "screenshot-token"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 QUESTIONS = [
     (
@@ -220,7 +216,7 @@ def shoot(base: str) -> None:
         if q["status"] == "live"
     )
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
         phone = browser.new_context(
             viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2
         ).new_page()
