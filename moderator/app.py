@@ -2,34 +2,37 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import secrets
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, jsonify, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from config import Config
 
 # Registers the Socket.IO handlers on ``socketio`` before any init_app, so that every application
 # built by the factory (one per test) gets them.
-from moderator import (
-    agenda,
-    sockets,  # noqa: E402,F401,I001
-)
+from moderator import sockets  # noqa: F401
+from moderator.ballot_box import BallotBox
 from moderator.core.clock import system_clock
 from moderator.core.event_file import DEMO_EVENT_FILE, EventFileError, load_event_file
 from moderator.core.events import Snapshots, install_events
 from moderator.core.questions import Limits
-from moderator.extensions import babel, db, socketio
+from moderator.db import Database
+from moderator.extensions import babel, socketio
+from moderator.faults import fault_reply
+from moderator.runtime import KEY, Runtime
+from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
 
 ROOT = Path(__file__).resolve().parent.parent
-log = logging.getLogger(__name__)
 
 
-def create_app(config_class: type = Config, event_files: list[str] | None = None) -> Flask:
+def create_app(config_class: type[Config] = Config, event_files: list[str] | None = None) -> Flask:
     """Build the application: settings, database, events, pages, API and Socket.IO handlers.
 
     Raises ``EventFileError`` when an event file is malformed, naming the file and the place.
@@ -58,18 +61,24 @@ def create_app(config_class: type = Config, event_files: list[str] | None = None
         raise EventFileError(f"{', '.join(clash)}: code: {code!r} is used by more than one event")
     app.config["EVENT_CODES"] = codes
 
-    app.extensions["moderator.clock"] = system_clock
-    app.extensions["moderator.snapshots"] = Snapshots()
-    app.extensions["moderator.limits"] = Limits(
-        text=app.config["QUESTION_MAX_LENGTH"],
-        name=app.config["NAME_MAX_LENGTH"],
-        affiliation=app.config["AFFILIATION_MAX_LENGTH"],
-        per_minute=app.config["QUESTIONS_PER_MINUTE"],
+    database = Database(app.config["DATABASE_URL"])
+    app.extensions[KEY] = Runtime(
+        database=database,
+        clock=system_clock,
+        limits=Limits(
+            text=app.config["QUESTION_MAX_LENGTH"],
+            name=app.config["NAME_MAX_LENGTH"],
+            affiliation=app.config["AFFILIATION_MAX_LENGTH"],
+            per_minute=app.config["QUESTIONS_PER_MINUTE"],
+        ),
+        snapshots=Snapshots(),
+        ballot_box=BallotBox(app),
+        vote_relay=VoteRelay(app),
+        timer_tasks=TimerTasks(app),
+        login_watch=LoginWatch(app),
     )
-
-    db.configure(app.config["DATABASE_URL"])
-    with db.session() as session:
-        install_events(session, definitions, system_clock)
+    with database.session() as session:
+        install_events(session, definitions, clock=system_clock)
 
     babel.init_app(app)
     socketio.init_app(
@@ -87,11 +96,11 @@ def create_app(config_class: type = Config, event_files: list[str] | None = None
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(web_bp)
     _register_error_pages(app)
-    agenda.resume_schedules(app)
+    app.extensions[KEY].timer_tasks.resume()
     return app
 
 
-def _origin_check(extra: list[str]):
+def _origin_check(extra: list[str]) -> Callable[[str | None, dict[str, Any]], bool] | None:
     """The page's own origin, plus any listed; never "*" (a page elsewhere must not be able to
     open a socket with an attendee's browser)."""
     if not extra:
@@ -100,7 +109,7 @@ def _origin_check(extra: list[str]):
         raise ValueError("SOCKETIO_CORS_ORIGINS must list origins, not '*'")
     allowed = {origin.rstrip("/") for origin in extra}
 
-    def check(origin: str | None, environ: dict) -> bool:
+    def check(origin: str | None, environ: dict[str, Any]) -> bool:
         own = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
         return origin is None or origin == own or origin in allowed
 
@@ -130,7 +139,7 @@ def _register_error_pages(app: Flask) -> None:
     """JSON errors under /api/, so tools never get an HTML page or a bare 500."""
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
+    def http_error(exc: HTTPException) -> ResponseReturnValue:
         if not request.path.startswith("/api/"):
             return exc
         messages = {
@@ -143,14 +152,8 @@ def _register_error_pages(app: Flask) -> None:
         return jsonify({"error": {"code": code, "message": message}}), exc.code
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception):
-        log.exception("unexpected error on %s %s", request.method, request.path)
-        body = {
-            "error": {
-                "code": "internal",
-                "message": "The server failed to handle this request; nothing was changed.",
-            }
-        }
+    def unexpected(exc: Exception) -> ResponseReturnValue:
+        status, body = fault_reply(exc, f"{request.method} {request.path}")
         if request.path.startswith("/api/"):
-            return jsonify(body), 500
-        return body["error"]["message"], 500
+            return jsonify(body), status
+        return body["error"]["message"], status

@@ -1,7 +1,9 @@
 """Who is a moderator: a browser that logged in with the token, or a tool sending it as a bearer.
 
 The browser's session cookie holds a fingerprint of the token, so changing MODERATOR_TOKEN logs
-every browser out. Cookie-authenticated writes also need the session's CSRF token.
+every browser out, and the id of its login, stored in the database, so logging out ends the
+login everywhere (every dashboard socket is checked on every message). Cookie-authenticated
+writes also need the session's CSRF token.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ import secrets
 from functools import wraps
 
 from flask import current_app, request, session
+from sqlalchemy import update
 
+from moderator import runtime
 from moderator.core.errors import Forbidden, Unauthorized
+from moderator.models import Login
 
 CSRF_HEADER = "X-CSRF-Token"
 
@@ -32,24 +37,48 @@ def log_in(token: object) -> bool:
     """Start a moderator session if ``token`` is right."""
     if not token_matches(token):
         return False
+    login_id = secrets.token_hex(16)
+    with runtime.database().session() as db_session:
+        db_session.add(Login(id=login_id, created_ms=runtime.clock()(), revoked_ms=None))
+        db_session.commit()
     session.clear()
     session["moderator"] = _fingerprint(current_app.config["MODERATOR_TOKEN"])
+    session["login"] = login_id
     session["csrf"] = secrets.token_urlsafe(24)
     session.permanent = True
     return True
 
 
-def log_out() -> None:
-    """End the moderator session."""
+def log_out() -> str | None:
+    """End the moderator session and its login; return the login's id, if there was one."""
+    login_id = session.get("login")
     session.clear()
+    if not isinstance(login_id, str):
+        return None
+    with runtime.database().session() as db_session:
+        db_session.execute(
+            update(Login)
+            .where(Login.id == login_id, Login.revoked_ms.is_(None))
+            .values(revoked_ms=runtime.clock()())
+        )
+        db_session.commit()
+    return login_id
 
 
 def has_moderator_session() -> bool:
-    """Whether this browser is logged in as a moderator."""
+    """Whether this browser (or this dashboard socket) is logged in as a moderator: the token
+    has not changed since, and the login has not ended."""
     fingerprint = session.get("moderator")
-    return isinstance(fingerprint, str) and hmac.compare_digest(
-        fingerprint, _fingerprint(current_app.config["MODERATOR_TOKEN"])
-    )
+    login_id = session.get("login")
+    if not (
+        isinstance(fingerprint, str)
+        and isinstance(login_id, str)
+        and hmac.compare_digest(fingerprint, _fingerprint(current_app.config["MODERATOR_TOKEN"]))
+    ):
+        return False
+    with runtime.database().session() as db_session:
+        login = db_session.get(Login, login_id)
+        return login is not None and login.revoked_ms is None
 
 
 def csrf_token() -> str:
@@ -97,11 +126,23 @@ def is_moderator() -> bool:
     return True
 
 
-def moderator_required(view):
+def request_is_moderator() -> bool:
+    """Whether the request carries a moderator's credential; none is ``False`` (the action
+    decides whether it needed one), a wrong one is refused (403)."""
+    try:
+        check_moderator()
+    except Unauthorized:
+        if request.headers.get("Authorization"):
+            raise
+        return False
+    return True
+
+
+def moderator_required(view):  # type: ignore[no-untyped-def]
     """Refuse the view with 401 or 403 unless a moderator calls it."""
 
     @wraps(view)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
         check_moderator()
         return view(*args, **kwargs)
 

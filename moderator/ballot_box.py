@@ -5,15 +5,18 @@ instead of one per vote, and every vote is still stored before it is acknowledge
 
 from __future__ import annotations
 
-import threading
+import logging
+from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
-from moderator.core.errors import DomainError
+from moderator import runtime
+from moderator.core.errors import DomainError, Unavailable
 from moderator.core.votes import Ballot, vote_batch
-from moderator.extensions import db, socketio
-from moderator.runtime import clock
+from moderator.extensions import socketio
+from moderator.tasks import Worker
 
+log = logging.getLogger(__name__)
 BATCH_LIMIT = 500
 WAIT_SECONDS = 30
 
@@ -22,17 +25,18 @@ class _Slot:
     def __init__(self, event_id: int, ballot: Ballot):
         self.event_id = event_id
         self.ballot = ballot
-        self.done = socketio.server.eio.create_event()
+        self.done: Any = socketio.server.eio.create_event()
         self.result: tuple[int, int] | DomainError | None = None
 
 
-class BallotBox:
+class BallotBox(Worker):
     """Queues ballots and writes them in batches from one background task per process."""
 
-    def __init__(self) -> None:
+    name = "ballot box"
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app)
         self.waiting: list[_Slot] = []
-        self.lock = threading.Lock()
-        self.running = False
 
     def cast(self, event_id: int, ballot: Ballot) -> tuple[int, int]:
         """Store one vote (in the next batch) and return ``(question id, new count)``; raise
@@ -40,41 +44,40 @@ class BallotBox:
         slot = _Slot(event_id, ballot)
         with self.lock:
             self.waiting.append(slot)
-            start = not self.running
-            self.running = True
-        if start:
-            socketio.start_background_task(self._drain, current_app._get_current_object())
+        self.wake()
         if not slot.done.wait(WAIT_SECONDS):
-            raise DomainError(
+            raise Unavailable(
                 "The server is too busy to record your vote; please try again.", "busy"
             )
         if isinstance(slot.result, DomainError):
             raise slot.result
+        assert slot.result is not None
         return slot.result
 
-    def _drain(self, app: Flask) -> None:
-        while True:
-            with self.lock:
-                batch, self.waiting = self.waiting[:BATCH_LIMIT], self.waiting[BATCH_LIMIT:]
-                if not batch:
-                    self.running = False
-                    return
-            by_event: dict[int, list[_Slot]] = {}
-            for slot in batch:
-                by_event.setdefault(slot.event_id, []).append(slot)
-            for event_id, slots in by_event.items():
-                try:
-                    with app.app_context(), db.session() as session:
-                        results = vote_batch(session, event_id, [s.ballot for s in slots], clock())
-                except Exception:  # noqa: BLE001 - every waiting voter must get an answer
-                    results = [
-                        DomainError(
-                            "Your vote could not be stored; please try again.", "vote_failed"
-                        )
-                    ] * len(slots)
-                for slot, result in zip(slots, results, strict=True):
-                    slot.result = result
-                    slot.done.set()
+    def has_work(self) -> bool:
+        return bool(self.waiting)
 
-
-ballot_box = BallotBox()
+    def step(self) -> None:
+        with self.lock:
+            batch, self.waiting = self.waiting[:BATCH_LIMIT], self.waiting[BATCH_LIMIT:]
+        by_event: dict[int, list[_Slot]] = {}
+        for slot in batch:
+            by_event.setdefault(slot.event_id, []).append(slot)
+        for event_id, slots in by_event.items():
+            results: list[tuple[int, int] | DomainError]
+            try:
+                with runtime.database(self.app).session() as session:
+                    results = vote_batch(
+                        session,
+                        event_id,
+                        [s.ballot for s in slots],
+                        clock=runtime.clock(self.app),
+                    )
+            except Exception:  # every waiting voter must get an answer; the log gets the cause
+                log.exception("storing a batch of %d votes failed", len(slots))
+                results = [
+                    Unavailable("Your vote could not be stored; please try again.", "vote_failed")
+                ] * len(slots)
+            for slot, result in zip(slots, results, strict=True):
+                slot.result = result
+                slot.done.set()

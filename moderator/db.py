@@ -6,6 +6,7 @@ import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -18,7 +19,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK = 741_852_963
 
 
-def _tune_sqlite(dbapi_connection, _record) -> None:
+def _tune_sqlite(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets readers carry on during a write; synchronous=NORMAL in WAL mode still survives a
     # killed process (only a power cut can lose the last commits).
@@ -32,11 +33,7 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
 class Database:
     """Owns the engine and hands out sessions; one per application."""
 
-    def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self._sessions: sessionmaker[Session] | None = None
-
-    def configure(self, url: str) -> None:
+    def __init__(self, url: str) -> None:
         """Create the engine for ``url`` and bring the database to the current schema."""
         url = driver_url(url)
         if url.startswith("sqlite"):
@@ -53,7 +50,6 @@ class Database:
 
         Closing (not rolling back) keeps loaded objects readable after the block.
         """
-        assert self._sessions is not None, "Database.configure() was not called"
         session = self._sessions()
         try:
             yield session
@@ -62,8 +58,7 @@ class Database:
 
     def dispose(self) -> None:
         """Close every pooled connection."""
-        if self.engine is not None:
-            self.engine.dispose()
+        self.engine.dispose()
 
 
 def driver_url(url: str) -> str:

@@ -3,26 +3,28 @@
 Rooms, per event:
 - ``<code>:public`` on ``/``: attendees and room screens; approved, live and answered questions.
 - ``<code>:client:<client_id>`` on ``/``: one attendee's own questions, whatever their status.
-- ``<code>:screens`` on ``/``: room screens and stage monitors; the clock and the display.
-- ``<code>:moderators`` on ``/mod``: moderators; every question with every detail, the clock,
+- ``<code>:screens`` on ``/``: room screens and stage monitors; the timer and the display.
+- ``<code>:moderators`` on ``/mod``: moderators; every question with every detail, the timer,
   the display and the list of screens.
+- ``login:<id>`` on ``/mod``: the dashboards of one moderator login, told when it ends.
 
-Attendee pages are not in the screens room: thousands of phones need no clock messages.
+Attendee pages are not in the screens room: thousands of phones need no timer messages.
 
-Each payload is built once per change, never per recipient. Vote counts are coalesced
-(``VoteRelay``): a few messages a second per event whatever the vote rate. With a message queue
-configured, ``socketio.emit`` reaches the rooms on every server process.
+Actions return typed announcements; ``announce`` sends each, built once per change and never
+per recipient. Vote counts are not sent here per vote: the app's vote relay
+(``moderator/tasks.py``) coalesces them and calls ``send_votes``. With a message queue configured,
+``socketio.emit`` reaches the rooms on every server process.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from flask import current_app
+from flask import Flask
 
-from moderator.core import events, votes
+from moderator import runtime
 from moderator.core.questions import (
     PUBLIC_STATUSES,
     Change,
@@ -30,10 +32,8 @@ from moderator.core.questions import (
     owner_view,
     public_view,
 )
-from moderator.extensions import db, socketio
-from moderator.models import Event, Question
+from moderator.extensions import socketio
 
-log = logging.getLogger(__name__)
 ATTENDEE_NAMESPACE = "/"
 MODERATOR_NAMESPACE = "/mod"
 
@@ -50,9 +50,92 @@ def moderators_room(code: str) -> str:
     return f"{code}:moderators"
 
 
-def question_submitted(code: str, question: Question) -> None:
-    """Announce a new question: to moderators always, to everyone if published straight away."""
-    question_changes(code, [Change(question, was_public=False)])
+def screens_room(code: str) -> str:
+    return f"{code}:screens"
+
+
+def login_room(login_id: str) -> str:
+    return f"login:{login_id}"
+
+
+# --- What actions announce -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionsChanged:
+    """Questions after an action (a new one, or every one an action changed)."""
+
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class VotesChanged:
+    """A question's vote count changed; the vote relay sends counts a few times a second."""
+
+    question_id: int
+
+
+@dataclass(frozen=True)
+class SettingsChanged:
+    """The event's live settings, as moderators see them, and the current theme."""
+
+    settings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TimerChanged:
+    """The timer's new state (the view every screen renders from)."""
+
+    view: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DisplayChanged:
+    """Blackout, the message to the speakers and the last flash."""
+
+    view: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ScreensChanged:
+    """The list of screens, with their offsets and last contact."""
+
+    screens: list[dict[str, Any]]
+
+
+Announcement = (
+    QuestionsChanged
+    | VotesChanged
+    | SettingsChanged
+    | TimerChanged
+    | DisplayChanged
+    | ScreensChanged
+)
+
+
+def announce(app: Flask, code: str, items: Iterable[Announcement]) -> None:
+    """Send what an action changed to whoever may see it."""
+    for item in items:
+        if isinstance(item, QuestionsChanged):
+            question_changes(code, item.changes)
+        elif isinstance(item, VotesChanged):
+            runtime.vote_relay(app).changed(code, item.question_id)
+        elif isinstance(item, SettingsChanged):
+            _to_moderators(code, "settings", item.settings)
+            socketio.emit(
+                "current_theme",
+                {"current_theme": item.settings["current_theme"]},
+                to=public_room(code),
+                namespace=ATTENDEE_NAMESPACE,
+            )
+        elif isinstance(item, TimerChanged):
+            # Screens count down by themselves until the next change.
+            _to_screens_and_moderators(code, "timer", item.view)
+            runtime.timer_tasks(app).schedule_auto_advance(code, item.view)
+        elif isinstance(item, DisplayChanged):
+            _to_screens_and_moderators(code, "display", item.view)
+        else:
+            _to_moderators(code, "screens", item.screens)
 
 
 def question_changes(code: str, changes: Iterable[Change]) -> None:
@@ -85,106 +168,30 @@ def question_changes(code: str, changes: Iterable[Change]) -> None:
         )
 
 
-def _emit_each(payloads: list[dict], room: str, namespace: str) -> None:
+def send_votes(code: str, counts: dict[int, int], split: dict[int, dict[str, int]]) -> None:
+    """Vote counts to attendees; with the split by origin to moderators."""
+    public = {"counts": counts}
+    socketio.emit("votes", public, to=public_room(code), namespace=ATTENDEE_NAMESPACE)
+    _to_moderators(code, "votes", {**public, "split": split})
+
+
+def logged_out(login_id: str) -> None:
+    """Tell the dashboards of a login that ended (they are also disconnected, see
+    ``moderator/sockets/moderation.py``)."""
+    socketio.emit("logged_out", {}, to=login_room(login_id), namespace=MODERATOR_NAMESPACE)
+
+
+def _emit_each(payloads: list[dict[str, Any]], room: str, namespace: str) -> None:
     if len(payloads) == 1:
         socketio.emit("question", payloads[0], to=room, namespace=namespace)
     elif payloads:
         socketio.emit("questions", payloads, to=room, namespace=namespace)
 
 
-class VoteRelay:
-    """Coalesces vote counts: however fast votes arrive, each event's counts go out at most once
-    per interval, read from the database at that moment, so the last message is exact.
-
-    An interval of 0 sends one message per vote (kept only to measure what coalescing saves).
-    """
-
-    def __init__(self) -> None:
-        self.dirty: dict[str, set[int]] = {}
-        self.lock = threading.Lock()
-        self.running = False
-
-    def changed(self, code: str, question_id: int) -> None:
-        """Note that a question's count changed; it goes out with the next batch."""
-        app = current_app._get_current_object()
-        if app.config["VOTE_BROADCAST_INTERVAL_MS"] <= 0:
-            self._send(app, {code: {question_id}})
-            return
-        with self.lock:
-            self.dirty.setdefault(code, set()).add(question_id)
-            if self.running:
-                return
-            self.running = True
-        socketio.start_background_task(self._loop, app)
-
-    def _loop(self, app) -> None:
-        interval = app.config["VOTE_BROADCAST_INTERVAL_MS"] / 1000
-        while True:
-            socketio.sleep(interval)
-            with self.lock:
-                batch, self.dirty = self.dirty, {}
-                if not batch:
-                    self.running = False
-                    return
-            try:
-                self._send(app, batch)
-            except Exception:  # the next batch tries again; a background task has no caller
-                log.exception("sending vote counts failed")
-
-    def _send(self, app, batch: dict[str, set[int]]) -> None:
-        with app.app_context(), db.session() as session:
-            for code, ids in batch.items():
-                counts = votes.counts(session, ids)
-                event = events.get_event(session, code)
-                split = votes.split_by_origin(session, event, ids)
-                public = {"counts": counts}
-                socketio.emit("votes", public, to=public_room(code), namespace=ATTENDEE_NAMESPACE)
-                socketio.emit(
-                    "votes",
-                    {**public, "split": split},
-                    to=moderators_room(code),
-                    namespace=MODERATOR_NAMESPACE,
-                )
+def _to_moderators(code: str, message: str, payload: object) -> None:
+    socketio.emit(message, payload, to=moderators_room(code), namespace=MODERATOR_NAMESPACE)
 
 
-vote_relay = VoteRelay()
-
-
-def settings_changed(code: str, event: Event) -> None:
-    """Send the event's settings to moderators, and the current theme to attendees; this
-    process's submissions see them at once."""
-    current_app.extensions["moderator.snapshots"].forget(code)
-    socketio.emit(
-        "settings",
-        events.settings_view(event),
-        to=moderators_room(code),
-        namespace=MODERATOR_NAMESPACE,
-    )
-    socketio.emit(
-        "current_theme",
-        {"current_theme": event.current_theme},
-        to=public_room(code),
-        namespace=ATTENDEE_NAMESPACE,
-    )
-
-
-def screens_room(code: str) -> str:
-    return f"{code}:screens"
-
-
-def timer_changed(code: str, view: dict) -> None:
-    """Send the new clock state to the room screens, stage monitors and moderators; they count
-    down by themselves until the next change."""
-    socketio.emit("timer", view, to=screens_room(code), namespace=ATTENDEE_NAMESPACE)
-    socketio.emit("timer", view, to=moderators_room(code), namespace=MODERATOR_NAMESPACE)
-
-
-def display_changed(code: str, view: dict) -> None:
-    """Send blackout, the speakers' message and flash to the screens and moderators."""
-    socketio.emit("display", view, to=screens_room(code), namespace=ATTENDEE_NAMESPACE)
-    socketio.emit("display", view, to=moderators_room(code), namespace=MODERATOR_NAMESPACE)
-
-
-def screens_changed(code: str, screens: list[dict]) -> None:
-    """Send the list of screens, with their offsets and last contact, to moderators."""
-    socketio.emit("screens", screens, to=moderators_room(code), namespace=MODERATOR_NAMESPACE)
+def _to_screens_and_moderators(code: str, message: str, payload: object) -> None:
+    socketio.emit(message, payload, to=screens_room(code), namespace=ATTENDEE_NAMESPACE)
+    _to_moderators(code, message, payload)

@@ -168,3 +168,14 @@ class Screen(Base):
     connected: Mapped[bool] = mapped_column(default=True)
     first_seen_ms: Mapped[int] = mapped_column(BigInteger)
     last_seen_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class Login(Base):
+    """One moderator login (a browser that entered the token). Logging out revokes it, which
+    ends every dashboard opened with it, on every process."""
+
+    __tablename__ = "logins"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    revoked_ms: Mapped[int | None] = mapped_column(BigInteger)

@@ -1,22 +1,78 @@
-"""What adapters read from the running application: the clock and the length limits."""
+"""What belongs to one running application: its database, clock, limits, per-process event
+snapshots and background services. Kept in ``app.extensions`` so that nothing outlives the app
+(each test's app has its own)."""
 
-from flask import current_app
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app
 
 from moderator.core.clock import Clock
 from moderator.core.events import Snapshots
 from moderator.core.questions import Limits
+from moderator.db import Database
+
+if TYPE_CHECKING:
+    from moderator.ballot_box import BallotBox
+    from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
+
+KEY = "moderator"
 
 
-def clock() -> Clock:
+@dataclass
+class Runtime:
+    database: Database
+    clock: Clock
+    limits: Limits
+    snapshots: Snapshots
+    ballot_box: BallotBox
+    vote_relay: VoteRelay
+    timer_tasks: TimerTasks
+    login_watch: LoginWatch
+
+    def close(self) -> None:
+        """Stop the background loops and close the database's connections."""
+        for worker in (self.ballot_box, self.vote_relay, self.login_watch):
+            worker.stop()
+        self.database.dispose()
+
+
+def of(app: Flask | None = None) -> Runtime:
+    """The runtime of ``app`` (default: the current application)."""
+    target = app if app is not None else current_app
+    runtime: Runtime = target.extensions[KEY]
+    return runtime
+
+
+def database(app: Flask | None = None) -> Database:
+    """The application's database."""
+    return of(app).database
+
+
+def clock(app: Flask | None = None) -> Clock:
     """The application's clock (tests may replace it with a fake)."""
-    return current_app.extensions["moderator.clock"]
+    return of(app).clock
 
 
-def limits() -> Limits:
-    """The configured length limits of a submission."""
-    return current_app.extensions["moderator.limits"]
+def limits(app: Flask | None = None) -> Limits:
+    """The configured limits of a submission."""
+    return of(app).limits
 
 
-def snapshots() -> Snapshots:
+def snapshots(app: Flask | None = None) -> Snapshots:
     """The per-process copies of each event's settings that submissions read."""
-    return current_app.extensions["moderator.snapshots"]
+    return of(app).snapshots
+
+
+def ballot_box(app: Flask | None = None) -> BallotBox:
+    return of(app).ballot_box
+
+
+def vote_relay(app: Flask | None = None) -> VoteRelay:
+    return of(app).vote_relay
+
+
+def timer_tasks(app: Flask | None = None) -> TimerTasks:
+    return of(app).timer_tasks

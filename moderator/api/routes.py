@@ -1,23 +1,32 @@
-"""HTTP views: parse the request, call the core, hand the result to the fan-out."""
+"""HTTP views. Every action of the registry (``moderator/actions``) gets its route here, as a
+codec: the JSON body (or the query string of a GET) and the URL's variables in, the action's
+reply and status out. The rest are read-only views."""
 
 from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from flask import Response, jsonify, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
 
-from moderator import agenda, fanout
+from moderator import actions, runtime
+from moderator.actions import Action, Actor, ScreenIdentity
 from moderator.api import bp
-from moderator.auth import is_moderator, moderator_required
-from moderator.ballot_box import ballot_box
+from moderator.auth import is_moderator, moderator_required, request_is_moderator
 from moderator.core import events, questions, screens, timer, votes
 from moderator.core.errors import InvalidInput
-from moderator.extensions import db
-from moderator.runtime import clock, limits, snapshots
+from moderator.core.questions import ATTENDEE_ORIGINS, check_client_id
+from moderator.models import Event
 
 
-def _json_object() -> dict:
+def _body() -> dict[str, Any]:
+    if request.method == "GET":
+        return request.args.to_dict()
+    if not request.get_data():
+        return {}
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise InvalidInput(
@@ -26,51 +35,66 @@ def _json_object() -> dict:
     return data
 
 
+def _actor(body: dict[str, Any]) -> Actor:
+    """Who sends this request: a moderator's credential (header or session), and the attendee
+    or screen identity the body gives."""
+    client_id = body.get("client_id")
+    via = body.get("via", "online")
+    if via not in ATTENDEE_ORIGINS:
+        raise InvalidInput("via must be 'online' or 'room'.", "invalid_via")
+    screen = None
+    if body.get("screen_id") is not None:
+        kind, label = body.get("kind"), body.get("label")
+        if kind not in screens.KINDS:
+            raise InvalidInput("kind must be 'screen' or 'stage'.", "invalid_kind")
+        if label is not None and not isinstance(label, str):
+            raise InvalidInput("label must be text.", "invalid_label")
+        screen = ScreenIdentity(check_client_id(body["screen_id"], "screen_id"), kind, label)
+    return Actor(
+        moderator=request_is_moderator(),
+        client_id=None if client_id is None else check_client_id(client_id),
+        via=via,
+        screen=screen,
+    )
+
+
+def _route(group: list[Action]):  # type: ignore[no-untyped-def]
+    def view(code: str, **url_values: Any) -> ResponseReturnValue:
+        body = _body()
+        data = {**body, **url_values}
+        result = actions.perform(actions.choose(group, data), _actor(body), code, data)
+        return jsonify(result.reply), result.status
+
+    return view
+
+
+for _index, ((_method, _rule), _group) in enumerate(actions.by_route().items()):
+    bp.add_url_rule(_rule, endpoint=f"action_{_index}", view_func=_route(_group), methods=[_method])
+
+
+# --- Read-only views -------------------------------------------------------------------------
+
+
 @bp.get("/events")
-def list_events():
+def list_events() -> ResponseReturnValue:
     """Every hosted event: code and title."""
-    with db.session() as session:
+    with runtime.database().session() as session:
         return jsonify([{"code": e.code, "title": e.title} for e in events.list_events(session)])
 
 
 @bp.get("/events/<code>")
-def get_event(code: str):
+def get_event(code: str) -> ResponseReturnValue:
     """One event with its themes (guiding questions) and segments."""
-    with db.session() as session:
+    with runtime.database().session() as session:
         return jsonify(events.event_view(events.get_event(session, code)))
 
 
-@bp.patch("/events/<code>")
-@moderator_required
-def update_event(code: str):
-    """Change live settings: ``premoderation``, ``current_theme``, ``word_filter``."""
-    data = _json_object()
-    with db.session() as session:
-        event = events.get_event(session, code)
-        events.update_settings(session, event, data, clock())
-        fanout.settings_changed(code, event)
-        return jsonify({**events.event_view(event), **events.settings_view(event)})
-
-
-@bp.post("/events/<code>/questions")
-def submit_question(code: str):
-    """An attendee's question; 201 when new, 200 when the same client_msg_id was seen before."""
-    data = _json_object()
-    with db.session() as session:
-        event = snapshots().get(session, code, clock())
-        question, created = questions.submit(
-            session, event, data, clock(), limits(), event.theme_keys
-        )
-        if created:
-            fanout.question_submitted(code, question)
-        return jsonify({"question": questions.owner_view(question)}), 201 if created else 200
-
-
 @bp.get("/events/<code>/questions")
-def list_questions(code: str):
+def list_questions(code: str) -> ResponseReturnValue:
     """Published questions; every question for a moderator; ``?client_id=`` adds one's own."""
-    with db.session() as session:
+    with runtime.database().session() as session:
         event = events.get_event(session, code)
+        body: dict[str, Any]
         if is_moderator():
             body = {
                 "questions": [
@@ -85,79 +109,9 @@ def list_questions(code: str):
             }
         client_id = request.args.get("client_id")
         if client_id is not None:
-            body["mine"] = [
-                questions.owner_view(q) for q in questions.questions_of(session, event, client_id)
-            ]
+            mine = questions.questions_of(session, event, check_client_id(client_id))
+            body["mine"] = [questions.owner_view(q) for q in mine]
         return jsonify(body)
-
-
-@bp.post("/events/<code>/questions/<int:question_id>/<action>")
-@moderator_required
-def act_on_question(code: str, question_id: int, action: str):
-    """A moderator's action: approve, dismiss, restore, live, unlive, answered, star, unstar,
-    queue, unqueue; edit ``{"text"}``, retag ``{"theme"}``, merge ``{"into": id}``."""
-    body = _json_object() if request.get_data() else {}
-    with db.session() as session:
-        event = events.get_event(session, code)
-        changes = questions.apply_action(
-            session, event, question_id, action, clock(), body, limits(), events.theme_keys(event)
-        )
-        fanout.question_changes(code, changes)
-        return jsonify({"question": questions.moderator_view(changes[-1].question)})
-
-
-@bp.post("/events/<code>/queue")
-@moderator_required
-def reorder_queue(code: str):
-    """Reorder the up-next list: ``{"order": [ids]}``, exactly the ids now in it."""
-    data = _json_object()
-    with db.session() as session:
-        event = events.get_event(session, code)
-        changes = questions.reorder_queue(session, event, data.get("order"), clock())
-        fanout.question_changes(code, changes)
-        return jsonify({"order": data["order"]})
-
-
-@bp.post("/events/<code>/floor")
-@moderator_required
-def log_floor_question(code: str):
-    """Log a question asked at the room's microphone (origin ``floor``)."""
-    data = _json_object()
-    with db.session() as session:
-        event = events.get_event(session, code)
-        question, created = questions.log_floor_question(
-            session, event, data, clock(), limits(), events.theme_keys(event)
-        )
-        if created:
-            fanout.question_submitted(code, question)
-        return jsonify({"question": questions.moderator_view(question)}), 201 if created else 200
-
-
-@bp.get("/events/<code>/similar")
-def similar_questions(code: str):
-    """Published questions like ``?text=``, to upvote instead of asking again."""
-    with db.session() as session:
-        event = events.get_event(session, code)
-        found = questions.similar_public(session, event, request.args.get("text", ""))
-        return jsonify(
-            {"similar": [{**questions.public_view(q), "score": score} for q, score in found]}
-        )
-
-
-@bp.route("/events/<code>/questions/<int:question_id>/vote", methods=["POST", "DELETE"])
-def vote(code: str, question_id: int):
-    """An attendee's upvote (POST) or taking it back (DELETE): ``{"client_id", "via"?}``."""
-    data = _json_object()
-    with db.session() as session:
-        event = events.get_event(session, code)
-        if request.method == "DELETE":
-            qid, count = votes.unvote(session, event, question_id, data.get("client_id"))
-    if request.method == "POST":
-        # Outside the session: no connection is held while the vote waits for its batch.
-        ballot = votes.Ballot(question_id, data.get("client_id"), data.get("via", "online"))
-        qid, count = ballot_box.cast(event.id, ballot)
-    fanout.vote_relay.changed(code, qid)
-    return jsonify({"question": {"id": qid, "votes": count}})
 
 
 EXPORT_FIELDS = (
@@ -186,7 +140,7 @@ EXPORT_FIELDS = (
 )
 
 
-def _export_rows(session, event) -> list[dict]:
+def _export_rows(session: Session, event: Event) -> list[dict[str, Any]]:
     split = votes.split_by_origin(session, event)
     return [
         {
@@ -200,9 +154,9 @@ def _export_rows(session, event) -> list[dict]:
 
 @bp.get("/events/<code>/export.json")
 @moderator_required
-def export_json(code: str):
+def export_json(code: str) -> ResponseReturnValue:
     """Every question of the event with its votes by origin, edits and merges, as JSON."""
-    with db.session() as session:
+    with runtime.database().session() as session:
         event = events.get_event(session, code)
         return jsonify(
             {"event": events.event_view(event), "questions": _export_rows(session, event)}
@@ -211,9 +165,9 @@ def export_json(code: str):
 
 @bp.get("/events/<code>/export.csv")
 @moderator_required
-def export_csv(code: str):
+def export_csv(code: str) -> ResponseReturnValue:
     """The same as CSV (UTF-8 with BOM so spreadsheets read accents)."""
-    with db.session() as session:
+    with runtime.database().session() as session:
         rows = _export_rows(session, events.get_event(session, code))
     out = io.StringIO()
     out.write("\ufeff")
@@ -232,55 +186,34 @@ def export_csv(code: str):
 
 
 @bp.get("/time")
-def server_time():
+def server_time() -> ResponseReturnValue:
     """The server's clock in milliseconds, for tools that estimate their offset."""
-    return jsonify({"server_ms": clock()()})
+    return jsonify({"server_ms": runtime.clock()()})
 
 
 @bp.get("/events/<code>/timer")
-def get_timer(code: str):
-    """The agenda clock: segment, state, remaining time (negative is overtime), schedule drift."""
-    with db.session() as session:
+def get_timer(code: str) -> ResponseReturnValue:
+    """The agenda timer: segment, state, remaining time (negative is overtime), schedule drift."""
+    clock = runtime.clock()
+    with runtime.database().session() as session:
         event = events.get_event(session, code)
-        row = timer.get_clock(session, event, clock())
-        return jsonify(timer.timer_view(event, row, clock()()))
-
-
-@bp.post("/events/<code>/timer")
-@moderator_required
-def drive_timer(code: str):
-    """A clock command: ``{"action", "seconds", "index"}``; replies with the new state."""
-    data = _json_object()
-    with db.session() as session:
-        event = events.get_event(session, code)
-        row = timer.apply(session, event, data, clock())
-        return jsonify(agenda.publish(code, event, row))
+        row = timer.get_timer(session, event, clock=clock)
+        return jsonify(timer.timer_view(event, row, now=clock()))
 
 
 @bp.get("/events/<code>/display")
-def get_display(code: str):
+def get_display(code: str) -> ResponseReturnValue:
     """Blackout, the speakers' message and the last flash."""
-    with db.session() as session:
+    with runtime.database().session() as session:
         event = events.get_event(session, code)
-        return jsonify(screens.display_view(screens.get_display(session, event, clock())))
-
-
-@bp.post("/events/<code>/display")
-@moderator_required
-def drive_display(code: str):
-    """A display command: message, clear, flash or blackout."""
-    data = _json_object()
-    with db.session() as session:
-        event = events.get_event(session, code)
-        view = screens.display_view(screens.apply_display(session, event, data, clock()))
-        fanout.display_changed(code, view)
-        return jsonify(view)
+        display = screens.get_display(session, event, clock=runtime.clock())
+        return jsonify(screens.display_view(display))
 
 
 @bp.get("/events/<code>/screens")
 @moderator_required
-def list_screens(code: str):
+def list_screens(code: str) -> ResponseReturnValue:
     """The room screens and stage monitors, with offset, round trip and last contact."""
-    with db.session() as session:
+    with runtime.database().session() as session:
         event = events.get_event(session, code)
         return jsonify([screens.screen_view(x) for x in screens.list_screens(session, event)])

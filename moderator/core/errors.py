@@ -46,3 +46,11 @@ class Forbidden(DomainError):
 class TooMany(DomainError):
     status = 429
     code = "rate_limited"
+
+
+class Unavailable(DomainError):
+    """The server could not do it now (a dependency is down, or it is overloaded); nothing was
+    changed and the same request may be sent again."""
+
+    status = 503
+    code = "unavailable"

@@ -9,9 +9,11 @@ stored; a write that lost a race with another moderator is refused, never half-a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
@@ -39,18 +41,20 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # How many of its theme's newest questions a new one is compared with for near-duplicates.
 SIMILARITY_WINDOW = 60
 CLOSED = frozenset({DISMISSED, MERGED})
+# Ids are 64-bit integers in the database; a larger number can name no question.
+MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
 class Limits:
-    """How long the fields of a submission may be, in characters."""
+    """How long the fields of a submission may be, in characters, and how many questions one
+    attendee may send a minute (counted in the database, so the same on every process). The
+    values come from the configuration (``config.py``); there are no defaults here."""
 
-    text: int = 300
-    name: int = 80
-    affiliation: int = 120
-    # Questions one attendee may send per minute; counted in the database, so the same on
-    # every server process.
-    per_minute: int = 5
+    text: int
+    name: int
+    affiliation: int
+    per_minute: int
 
 
 @dataclass(frozen=True)
@@ -62,30 +66,40 @@ class Change:
 
 
 @dataclass(frozen=True)
-class Draft:
-    """A checked submission, not yet stored."""
+class Submission:
+    """A question as sent: typed, not yet checked against the limits and the event's themes."""
 
     client_id: str
     client_msg_id: str
     text: str
     theme: str
     via: str
-    name: str | None
-    affiliation: str | None
+    name: str | None = None
+    affiliation: str | None = None
+
+
+class EventSettings(Protocol):
+    """What a submission reads of its event (the ``Event`` row or a per-process snapshot)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def premoderation(self) -> bool: ...
+    @property
+    def word_filter(self) -> Iterable[str]: ...
+    @property
+    def theme_keys(self) -> tuple[str, ...]: ...
 
 
 def _clean(value: str) -> str:
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
-def _field(data: dict, key: str, *, required: bool, limit: int, label: str) -> str | None:
-    value = data.get(key)
+def _field(value: str | None, key: str, *, required: bool, limit: int, label: str) -> str | None:
     if value is None:
         if required:
             raise InvalidInput(f"{label} is missing.", f"missing_{key}")
         return None
-    if not isinstance(value, str):
-        raise InvalidInput(f"{label} must be text.", f"invalid_{key}")
     value = _clean(value)
     if not value:
         if required:
@@ -107,48 +121,53 @@ def check_client_id(value: object, key: str = "client_id") -> str:
     return value
 
 
-def check_text(value: object, limits: Limits) -> str:
+def check_text(value: str, *, limits: Limits) -> str:
     """A question's text: trimmed, not empty, within the limit."""
-    return _field({"text": value}, "text", required=True, limit=limits.text, label="The question")
+    text = _field(value, "text", required=True, limit=limits.text, label="The question")
+    assert text is not None
+    return text
 
 
-def check_theme(value: object, theme_keys: tuple[str, ...]) -> str:
+def check_theme(value: str, *, theme_keys: tuple[str, ...]) -> str:
     """One of the event's theme keys."""
-    if value is None:
-        raise InvalidInput("Choose a theme for the question.", "missing_theme")
-    if not isinstance(value, str) or value not in theme_keys:
+    if value not in theme_keys:
         raise InvalidInput(
             f"Unknown theme {value!r}; choose one of: {', '.join(theme_keys)}.", "unknown_theme"
         )
     return value
 
 
-def parse_submission(
-    data: object, limits: Limits, theme_keys: tuple[str, ...], origins=ATTENDEE_ORIGINS
-) -> Draft:
-    """Check a submission's fields; raise ``InvalidInput`` naming the first problem."""
-    if not isinstance(data, dict):
-        raise InvalidInput("Send the question as a JSON object.", "invalid_body")
-    via = data.get("via", origins[0])
-    if via not in origins:
+def _checked(
+    submission: Submission,
+    *,
+    limits: Limits,
+    theme_keys: tuple[str, ...],
+    origins: tuple[str, ...] = ATTENDEE_ORIGINS,
+) -> Submission:
+    """The submission with its fields cleaned; raise ``InvalidInput`` naming the first problem."""
+    if submission.via not in origins:
         raise InvalidInput(f"via must be {' or '.join(repr(o) for o in origins)}.", "invalid_via")
-    return Draft(
-        client_id=check_client_id(data.get("client_id")),
-        client_msg_id=check_client_id(data.get("client_msg_id"), "client_msg_id"),
-        text=check_text(data.get("text"), limits),
-        theme=check_theme(data.get("theme"), theme_keys),
-        via=via,
-        name=_field(data, "name", required=False, limit=limits.name, label="The name"),
+    return Submission(
+        client_id=check_client_id(submission.client_id),
+        client_msg_id=check_client_id(submission.client_msg_id, "client_msg_id"),
+        text=check_text(submission.text, limits=limits),
+        theme=check_theme(submission.theme, theme_keys=theme_keys),
+        via=submission.via,
+        name=_field(submission.name, "name", required=False, limit=limits.name, label="The name"),
         affiliation=_field(
-            data, "affiliation", required=False, limit=limits.affiliation, label="The affiliation"
+            submission.affiliation,
+            "affiliation",
+            required=False,
+            limit=limits.affiliation,
+            label="The affiliation",
         ),
     )
 
 
-def filtered_word(event: Event, text: str) -> str | None:
+def filtered_word(word_filter: Iterable[str], text: str) -> str | None:
     """The first word of the event's word filter that the text contains, if any."""
     lowered = text.casefold()
-    for word in event.word_filter or []:
+    for word in word_filter:
         if re.search(rf"(?<!\w){re.escape(word.casefold())}(?!\w)", lowered):
             return word
     return None
@@ -156,11 +175,11 @@ def filtered_word(event: Event, text: str) -> str | None:
 
 def submit(
     session: Session,
-    event: Event,
-    data: object,
-    clock: Clock,
+    event: EventSettings,
+    submission: Submission,
+    *,
     limits: Limits,
-    theme_keys: tuple[str, ...],
+    clock: Clock,
 ) -> tuple[Question, bool]:
     """Store an attendee's question; return it and whether it is new.
 
@@ -170,61 +189,61 @@ def submit(
     """
     # A resend is recognised by the unique (event, client_msg_id) when it is stored again
     # (see _store): no lookup on the common path.
-    draft = parse_submission(data, limits, theme_keys)
+    draft = _checked(submission, limits=limits, theme_keys=event.theme_keys)
     recent = session.scalar(
         _SENT_SINCE,
         {"event_id": event.id, "client_id": draft.client_id, "since": clock() - 60_000},
     )
-    if recent >= limits.per_minute:
-        existing = _by_client_msg_id(session, event, draft.client_msg_id)
+    if recent is not None and recent >= limits.per_minute:
+        existing = _by_client_msg_id(session, event.id, draft.client_msg_id)
         if existing is not None:  # a resend of one already counted
             return _resent(existing, draft.client_id), False
         raise TooMany(
             f"You have sent {recent} questions in the last minute; please wait a moment before "
             f"sending another.",
         )
-    flag = filtered_word(event, draft.text)
+    flag = filtered_word(event.word_filter, draft.text)
     status = PENDING if event.premoderation or flag else APPROVED
-    return _store(session, event, draft, status, clock, flag=flag and f"word filter: {flag}")
+    return _store(
+        session, event.id, draft, status, clock=clock, flag=flag and f"word filter: {flag}"
+    )
 
 
 def log_floor_question(
     session: Session,
-    event: Event,
-    data: object,
-    clock: Clock,
+    event: EventSettings,
+    submission: Submission,
+    *,
+    answered: bool,
     limits: Limits,
-    theme_keys: tuple[str, ...],
+    clock: Clock,
 ) -> tuple[Question, bool]:
-    """A question asked at the room's microphone, logged by a moderator so the record is complete.
-
-    ``{"text", "theme", "client_msg_id", "name"?, "affiliation"?, "answered"?: bool}``.
-    """
-    if not isinstance(data, dict):
-        raise InvalidInput("Send the question as a JSON object.", "invalid_body")
-    answered = data.get("answered", False)
-    if not isinstance(answered, bool):
-        raise InvalidInput("answered must be true or false.", "invalid_answered")
-    msg_id = data.get("client_msg_id")
-    fields = {**data, "via": FLOOR, "client_id": f"floor-{msg_id}"[:64]}
-    if isinstance(msg_id, str):
-        existing = _by_client_msg_id(session, event, msg_id)
-        if existing is not None:
-            return _resent(existing, fields["client_id"]), False
-    draft = parse_submission(fields, limits, theme_keys, origins=(FLOOR,))
-    return _store(session, event, draft, ANSWERED if answered else APPROVED, clock)
+    """A question asked at the room's microphone, logged by a moderator so the record is
+    complete; ``answered`` when it was answered on the spot. Its origin is ``floor``."""
+    floor = replace(submission, via=FLOOR, client_id=f"floor-{submission.client_msg_id}"[:64])
+    existing = _by_client_msg_id(session, event.id, submission.client_msg_id)
+    if existing is not None:
+        return _resent(existing, floor.client_id), False
+    draft = _checked(floor, limits=limits, theme_keys=event.theme_keys, origins=(FLOOR,))
+    return _store(session, event.id, draft, ANSWERED if answered else APPROVED, clock=clock)
 
 
 def _store(
-    session: Session, event: Event, draft: Draft, status: str, clock: Clock, flag: str | None = None
+    session: Session,
+    event_id: int,
+    draft: Submission,
+    status: str,
+    *,
+    clock: Clock,
+    flag: str | None = None,
 ) -> tuple[Question, bool]:
-    recent = session.execute(_NEWEST_OF_THEME, {"event_id": event.id, "theme": draft.theme}).all()
+    recent = session.execute(_NEWEST_OF_THEME, {"event_id": event_id, "theme": draft.theme}).all()
     match = similarity.best_match(
         draft.text, [(r.id, r.text) for r in recent if r.status not in CLOSED]
     )
     now = clock()
     values = dict(
-        event_id=event.id,
+        event_id=event_id,
         client_id=draft.client_id,
         client_msg_id=draft.client_msg_id,
         text=draft.text,
@@ -258,7 +277,7 @@ def _store(
     except IntegrityError:
         # The same message arrived twice at once; the other copy won, return it.
         session.rollback()
-        existing = _by_client_msg_id(session, event, draft.client_msg_id)
+        existing = _by_client_msg_id(session, event_id, draft.client_msg_id)
         if existing is None:
             raise
         return _resent(existing, draft.client_id), False
@@ -285,10 +304,10 @@ _NEWEST_OF_THEME = (
 )
 
 
-def _by_client_msg_id(session: Session, event: Event, client_msg_id: str) -> Question | None:
+def _by_client_msg_id(session: Session, event_id: int, client_msg_id: str) -> Question | None:
     return session.scalar(
         select(Question).where(
-            Question.event_id == event.id, Question.client_msg_id == client_msg_id
+            Question.event_id == event_id, Question.client_msg_id == client_msg_id
         )
     )
 
@@ -302,12 +321,10 @@ def _resent(question: Question, client_id: str) -> Question:
     return question
 
 
-def get_question(session: Session, event: Event, question_id: object) -> Question:
+def get_question(session: Session, event: Event, question_id: int) -> Question:
     """The event's question with this id, or ``NotFound``."""
-    if isinstance(question_id, str) and question_id.isdigit():
-        question_id = int(question_id)
-    if not isinstance(question_id, int) or isinstance(question_id, bool):
-        raise InvalidInput("The question id must be a whole number.", "invalid_id")
+    if not 0 < question_id <= MAX_ID:
+        raise NotFound(f"There is no question {question_id} in this event.", "unknown_question")
     question = session.get(Question, question_id)
     if question is None or question.event_id != event.id:
         raise NotFound(f"There is no question {question_id} in this event.", "unknown_question")
@@ -315,7 +332,7 @@ def get_question(session: Session, event: Event, question_id: object) -> Questio
 
 
 # action -> (statuses it applies to, status it leads to; None means computed)
-_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "approve": (frozenset({PENDING, DISMISSED}), APPROVED),
     "dismiss": (frozenset({PENDING, APPROVED, LIVE}), DISMISSED),
     "restore": (frozenset({DISMISSED, ANSWERED}), None),
@@ -323,9 +340,6 @@ _TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "unlive": (frozenset({LIVE}), APPROVED),
     "answered": (frozenset({APPROVED, LIVE}), ANSWERED),
 }
-# Actions that change a question without moving it between states; each takes a body.
-_EDITS = ("star", "unstar", "edit", "retag", "queue", "unqueue", "merge")
-ACTIONS = (*_TRANSITIONS, *_EDITS)
 
 _REFUSALS = {
     PENDING: "is still awaiting review",
@@ -336,39 +350,41 @@ _REFUSALS = {
     MERGED: "was merged into another question",
 }
 
+Curation = Callable[[Question, int], list[Change]]
 
-def apply_action(
-    session: Session,
-    event: Event,
-    question_id: object,
-    action: object,
-    clock: Clock,
-    body: dict | None = None,
-    limits: Limits | None = None,
-    theme_keys: tuple[str, ...] = (),
+
+def _curate(
+    session: Session, event: Event, question_id: int, *, clock: Clock, apply: Curation
 ) -> list[Change]:
-    """Carry out a moderator's action on a question; return every question it changed.
-
-    Putting a question live takes the previous live one off screen (back to approved). ``body``
-    carries ``text`` (edit), ``theme`` (retag) or ``into`` (merge).
-    """
-    if action not in ACTIONS:
-        raise InvalidInput(
-            f"Unknown action {action!r}; use one of: {', '.join(ACTIONS)}.", "unknown_action"
-        )
-    body = body or {}
+    """Load the question, refuse a merged one, ``apply`` the change, commit; return every
+    question changed (the one acted on last)."""
     question = get_question(session, event, question_id)
-    now = clock()
-    was_public = question.status in PUBLIC_STATUSES
     if question.status == MERGED:
         raise Conflict(f"Question {question.id} {_REFUSALS[MERGED]}.", "wrong_status")
-    changes: list[Change] = []
-    if action in _EDITS:
-        changes += _edit(session, event, question, action, body, limits, theme_keys, now)
-    else:
-        allowed, target = _TRANSITIONS[action]
+    was_public = question.status in PUBLIC_STATUSES
+    now = clock()
+    changes = apply(question, now)
+    question.updated_ms = now
+    changes.append(Change(question, was_public))
+    _commit(session, question)
+    return changes
+
+
+def change_status(
+    session: Session, event: Event, question_id: int, *, action: str, clock: Clock
+) -> list[Change]:
+    """Move a question between states (one of ``TRANSITIONS``). Putting a question live takes
+    the previous live one off screen (back to approved)."""
+    if action not in TRANSITIONS:
+        raise InvalidInput(
+            f"Unknown action {action!r}; use one of: {', '.join(TRANSITIONS)}.", "unknown_action"
+        )
+    allowed, target = TRANSITIONS[action]
+
+    def apply(question: Question, now: int) -> list[Change]:
         if question.status not in allowed:
             raise Conflict(f"Question {question.id} {_REFUSALS[question.status]}.", "wrong_status")
+        changes = []
         if action == "live":
             current = session.scalar(
                 select(Question).where(Question.event_id == event.id, Question.status == LIVE)
@@ -378,45 +394,84 @@ def apply_action(
                 current.updated_ms = now
                 changes.append(Change(current, True))
                 _flush(session, current)
-        if target is None:  # restore
-            target = (
+        status = target
+        if status is None:  # restore
+            status = (
                 (question.status_before_dismiss or PENDING)
                 if question.status == DISMISSED
                 else APPROVED
             )
-        if target == DISMISSED:
+        if status == DISMISSED:
             question.status_before_dismiss = (
                 APPROVED if question.status == LIVE else question.status
             )
-        question.status = target
-        if target != APPROVED:
+        question.status = status
+        if status != APPROVED:
             question.queue_position = None  # "up next" holds approved questions only
-        if target == APPROVED and question.approved_ms is None:
+        if status == APPROVED and question.approved_ms is None:
             question.approved_ms = now
-        elif target == LIVE:
+        elif status == LIVE:
             question.live_ms = now
             question.approved_ms = question.approved_ms or now
-        elif target == ANSWERED:
+        elif status == ANSWERED:
             question.answered_ms = now
-    question.updated_ms = now
-    changes.append(Change(question, was_public))
-    _commit(session, question)
-    return changes
+        return changes
+
+    return _curate(session, event, question_id, clock=clock, apply=apply)
 
 
-def _edit(session, event, question, action, body, limits, theme_keys, now) -> list[Change]:
-    if action in ("star", "unstar"):
-        question.starred = action == "star"
-    elif action == "edit":
-        text = check_text(body.get("text"), limits or Limits())
-        if text != question.text:
+def set_starred(
+    session: Session, event: Event, question_id: int, *, starred: bool, clock: Clock
+) -> list[Change]:
+    """Star a question (a moderator's bookmark) or take the star off."""
+
+    def apply(question: Question, now: int) -> list[Change]:
+        question.starred = starred
+        return []
+
+    return _curate(session, event, question_id, clock=clock, apply=apply)
+
+
+def edit_text(
+    session: Session, event: Event, question_id: int, *, text: str, limits: Limits, clock: Clock
+) -> list[Change]:
+    """Correct a question's text; the attendee's original is kept the first time."""
+    checked = check_text(text, limits=limits)
+
+    def apply(question: Question, now: int) -> list[Change]:
+        if checked != question.text:
             if question.original_text is None:
                 question.original_text = question.text
-            question.text = text
+            question.text = checked
             question.edited_ms = now
-    elif action == "retag":
-        question.theme = check_theme(body.get("theme"), theme_keys)
-    elif action == "queue":
+        return []
+
+    return _curate(session, event, question_id, clock=clock, apply=apply)
+
+
+def retag(
+    session: Session,
+    event: Event,
+    question_id: int,
+    *,
+    theme: str,
+    theme_keys: tuple[str, ...],
+    clock: Clock,
+) -> list[Change]:
+    """Move a question to another of the event's themes."""
+    checked = check_theme(theme, theme_keys=theme_keys)
+
+    def apply(question: Question, now: int) -> list[Change]:
+        question.theme = checked
+        return []
+
+    return _curate(session, event, question_id, clock=clock, apply=apply)
+
+
+def queue(session: Session, event: Event, question_id: int, *, clock: Clock) -> list[Change]:
+    """Put an approved question at the end of the "up next" list."""
+
+    def apply(question: Question, now: int) -> list[Change]:
         if question.status != APPROVED:
             raise Conflict(
                 f"Only approved questions go in the up-next list; question {question.id} "
@@ -428,57 +483,67 @@ def _edit(session, event, question, action, body, limits, theme_keys, now) -> li
                 select(func.max(Question.queue_position)).where(Question.event_id == event.id)
             )
             question.queue_position = (last or 0) + 1
-    elif action == "unqueue":
+        return []
+
+    return _curate(session, event, question_id, clock=clock, apply=apply)
+
+
+def unqueue(session: Session, event: Event, question_id: int, *, clock: Clock) -> list[Change]:
+    """Take a question out of the "up next" list."""
+
+    def apply(question: Question, now: int) -> list[Change]:
         question.queue_position = None
-    else:
-        return _merge(session, event, question, body.get("into"), now)
-    return []
+        return []
+
+    return _curate(session, event, question_id, clock=clock, apply=apply)
 
 
-def _merge(session: Session, event: Event, source: Question, into: object, now: int) -> list:
-    """Fold ``source`` into the question ``into``: votes combined (a person who voted for both
+def merge(
+    session: Session, event: Event, question_id: int, *, into: int, clock: Clock
+) -> list[Change]:
+    """Fold a question into the question ``into``: votes combined (a person who voted for both
     counts once), the asker told where theirs went."""
-    if into is None:
-        raise InvalidInput('Say which question to merge into: {"into": id}.', "missing_into")
-    target = get_question(session, event, into)
-    if target.id == source.id:
-        raise InvalidInput("A question cannot be merged into itself.", "merge_into_itself")
-    if target.status == MERGED:
-        raise Conflict(
-            f"Question {target.id} was itself merged into question {target.merged_into_id}; "
-            f"merge into that one.",
-            "merge_cycle",
+
+    def apply(source: Question, now: int) -> list[Change]:
+        target = get_question(session, event, into)
+        if target.id == source.id:
+            raise InvalidInput("A question cannot be merged into itself.", "merge_into_itself")
+        if target.status == MERGED:
+            raise Conflict(
+                f"Question {target.id} was itself merged into question {target.merged_into_id}; "
+                f"merge into that one.",
+                "merge_cycle",
+            )
+        if target.status == DISMISSED:
+            raise Conflict(f"Question {target.id} is dismissed; restore it first.", "wrong_status")
+        if source.status == LIVE:
+            raise Conflict(
+                f"Question {source.id} is on screen; take it off screen before merging it.",
+                "wrong_status",
+            )
+        target_voters = select(Vote.client_id).where(Vote.question_id == target.id)
+        session.execute(
+            update(Vote)
+            .where(Vote.question_id == source.id, Vote.client_id.not_in(target_voters))
+            .values(question_id=target.id)
         )
-    if target.status == DISMISSED:
-        raise Conflict(f"Question {target.id} is dismissed; restore it first.", "wrong_status")
-    if source.status == LIVE:
-        raise Conflict(
-            f"Question {source.id} is on screen; take it off screen before merging it.",
-            "wrong_status",
-        )
-    target_voters = select(Vote.client_id).where(Vote.question_id == target.id)
-    session.execute(
-        update(Vote)
-        .where(Vote.question_id == source.id, Vote.client_id.not_in(target_voters))
-        .values(question_id=target.id)
-    )
-    session.execute(Vote.__table__.delete().where(Vote.question_id == source.id))
-    target.votes = session.scalar(select(func.count()).where(Vote.question_id == target.id))
-    source.votes = 0
-    source.status = MERGED
-    source.merged_into_id = target.id
-    source.queue_position = None
-    target.updated_ms = now
-    return [Change(target, target.status in PUBLIC_STATUSES)]
+        session.execute(delete(Vote).where(Vote.question_id == source.id))
+        target.votes = session.scalar(select(func.count()).where(Vote.question_id == target.id))
+        source.votes = 0
+        source.status = MERGED
+        source.merged_into_id = target.id
+        source.queue_position = None
+        target.updated_ms = now
+        return [Change(target, target.status in PUBLIC_STATUSES)]
+
+    return _curate(session, event, question_id, clock=clock, apply=apply)
 
 
-def reorder_queue(session: Session, event: Event, order: object, clock: Clock) -> list[Change]:
+def reorder_queue(
+    session: Session, event: Event, *, order: list[int], clock: Clock
+) -> list[Change]:
     """Set the order of the up-next list. ``order`` must hold exactly the ids now in it, so a
     moderator working from a stale list is told instead of silently undoing another's change."""
-    if not isinstance(order, list) or not all(
-        isinstance(i, int) and not isinstance(i, bool) for i in order
-    ):
-        raise InvalidInput("order must be a list of question ids.", "invalid_order")
     queued = list(
         session.scalars(
             select(Question).where(
@@ -518,14 +583,25 @@ def _commit(session: Session, *questions: Question) -> None:
     except StaleDataError:
         session.rollback()
         raise _changed_meanwhile(questions) from None
-    except IntegrityError:
+    except IntegrityError as exc:
         session.rollback()
+        if not _one_live_violated(exc):
+            raise
         raise Conflict(
             "Another question was put on screen at the same moment; try again.", "live_taken"
         ) from None
 
 
-def _changed_meanwhile(questions) -> Conflict:
+def _one_live_violated(exc: IntegrityError) -> bool:
+    """Whether the database refused a second live question (PostgreSQL names the index;
+    SQLite names its only column)."""
+    message = str(exc.orig)
+    return "uq_questions_one_live" in message or message.rstrip().endswith(
+        "failed: questions.event_id"
+    )
+
+
+def _changed_meanwhile(questions: tuple[Question, ...]) -> Conflict:
     ids = ", ".join(str(q.id) for q in questions)
     return Conflict(
         f"Another moderator changed question {ids} at the same moment; yours was not applied. "
@@ -552,9 +628,8 @@ def all_questions(session: Session, event: Event) -> list[Question]:
     )
 
 
-def questions_of(session: Session, event: Event, client_id: object) -> list[Question]:
+def questions_of(session: Session, event: Event, client_id: str) -> list[Question]:
     """The questions one attendee sent, whatever their status."""
-    client_id = check_client_id(client_id)
     return list(
         session.scalars(
             select(Question)
@@ -565,18 +640,16 @@ def questions_of(session: Session, event: Event, client_id: object) -> list[Ques
 
 
 def similar_public(
-    session: Session, event: Event, text: object, limit: int = 3
+    session: Session, event: Event, text: str, *, limit: int = 3
 ) -> list[tuple[Question, int]]:
     """Published questions like ``text``, for an attendee to upvote instead of repeating."""
-    if not isinstance(text, str):
-        raise InvalidInput("text must be text.", "invalid_text")
     candidates = public_questions(session, event)
     by_id = {q.id: q for q in candidates if q.status != ANSWERED}
     found = similarity.ranked(text[:1000], ((q.id, q.text) for q in by_id.values()), limit)
     return [(by_id[i], score) for i, score in found]
 
 
-def public_view(question: Question) -> dict:
+def public_view(question: Question) -> dict[str, Any]:
     """The question as attendees and room screens see it."""
     return {
         "id": question.id,
@@ -591,7 +664,7 @@ def public_view(question: Question) -> dict:
     }
 
 
-def owner_view(question: Question) -> dict:
+def owner_view(question: Question) -> dict[str, Any]:
     """The question as its author sees it in "My questions", with its client_msg_id and, once
     merged, the question it was merged into."""
     return {
@@ -601,7 +674,7 @@ def owner_view(question: Question) -> dict:
     }
 
 
-def moderator_view(question: Question) -> dict:
+def moderator_view(question: Question) -> dict[str, Any]:
     """Everything a moderator needs about a question (never the author's client id)."""
     return {
         **public_view(question),

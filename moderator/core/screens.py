@@ -3,6 +3,8 @@ speakers, flash) and which of them are connected, with their measured clock offs
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,7 +20,7 @@ MESSAGE_MAX_LENGTH = 200
 LABEL_MAX_LENGTH = 60
 
 
-def get_display(session: Session, event: Event, clock: Clock) -> Display:
+def get_display(session: Session, event: Event, *, clock: Clock) -> Display:
     """The event's display settings, created on first use."""
     display = session.get(Display, event.id)
     if display is None:
@@ -32,22 +34,26 @@ def get_display(session: Session, event: Event, clock: Clock) -> Display:
     return display
 
 
-def apply_display(session: Session, event: Event, data: object, clock: Clock) -> Display:
-    """A moderator's command to the screens: ``{"action": "message", "text": ...}``, ``clear``,
-    ``flash``, or ``{"action": "blackout", "on": true|false}``."""
-    if not isinstance(data, dict):
-        raise InvalidInput("Send the display command as a JSON object.", "invalid_body")
-    action = data.get("action")
+def apply_display(
+    session: Session,
+    event: Event,
+    *,
+    action: str,
+    clock: Clock,
+    text: str | None = None,
+    on: bool | None = None,
+) -> Display:
+    """A moderator's command to the screens: ``message`` (with ``text``), ``clear``, ``flash``,
+    or ``blackout`` (with ``on``)."""
     if action not in DISPLAY_ACTIONS:
         raise InvalidInput(
             f"Unknown display action {action!r}; use one of: {', '.join(DISPLAY_ACTIONS)}.",
             "unknown_action",
         )
-    display = get_display(session, event, clock)
+    display = get_display(session, event, clock=clock)
     now = clock()
     if action == "message":
-        text = data.get("text")
-        if not isinstance(text, str) or not text.strip():
+        if text is None or not text.strip():
             raise InvalidInput("Write the message for the speakers.", "empty_text")
         text = " ".join(text.split())
         if len(text) > MESSAGE_MAX_LENGTH:
@@ -61,8 +67,7 @@ def apply_display(session: Session, event: Event, data: object, clock: Clock) ->
     elif action == "flash":
         display.flash_ms = now
     else:
-        on = data.get("on")
-        if not isinstance(on, bool):
+        if on is None:
             raise InvalidInput("on must be true or false.", "invalid_on")
         display.blackout = on
     display.updated_ms = now
@@ -70,7 +75,7 @@ def apply_display(session: Session, event: Event, data: object, clock: Clock) ->
     return display
 
 
-def display_view(display: Display) -> dict:
+def display_view(display: Display) -> dict[str, Any]:
     """Blackout, the message to the speakers and when the last flash was asked for."""
     return {
         "blackout": display.blackout,
@@ -80,27 +85,26 @@ def display_view(display: Display) -> dict:
     }
 
 
-def report_screen(session: Session, event: Event, data: object, clock: Clock) -> Screen:
-    """Record a screen's measured clock offset and round trip: ``{"screen_id", "kind", "label",
-    "offset_ms", "rtt_ms"}``; the first report registers it."""
-    if not isinstance(data, dict):
-        raise InvalidInput("Send the report as a JSON object.", "invalid_body")
-    screen_id = check_client_id(data.get("screen_id"), "screen_id")
-    kind = data.get("kind")
+def report_screen(
+    session: Session,
+    event: Event,
+    *,
+    screen_id: str,
+    kind: str,
+    label: str | None,
+    offset_ms: float | None,
+    rtt_ms: float | None,
+    clock: Clock,
+) -> Screen:
+    """Record a screen's measured clock offset and round trip; the first report registers it."""
+    screen_id = check_client_id(screen_id, "screen_id")
     if kind not in KINDS:
         raise InvalidInput("kind must be 'screen' or 'stage'.", "invalid_kind")
-    label = data.get("label") or f"{kind} {screen_id[:4]}"
-    if not isinstance(label, str):
-        raise InvalidInput("label must be text.", "invalid_label")
-    label = " ".join(label.split())[:LABEL_MAX_LENGTH]
-    measured = {}
-    for key in ("offset_ms", "rtt_ms"):
-        value = data.get(key)
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, (int, float)) or abs(value) > 1e12
-        ):
+    label = " ".join((label or f"{kind} {screen_id[:4]}").split())[:LABEL_MAX_LENGTH]
+    measured = {"offset_ms": offset_ms, "rtt_ms": rtt_ms}
+    for key, value in measured.items():
+        if value is not None and abs(value) > 1e12:
             raise InvalidInput(f"{key} must be a number of milliseconds.", f"invalid_{key}")
-        measured[key] = None if value is None else float(value)
     now = clock()
     screen = session.scalar(
         select(Screen).where(Screen.event_id == event.id, Screen.screen_id == screen_id)
@@ -117,7 +121,7 @@ def report_screen(session: Session, event: Event, data: object, clock: Clock) ->
     return screen
 
 
-def screen_gone(session: Session, event: Event, screen_id: str, clock: Clock) -> None:
+def screen_gone(session: Session, event: Event, screen_id: str, *, clock: Clock) -> None:
     """Mark a screen disconnected (it stays listed, so a missing screen stands out)."""
     session.execute(
         update(Screen)
@@ -134,7 +138,7 @@ def list_screens(session: Session, event: Event) -> list[Screen]:
     )
 
 
-def screen_view(screen: Screen) -> dict:
+def screen_view(screen: Screen) -> dict[str, Any]:
     """What the moderator's list of screens shows."""
     return {
         "screen_id": screen.screen_id,

@@ -17,6 +17,7 @@ from moderator.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from moderator.core.questions import (
     ANSWERED,
     ATTENDEE_ORIGINS,
+    MAX_ID,
     MERGED,
     PUBLIC_STATUSES,
     check_client_id,
@@ -29,29 +30,22 @@ from moderator.models import Event, Question, Vote
 class Ballot:
     """One attendee's upvote of one question, as received."""
 
-    question_id: object
-    client_id: object
-    via: object
+    question_id: int
+    client_id: str
+    via: str
 
 
-def vote(
-    session: Session,
-    event_id: int,
-    question_id: object,
-    client_id: object,
-    via: object,
-    clock: Clock,
-) -> tuple[int, int]:
+def vote(session: Session, event_id: int, ballot: Ballot, *, clock: Clock) -> tuple[int, int]:
     """Record one attendee's upvote and return ``(question id, new count)``; a second one, or
     one on an unpublished question, is refused with the reason."""
-    [result] = vote_batch(session, event_id, [Ballot(question_id, client_id, via)], clock)
+    [result] = vote_batch(session, event_id, [ballot], clock=clock)
     if isinstance(result, DomainError):
         raise result
     return result
 
 
 def vote_batch(
-    session: Session, event_id: int, ballots: list[Ballot], clock: Clock
+    session: Session, event_id: int, ballots: list[Ballot], *, clock: Clock
 ) -> list[tuple[int, int] | DomainError]:
     """Record many upvotes in one transaction (a vote storm commits once per batch, not once per
     vote). Each ballot gets ``(question id, count after the batch)`` or the refusal it earned;
@@ -64,6 +58,11 @@ def vote_batch(
                 raise InvalidInput("via must be 'online' or 'room'.", "invalid_via")
             if isinstance(ballot.question_id, bool) or not isinstance(ballot.question_id, int):
                 raise InvalidInput("The question id must be a whole number.", "invalid_id")
+            if not 0 < ballot.question_id <= MAX_ID:
+                # Checked here so that no one's value can break the batch of everyone else.
+                raise NotFound(
+                    f"There is no question {ballot.question_id} in this event.", "unknown_question"
+                )
         except DomainError as refusal:
             results[index] = refusal
     wanted = {b.question_id for b, r in zip(ballots, results, strict=True) if r is None}
@@ -118,7 +117,7 @@ def vote_batch(
             )
         }
     added = Counter(q for q, _c in stored)
-    counts = {}
+    counts: dict[int, int] = {}
     for question_id, count in sorted(added.items()):
         counts[question_id] = session.execute(
             update(Question)
@@ -136,11 +135,8 @@ def _already() -> Conflict:
     return Conflict("You have already voted for this question.", "already_voted")
 
 
-def unvote(
-    session: Session, event: Event, question_id: object, client_id: object
-) -> tuple[int, int]:
+def unvote(session: Session, event: Event, question_id: int, *, client_id: str) -> tuple[int, int]:
     """Take back an attendee's upvote; return ``(question id, new count)``."""
-    client_id = check_client_id(client_id)
     question = get_question(session, event, question_id)
     removed = session.execute(
         delete(Vote).where(Vote.question_id == question.id, Vote.client_id == client_id)

@@ -1,47 +1,48 @@
 """Socket.IO handlers: attendees and screens on ``/``, moderators on ``/mod``.
 
+- ``actions.py``: one handler per message of the action registry, on both namespaces (the
+  actor's rights decide, so a message sent on the wrong namespace is refused, not ignored).
+- ``attendee.py``, ``moderation.py``: connecting, disconnecting and the initial state.
+- ``screens.py``: time samples and the timer state for screens.
+
 Importing this package registers the handlers on the shared ``socketio`` object.
 """
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from moderator.core.errors import DomainError, InvalidInput
+from moderator.faults import fault_reply
 
-log = logging.getLogger(__name__)
+Reply = dict[str, Any]
 
 
-def acknowledged(handler):
+def acknowledged(handler: Callable[[Any], Reply]) -> Callable[..., Reply]:
     """Turn a handler's result or refusal into its acknowledgement, so no message goes unanswered
     and bad input never drops the connection."""
 
     @wraps(handler)
-    def wrapper(data=None, *rest):
+    def wrapper(data: Any = None, *rest: Any) -> Reply:
         if rest:
             return InvalidInput("Send one JSON object per message.", "invalid_body").as_dict()
         try:
             return handler({} if data is None else data)
         except DomainError as exc:
             return exc.as_dict()
-        except Exception:
-            log.exception("unexpected error in Socket.IO handler %s", handler.__name__)
-            return {
-                "error": {
-                    "code": "internal",
-                    "message": "The server failed to handle this message.",
-                }
-            }
+        except Exception as exc:
+            return fault_reply(exc, f"Socket.IO handler {handler.__name__}")[1]
 
     return wrapper
 
 
-def require_object(data: object) -> dict:
+def require_object(data: object) -> dict[str, Any]:
     """The message body as a dict, or a clear refusal."""
     if not isinstance(data, dict):
         raise InvalidInput("Send a JSON object.", "invalid_body")
     return data
 
 
-from moderator.sockets import attendee, moderation, screens  # noqa: E402,F401
+from moderator.sockets import actions, attendee, moderation, screens  # noqa: E402,F401

@@ -1,23 +1,23 @@
-"""Attendee and room-screen connections on the default namespace."""
+"""Attendee, room-screen and stage-monitor connections on the default namespace."""
 
 from __future__ import annotations
 
-from flask import session
+from typing import Any
+
+from flask import current_app, session
 from flask_socketio import ConnectionRefusedError, join_room
 
-from moderator import fanout
-from moderator.ballot_box import ballot_box
+from moderator import fanout, runtime
 from moderator.core import events, questions, screens, votes
 from moderator.core.errors import DomainError, InvalidInput
-from moderator.extensions import db, socketio
-from moderator.runtime import clock, limits, snapshots
-from moderator.sockets import acknowledged, require_object
+from moderator.extensions import socketio
+from moderator.sockets import Reply, acknowledged, require_object
 
 NS = fanout.ATTENDEE_NAMESPACE
 
 
 @socketio.on("connect", namespace=NS)
-def connect(auth=None):
+def connect(auth: Any = None) -> None:
     """Join the event's public room and, for an attendee, the room of their own questions; a
     room screen or stage monitor also joins the screens room.
 
@@ -39,12 +39,14 @@ def connect(auth=None):
         screen_id = auth.get("screen_id")
         if screen_id is not None:
             screen_id = questions.check_client_id(screen_id, "screen_id")
-        with db.session() as s:
+        label = auth.get("label")
+        if label is not None and not isinstance(label, str):
+            raise InvalidInput("label must be text.", "invalid_label")
+        with runtime.database().session() as s:
             event = events.get_event(s, auth.get("event"))
     except DomainError as exc:
         raise ConnectionRefusedError(exc.as_dict()["error"]) from None
     session["event"] = event.code
-    session["event_id"] = event.id
     session["client_id"] = client_id
     session["via"] = via
     join_room(fanout.public_room(event.code))
@@ -53,24 +55,30 @@ def connect(auth=None):
     if role:
         session["role"] = role
         session["screen_id"] = screen_id
-        session["screen_label"] = auth.get("label")
+        session["screen_label"] = label
         join_room(fanout.screens_room(event.code))
 
 
-def _client_id() -> str:
-    client_id = session.get("client_id")
-    if not client_id:
-        raise InvalidInput("Connect with a client_id to send questions or vote.", "no_client_id")
-    return client_id
+@socketio.on("disconnect", namespace=NS)
+def disconnect(*_args: Any) -> None:
+    """A registered screen going away stays listed, marked disconnected."""
+    screen_id, code = session.get("screen_id"), session.get("event")
+    if not screen_id or not code:
+        return
+    with runtime.database().session() as s:
+        event = events.get_event(s, code)
+        screens.screen_gone(s, event, screen_id, clock=runtime.clock())
+        listed = [screens.screen_view(x) for x in screens.list_screens(s, event)]
+    fanout.announce(current_app._get_current_object(), code, [fanout.ScreensChanged(listed)])
 
 
 @socketio.on("sync", namespace=NS)
 @acknowledged
-def sync(_data):
+def sync(_data: Any) -> Reply:
     """Everything the attendee page shows: the event, published questions, one's own and votes."""
-    with db.session() as s:
+    with runtime.database().session() as s:
         event = events.get_event(s, session.get("event"))
-        reply = {
+        reply: Reply = {
             "event": events.event_view(event),
             "questions": [questions.public_view(q) for q in questions.public_questions(s, event)],
         }
@@ -81,45 +89,3 @@ def sync(_data):
             ]
             reply["voted"] = votes.voted_by(s, event, client_id)
         return reply
-
-
-@socketio.on("submit", namespace=NS)
-@acknowledged
-def submit(data):
-    """Store a question, then acknowledge with it: ``{text, theme, via, client_msg_id, name?,
-    affiliation?}``. A resend with the same client_msg_id returns the stored question."""
-    data = {**require_object(data), "client_id": _client_id()}
-    code = session.get("event")
-    with db.session() as s:
-        event = snapshots().get(s, code, clock())
-        question, created = questions.submit(s, event, data, clock(), limits(), event.theme_keys)
-        if created:
-            fanout.question_submitted(code, question)
-        return {"question": questions.owner_view(question), "created": created}
-
-
-@socketio.on("vote", namespace=NS)
-@acknowledged
-def vote(data):
-    """Upvote a published question: ``{"id": n}``; ``{"id": n, "undo": true}`` takes it back."""
-    data = require_object(data)
-    code = session.get("event")
-    if data.get("undo") is True:
-        with db.session() as s:
-            qid, count = votes.unvote(s, events.get_event(s, code), data.get("id"), _client_id())
-    else:
-        ballot = votes.Ballot(data.get("id"), _client_id(), session["via"])
-        qid, count = ballot_box.cast(session["event_id"], ballot)
-    fanout.vote_relay.changed(code, qid)
-    return {"question": {"id": qid, "votes": count}}
-
-
-@socketio.on("similar", namespace=NS)
-@acknowledged
-def similar(data):
-    """Published questions like the one being typed: ``{"text"}``, to upvote instead."""
-    data = require_object(data)
-    with db.session() as s:
-        event = events.get_event(s, session.get("event"))
-        found = questions.similar_public(s, event, data.get("text"))
-        return {"similar": [{**questions.public_view(q), "score": score} for q, score in found]}

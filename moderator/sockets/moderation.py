@@ -1,148 +1,71 @@
 """Moderator connections on ``/mod``: refused at connect unless the browser is logged in or the
-client sends the token, and checked again on every message."""
+client sends the token; every message is checked again (``sockets/actions.py``), and logging
+out disconnects every dashboard of that login (``LoginWatch`` in ``moderator/tasks.py``)."""
 
 from __future__ import annotations
 
-from flask import session
+from typing import Any
+
+from flask import request, session
 from flask_socketio import ConnectionRefusedError, join_room
 
-from moderator import agenda, fanout
+from moderator import fanout, runtime
 from moderator.auth import has_moderator_session, token_matches
-from moderator.core import events, questions, screens, timer, votes
-from moderator.core.errors import DomainError, Forbidden
-from moderator.extensions import db, socketio
-from moderator.runtime import clock, limits
-from moderator.sockets import acknowledged, require_object
-from moderator.sockets.screens import clock_state
+from moderator.core import events, questions, screens, votes
+from moderator.core.errors import DomainError, Unauthorized
+from moderator.extensions import socketio
+from moderator.sockets import Reply, acknowledged
+from moderator.sockets.actions import moderator_actor
+from moderator.sockets.screens import screen_state
 
 NS = fanout.MODERATOR_NAMESPACE
 
 
 @socketio.on("connect", namespace=NS)
-def connect(auth=None):
+def connect(auth: Any = None) -> None:
     """Admit a moderator to the event's moderators room. ``auth``: ``{"event": code}`` plus
     ``"token"`` for tools without the browser's session cookie."""
     auth = auth if isinstance(auth, dict) else {}
-    if not (has_moderator_session() or token_matches(auth.get("token"))):
+    token = auth.get("token")
+    by_token = token is not None and token_matches(token)
+    if not (by_token or has_moderator_session()):
         raise ConnectionRefusedError(
             {"code": "unauthorized", "message": "Moderator login required."}
         )
     try:
-        with db.session() as s:
+        with runtime.database().session() as s:
             event = events.get_event(s, auth.get("event"))
     except DomainError as exc:
         raise ConnectionRefusedError(exc.as_dict()["error"]) from None
     session["mod_event"] = event.code
+    if by_token:
+        session["mod_token"] = token
     join_room(fanout.moderators_room(event.code))
+    login_id = session.get("login")
+    if not by_token and isinstance(login_id, str):
+        join_room(fanout.login_room(login_id))
+        runtime.of().login_watch.watch(request.sid, login_id)  # type: ignore[attr-defined]
 
 
-def _event_code() -> str:
-    code = session.get("mod_event")
-    if not code:
-        raise Forbidden("This connection is not a moderator's.")
-    return code
+@socketio.on("disconnect", namespace=NS)
+def disconnect(*_args: Any) -> None:
+    """Stop watching this dashboard's login."""
+    runtime.of().login_watch.forget(request.sid)  # type: ignore[attr-defined]
 
 
 @socketio.on("sync", namespace=NS)
 @acknowledged
-def sync(_data):
-    """The event and every question, with all details."""
-    with db.session() as s:
-        event = events.get_event(s, _event_code())
+def sync(_data: Any) -> Reply:
+    """The event and every question, with all details, the timer, the display and screens."""
+    if not moderator_actor().moderator:
+        raise Unauthorized("Moderator login required.", "unauthorized")
+    with runtime.database().session() as s:
+        event = events.get_event(s, session.get("mod_event"))
         return {
             "event": events.event_view(event),
             "questions": [questions.moderator_view(q) for q in questions.all_questions(s, event)],
             "vote_split": votes.split_by_origin(s, event),
             "settings": events.settings_view(event),
             "screens": [screens.screen_view(x) for x in screens.list_screens(s, event)],
-            **clock_state(event.code),
+            **screen_state(event.code),
         }
-
-
-@socketio.on("act", namespace=NS)
-@acknowledged
-def act(data):
-    """A moderator's action on a question: ``{"id": n, "action": "approve"|"dismiss"|...}``, with
-    ``text`` (edit), ``theme`` (retag) or ``into`` (merge)."""
-    data = require_object(data)
-    code = _event_code()
-    with db.session() as s:
-        event = events.get_event(s, code)
-        changes = questions.apply_action(
-            s,
-            event,
-            data.get("id"),
-            data.get("action"),
-            clock(),
-            data,
-            limits(),
-            events.theme_keys(event),
-        )
-        fanout.question_changes(code, changes)
-        return {"question": questions.moderator_view(changes[-1].question)}
-
-
-@socketio.on("reorder", namespace=NS)
-@acknowledged
-def reorder(data):
-    """Reorder the up-next list: ``{"order": [ids]}``, exactly the ids now in it."""
-    data = require_object(data)
-    code = _event_code()
-    with db.session() as s:
-        event = events.get_event(s, code)
-        fanout.question_changes(code, questions.reorder_queue(s, event, data.get("order"), clock()))
-        return {"order": data["order"]}
-
-
-@socketio.on("floor", namespace=NS)
-@acknowledged
-def floor(data):
-    """Log a question asked at the room's microphone: ``{"text", "theme", "client_msg_id",
-    "name"?, "affiliation"?, "answered"?}``."""
-    code = _event_code()
-    with db.session() as s:
-        event = events.get_event(s, code)
-        question, created = questions.log_floor_question(
-            s, event, data, clock(), limits(), events.theme_keys(event)
-        )
-        if created:
-            fanout.question_submitted(code, question)
-        return {"question": questions.moderator_view(question), "created": created}
-
-
-@socketio.on("settings", namespace=NS)
-@acknowledged
-def settings(data):
-    """Change live settings: ``{"premoderation"?, "current_theme"?, "word_filter"?}``."""
-    code = _event_code()
-    with db.session() as s:
-        event = events.get_event(s, code)
-        events.update_settings(s, event, data, clock())
-        fanout.settings_changed(code, event)
-        return events.settings_view(event)
-
-
-@socketio.on("timer", namespace=NS)
-@acknowledged
-def timer_command(data):
-    """Drive the agenda clock: ``{"action": "start"|"pause"|"resume"|"adjust"|"reset"|"next"|
-    "previous"|"goto"|"auto_advance", "seconds": n, "index": n, "enabled": b}``."""
-    code = _event_code()
-    with db.session() as s:
-        event = events.get_event(s, code)
-        row = timer.apply(s, event, data, clock())
-        return {"timer": agenda.publish(code, event, row)}
-
-
-@socketio.on("display", namespace=NS)
-@acknowledged
-def display_command(data):
-    """Message the speakers, flash, or black out the room screens: ``{"action": "message",
-    "text"}``, ``{"action": "clear"}``, ``{"action": "flash"}``, ``{"action": "blackout",
-    "on": b}``."""
-    code = _event_code()
-    with db.session() as s:
-        event = events.get_event(s, code)
-        view = screens.display_view(screens.apply_display(s, event, data, clock()))
-        fanout.display_changed(code, view)
-        return {"display": view}

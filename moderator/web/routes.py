@@ -8,16 +8,16 @@ import segno
 from flask import abort, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from moderator import fanout, runtime
 from moderator.auth import csrf_token, csrf_valid, has_moderator_session, log_in, log_out
 from moderator.core import events
 from moderator.core.errors import NotFound
-from moderator.extensions import db
 from moderator.web import bp
 from moderator.web.messages import attendee_messages, moderator_messages
 
 
 def _event_or_404(code: str) -> dict:
-    with db.session() as session:
+    with runtime.database().session() as session:
         try:
             return events.event_view(events.get_event(session, code))
         except NotFound:
@@ -32,7 +32,7 @@ def public_base_url() -> str:
 @bp.get("/")
 def index():
     """The hosted events, with links to each page."""
-    with db.session() as session:
+    with runtime.database().session() as session:
         hosted = [{"code": e.code, "title": e.title} for e in events.list_events(session)]
     return render_template("index.html", events=hosted)
 
@@ -139,7 +139,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End the moderator session (form post, CSRF-checked)."""
+    """End the moderator session (form post, CSRF-checked) and every dashboard opened with it."""
     if csrf_valid(request.form.get("csrf")):
-        log_out()
+        login_id = log_out()
+        if login_id is not None:
+            fanout.logged_out(login_id)
+            runtime.of().login_watch.ended(login_id)
     return redirect(url_for("web.index"))

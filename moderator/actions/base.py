@@ -1,0 +1,276 @@
+"""What every action shares: who is asking (``Actor``), what they may do (``Right``), the
+typed command decoded from JSON, and the result with the changes to announce.
+
+An action is one function ``handler(context, actor, command) -> Result``. The transports
+(``moderator/api``, ``moderator/sockets``) only build the actor, pick the action and encode the
+result; ``perform`` checks the right, decodes the command, runs the handler and hands what
+changed to the fan-out, the same way for both.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import math
+import types
+import typing
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy.orm import Session
+
+from moderator import fanout, runtime
+from moderator.core.clock import Clock
+from moderator.core.errors import DomainError, Forbidden, InvalidInput, Unauthorized
+from moderator.core.questions import Limits
+from moderator.fanout import Announcement
+
+
+class Unset(enum.Enum):
+    """A command field the JSON did not mention (as opposed to ``null``)."""
+
+    UNSET = "unset"
+
+
+UNSET = Unset.UNSET
+
+
+class Right(enum.Enum):
+    """What an action needs of the person asking."""
+
+    ANYONE = "anyone"
+    # An attendee identity (today the client's id; issued by the server from issue 9 on).
+    ATTENDEE = "attendee"
+    # A room screen or stage monitor that said which one it is.
+    SCREEN = "screen"
+    MODERATOR = "moderator"
+
+
+@dataclass(frozen=True)
+class ScreenIdentity:
+    """A room screen or stage monitor as it introduced itself."""
+
+    screen_id: str
+    kind: str
+    label: str | None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking, as established by the transport for this request or message."""
+
+    moderator: bool = False
+    client_id: str | None = None
+    via: str = "online"
+    screen: ScreenIdentity | None = None
+
+    def has(self, right: Right) -> bool:
+        """Whether this actor holds ``right``."""
+        if right is Right.ANYONE:
+            return True
+        if right is Right.MODERATOR:
+            return self.moderator
+        if right is Right.ATTENDEE:
+            return self.client_id is not None
+        return self.screen is not None
+
+
+ANONYMOUS = Actor()
+
+
+@dataclass
+class Result:
+    """What an action replies (the same body on HTTP and Socket.IO), its HTTP status, and the
+    changes the fan-out announces once the action has committed."""
+
+    reply: dict[str, Any]
+    status: int = 200
+    announce: list[Announcement] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a handler works with: the event's code, the application's database, clock and
+    limits."""
+
+    app: Flask
+    code: str
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A database session, closed at the end of the block."""
+        with runtime.database(self.app).session() as session:
+            yield session
+
+    @property
+    def clock(self) -> Clock:
+        return runtime.clock(self.app)
+
+    @property
+    def limits(self) -> Limits:
+        return runtime.limits(self.app)
+
+
+Handler = Callable[[Context, Actor, Any], Result]
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a person can do, and how each transport addresses it.
+
+    ``http`` is the method and the Flask rule (under ``/api``); ``message`` the Socket.IO message.
+    Several actions may share a rule or a message; ``selector`` (a field and its value, taken
+    from the URL or the body) then says which one is meant, and the one without a selector is
+    the default.
+    """
+
+    name: str
+    command: type
+    right: Right
+    handler: Handler
+    http: tuple[str, str]
+    message: str
+    selector: tuple[str, object] | None = None
+    doc: str = ""
+
+
+REFUSALS = {
+    Right.MODERATOR: lambda: Unauthorized(
+        "Moderator login required: log in, or send 'Authorization: Bearer <token>'.",
+        "unauthorized",
+    ),
+    Right.ATTENDEE: lambda: Unauthorized(
+        "Connect with a client_id to send questions or vote.", "missing_client_id"
+    ),
+    Right.SCREEN: lambda: Forbidden(
+        "Only a room screen or stage monitor reports its clock.", "not_a_screen"
+    ),
+}
+
+
+def choose(actions: list[Action], data: dict[str, Any]) -> Action:
+    """The action of a shared rule or message that ``data`` selects."""
+    for action in actions:
+        if action.selector is not None and data.get(action.selector[0]) == action.selector[1]:
+            return action
+    defaults = [a for a in actions if a.selector is None]
+    if defaults:
+        return defaults[0]
+    key = actions[0].selector[0] if actions[0].selector else "action"
+    options = ", ".join(str(a.selector[1]) for a in actions if a.selector)
+    raise InvalidInput(f"Unknown {key} {data.get(key)!r}; use one of: {options}.", f"unknown_{key}")
+
+
+def perform(action: Action, actor: Actor, code: str, data: object) -> Result:
+    """Run ``action`` for ``actor`` on the event ``code`` with the JSON ``data``: check the
+    right, decode the command, carry it out, announce what changed. Raises ``DomainError``."""
+    if not actor.has(action.right):
+        raise REFUSALS[action.right]()
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InvalidInput("Send a JSON object.", "invalid_body")
+    command = decode(action.command, data)
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    result = action.handler(Context(app, code), actor, command)
+    fanout.announce(app, code, result.announce)
+    return result
+
+
+# --- Commands from JSON --------------------------------------------------------------------------
+
+
+def decode(command_type: type, data: dict[str, Any]) -> Any:
+    """Build a command dataclass from a JSON object, checking each field against its type.
+
+    Missing required fields give ``missing_<field>``, wrong types ``invalid_<field>``; fields
+    the command does not know are ignored unless the command sets ``STRICT = True``. What the
+    values mean (lengths, ranges, states) is the core's to check.
+    """
+    fields = dataclasses.fields(command_type)
+    hints = typing.get_type_hints(command_type)
+    if getattr(command_type, "STRICT", False):
+        unknown = sorted(set(data) - {f.name for f in fields})
+        if unknown:
+            raise InvalidInput(
+                f"Unknown field(s): {', '.join(unknown)}.", getattr(command_type, "UNKNOWN", "")
+            )
+    values: dict[str, Any] = {}
+    for item in fields:
+        if not item.init:
+            continue
+        required = (
+            item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING
+        )
+        if item.name not in data:
+            if required:
+                raise InvalidInput(f"{item.name} is missing.", f"missing_{item.name}")
+            continue
+        values[item.name] = _check(item.name, data[item.name], hints[item.name])
+    return command_type(**values)
+
+
+_NAMES = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
+
+
+def _check(name: str, value: Any, hint: Any) -> Any:
+    options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    if value is None:
+        if type(None) in options:
+            return None
+        raise InvalidInput(f"{name} is missing.", f"missing_{name}")
+    for option in options:
+        accepted = _accept(value, option)
+        if accepted is not _REFUSED:
+            return accepted
+    wanted = " or ".join(_describe(o) for o in options if o not in (type(None), Unset))
+    raise InvalidInput(f"{name} must be {wanted}.", f"invalid_{name}")
+
+
+_REFUSED = object()
+
+
+def _accept(value: Any, option: Any) -> Any:
+    if option is bool:
+        return value if isinstance(value, bool) else _REFUSED
+    if option is int:
+        return value if isinstance(value, int) and not isinstance(value, bool) else _REFUSED
+    if option is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return _REFUSED
+        return float(value) if math.isfinite(value) else _REFUSED
+    if option is str:
+        return value if isinstance(value, str) else _REFUSED
+    if typing.get_origin(option) is list:
+        [inner] = typing.get_args(option)
+        if not isinstance(value, list):
+            return _REFUSED
+        items = [_accept(item, inner) for item in value]
+        return _REFUSED if any(item is _REFUSED for item in items) else items
+    return _REFUSED
+
+
+def _describe(option: Any) -> str:
+    if typing.get_origin(option) is list:
+        [inner] = typing.get_args(option)
+        return f"a list of {_describe(inner).removeprefix('a ')}s"
+    return _NAMES.get(option, str(option))
+
+
+__all__ = [
+    "ANONYMOUS",
+    "UNSET",
+    "Action",
+    "Actor",
+    "Context",
+    "DomainError",
+    "Result",
+    "Right",
+    "ScreenIdentity",
+    "choose",
+    "decode",
+    "perform",
+]

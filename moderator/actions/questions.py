@@ -1,0 +1,315 @@
+"""Questions: what attendees send and vote on, and what moderators do with them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from moderator import runtime
+from moderator.actions.base import Action, Actor, Context, Result, Right
+from moderator.core import events, questions, votes
+from moderator.core.questions import Change, Submission
+from moderator.fanout import QuestionsChanged, VotesChanged
+
+QUESTION = "/events/<code>/questions/<int:id>/<action>"
+
+
+@dataclass(frozen=True)
+class Submit:
+    client_msg_id: str
+    text: str
+    theme: str
+    name: str | None = None
+    affiliation: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionId:
+    id: int
+
+
+@dataclass(frozen=True)
+class Edit:
+    id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Retag:
+    id: int
+    theme: str
+
+
+@dataclass(frozen=True)
+class Merge:
+    id: int
+    into: int
+
+
+@dataclass(frozen=True)
+class Reorder:
+    order: list[int]
+
+
+@dataclass(frozen=True)
+class Floor:
+    client_msg_id: str
+    text: str
+    theme: str
+    name: str | None = None
+    affiliation: str | None = None
+    answered: bool = False
+
+
+@dataclass(frozen=True)
+class Similar:
+    text: str
+
+
+def submit(context: Context, actor: Actor, command: Submit) -> Result:
+    """Store an attendee's question, then acknowledge with it (201 when new; 200 with the stored
+    question when the same client_msg_id was seen before)."""
+    assert actor.client_id is not None
+    submission = Submission(
+        client_id=actor.client_id,
+        client_msg_id=command.client_msg_id,
+        text=command.text,
+        theme=command.theme,
+        via=actor.via,
+        name=command.name,
+        affiliation=command.affiliation,
+    )
+    with context.session() as session:
+        event = runtime.snapshots(context.app).get(session, context.code, clock=context.clock)
+        question, created = questions.submit(
+            session, event, submission, limits=context.limits, clock=context.clock
+        )
+        reply = {"question": questions.owner_view(question), "created": created}
+    announce = [QuestionsChanged((Change(question, was_public=False),))] if created else []
+    return Result(reply, 201 if created else 200, announce)
+
+
+def vote(context: Context, actor: Actor, command: QuestionId) -> Result:
+    """Upvote a published question, once per attendee; stored (in the next batch of votes)
+    before it is acknowledged."""
+    assert actor.client_id is not None
+    with context.session() as session:
+        event = runtime.snapshots(context.app).get(session, context.code, clock=context.clock)
+    # Outside the session: no connection is held while the vote waits for its batch.
+    ballot = votes.Ballot(command.id, actor.client_id, actor.via)
+    qid, count = runtime.ballot_box(context.app).cast(event.id, ballot)
+    return Result({"question": {"id": qid, "votes": count}}, announce=[VotesChanged(qid)])
+
+
+def unvote(context: Context, actor: Actor, command: QuestionId) -> Result:
+    """Take one's upvote back."""
+    assert actor.client_id is not None
+    with context.session() as session:
+        event = events.get_event(session, context.code)
+        qid, count = votes.unvote(session, event, command.id, client_id=actor.client_id)
+    return Result({"question": {"id": qid, "votes": count}}, announce=[VotesChanged(qid)])
+
+
+def similar(context: Context, actor: Actor, command: Similar) -> Result:
+    """Published questions like the one being typed, to upvote instead of asking again."""
+    with context.session() as session:
+        event = events.get_event(session, context.code)
+        found = questions.similar_public(session, event, command.text)
+        return Result(
+            {"similar": [{**questions.public_view(q), "score": score} for q, score in found]}
+        )
+
+
+def _curated(context: Context, run) -> Result:  # type: ignore[no-untyped-def]
+    with context.session() as session:
+        event = events.get_event(session, context.code)
+        changes = run(session, event)
+        reply = {"question": questions.moderator_view(changes[-1].question)}
+    return Result(reply, announce=[QuestionsChanged(tuple(changes))])
+
+
+def _transition(name: str):  # type: ignore[no-untyped-def]
+    def handler(context: Context, actor: Actor, command: QuestionId) -> Result:
+        return _curated(
+            context,
+            lambda session, event: questions.change_status(
+                session, event, command.id, action=name, clock=context.clock
+            ),
+        )
+
+    handler.__doc__ = f"Moderator: {name} a question."
+    return handler
+
+
+def star(starred: bool):  # type: ignore[no-untyped-def]
+    def handler(context: Context, actor: Actor, command: QuestionId) -> Result:
+        return _curated(
+            context,
+            lambda session, event: questions.set_starred(
+                session, event, command.id, starred=starred, clock=context.clock
+            ),
+        )
+
+    return handler
+
+
+def edit(context: Context, actor: Actor, command: Edit) -> Result:
+    """Correct a question's wording; the original is kept."""
+    return _curated(
+        context,
+        lambda session, event: questions.edit_text(
+            session,
+            event,
+            command.id,
+            text=command.text,
+            limits=context.limits,
+            clock=context.clock,
+        ),
+    )
+
+
+def retag(context: Context, actor: Actor, command: Retag) -> Result:
+    """Move a question to another theme."""
+    return _curated(
+        context,
+        lambda session, event: questions.retag(
+            session,
+            event,
+            command.id,
+            theme=command.theme,
+            theme_keys=events.theme_keys(event),
+            clock=context.clock,
+        ),
+    )
+
+
+def queue(context: Context, actor: Actor, command: QuestionId) -> Result:
+    """Add an approved question to the end of "up next"."""
+    return _curated(
+        context,
+        lambda session, event: questions.queue(session, event, command.id, clock=context.clock),
+    )
+
+
+def unqueue(context: Context, actor: Actor, command: QuestionId) -> Result:
+    """Take a question out of "up next"."""
+    return _curated(
+        context,
+        lambda session, event: questions.unqueue(session, event, command.id, clock=context.clock),
+    )
+
+
+def merge(context: Context, actor: Actor, command: Merge) -> Result:
+    """Fold a duplicate into another question, votes combined."""
+    return _curated(
+        context,
+        lambda session, event: questions.merge(
+            session, event, command.id, into=command.into, clock=context.clock
+        ),
+    )
+
+
+def reorder(context: Context, actor: Actor, command: Reorder) -> Result:
+    """Reorder "up next": exactly the ids now in it, or the moderator is told it changed."""
+    with context.session() as session:
+        event = events.get_event(session, context.code)
+        changes = questions.reorder_queue(session, event, order=command.order, clock=context.clock)
+    return Result({"order": command.order}, announce=[QuestionsChanged(tuple(changes))])
+
+
+def floor(context: Context, actor: Actor, command: Floor) -> Result:
+    """Log a question asked at the room's microphone (origin ``floor``)."""
+    submission = Submission(
+        client_id="",
+        client_msg_id=command.client_msg_id,
+        text=command.text,
+        theme=command.theme,
+        via=questions.FLOOR,
+        name=command.name,
+        affiliation=command.affiliation,
+    )
+    with context.session() as session:
+        event = runtime.snapshots(context.app).get(session, context.code, clock=context.clock)
+        question, created = questions.log_floor_question(
+            session,
+            event,
+            submission,
+            answered=command.answered,
+            limits=context.limits,
+            clock=context.clock,
+        )
+        reply = {"question": questions.moderator_view(question), "created": created}
+    announce = [QuestionsChanged((Change(question, was_public=False),))] if created else []
+    return Result(reply, 201 if created else 200, announce)
+
+
+def _question_action(name: str, command: type, handler) -> Action:  # type: ignore[no-untyped-def]
+    return Action(
+        name=f"question.{name}",
+        command=command,
+        right=Right.MODERATOR,
+        handler=handler,
+        http=("POST", QUESTION),
+        message="act",
+        selector=("action", name),
+    )
+
+
+ACTIONS = [
+    Action(
+        name="submit",
+        command=Submit,
+        right=Right.ATTENDEE,
+        handler=submit,
+        http=("POST", "/events/<code>/questions"),
+        message="submit",
+    ),
+    Action(
+        name="vote",
+        command=QuestionId,
+        right=Right.ATTENDEE,
+        handler=vote,
+        http=("POST", "/events/<code>/questions/<int:id>/vote"),
+        message="vote",
+    ),
+    Action(
+        name="unvote",
+        command=QuestionId,
+        right=Right.ATTENDEE,
+        handler=unvote,
+        http=("DELETE", "/events/<code>/questions/<int:id>/vote"),
+        message="vote",
+        selector=("undo", True),
+    ),
+    Action(
+        name="similar",
+        command=Similar,
+        right=Right.ANYONE,
+        handler=similar,
+        http=("GET", "/events/<code>/similar"),
+        message="similar",
+    ),
+    *(_question_action(name, QuestionId, _transition(name)) for name in questions.TRANSITIONS),
+    _question_action("star", QuestionId, star(True)),
+    _question_action("unstar", QuestionId, star(False)),
+    _question_action("edit", Edit, edit),
+    _question_action("retag", Retag, retag),
+    _question_action("queue", QuestionId, queue),
+    _question_action("unqueue", QuestionId, unqueue),
+    _question_action("merge", Merge, merge),
+    Action(
+        name="reorder",
+        command=Reorder,
+        right=Right.MODERATOR,
+        handler=reorder,
+        http=("POST", "/events/<code>/queue"),
+        message="reorder",
+    ),
+    Action(
+        name="floor",
+        command=Floor,
+        right=Right.MODERATOR,
+        handler=floor,
+        http=("POST", "/events/<code>/floor"),
+        message="floor",
+    ),
+]

@@ -1,0 +1,56 @@
+"""The registry's actions as Socket.IO messages: each message decodes the body, takes the actor
+from the connection (checked again on every message) and acknowledges with the action's reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import session
+
+from moderator import actions
+from moderator.actions import Action, Actor, ScreenIdentity
+from moderator.auth import has_moderator_session, token_matches
+from moderator.core.errors import Forbidden
+from moderator.extensions import socketio
+from moderator.fanout import ATTENDEE_NAMESPACE, MODERATOR_NAMESPACE
+from moderator.sockets import Reply, acknowledged, require_object
+
+
+def attendee_actor() -> Actor:
+    """An attendee or screen connection, as it was admitted at connect."""
+    screen_id = session.get("screen_id")
+    return Actor(
+        client_id=session.get("client_id"),
+        via=session.get("via", "online"),
+        screen=ScreenIdentity(screen_id, session["role"], session.get("screen_label"))
+        if screen_id
+        else None,
+    )
+
+
+def moderator_actor() -> Actor:
+    """A dashboard connection: still a moderator only while its login (or token) holds."""
+    token = session.get("mod_token")
+    still = token_matches(token) if token is not None else has_moderator_session()
+    return Actor(moderator=still)
+
+
+def _handler(message: str, group: list[Action], namespace: str):  # type: ignore[no-untyped-def]
+    moderators = namespace == MODERATOR_NAMESPACE
+
+    def handle(data: Any) -> Reply:
+        data = require_object(data)
+        code = session.get("mod_event" if moderators else "event")
+        if not isinstance(code, str):
+            raise Forbidden("This connection belongs to no event; reconnect.", "no_event")
+        actor = moderator_actor() if moderators else attendee_actor()
+        return actions.perform(actions.choose(group, data), actor, code, data).reply
+
+    handle.__name__ = f"{message}_on_{'mod' if moderators else 'public'}"
+    handle.__doc__ = f"The {message!r} message: {', '.join(a.name for a in group)}."
+    return acknowledged(handle)
+
+
+for _message, _group in actions.by_message().items():
+    for _namespace in (ATTENDEE_NAMESPACE, MODERATOR_NAMESPACE):
+        socketio.on(_message, namespace=_namespace)(_handler(_message, _group, _namespace))

@@ -1,0 +1,214 @@
+"""Background work owned by the application: each service runs one task per process while it
+has work, restarts it if it dies, and logs what killed it.
+
+- ``VoteRelay``: coalesces vote counts (a few messages a second per event, however fast votes
+  arrive; read from the database when sent, so the last message is exact).
+- ``TimerTasks``: wakes up when a running segment reaches zero, to auto-advance.
+- ``LoginWatch``: disconnects this process's dashboards whose login ended on another process.
+- ``BallotBox`` (``moderator/ballot_box.py``) is a ``Worker`` too.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+from moderator import fanout, runtime
+from moderator.core import events, timer, votes
+from moderator.extensions import socketio
+from moderator.models import Login
+
+log = logging.getLogger(__name__)
+RESTART_DELAY_S = 0.5
+
+
+class Worker:
+    """A loop that runs while ``has_work()``, one ``step()`` at a time, every ``interval``
+    seconds; ``wake()`` starts it when idle. An exception is logged and the loop restarted."""
+
+    name = "worker"
+    interval = 0.0
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+        self.running = False
+        self.stopped = False
+
+    def stop(self) -> None:
+        """Let the loop end after its current step (the application is shutting down)."""
+        self.stopped = True
+
+    def has_work(self) -> bool:
+        raise NotImplementedError
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+    def wake(self) -> None:
+        """Start the loop unless it is running."""
+        with self.lock:
+            if self.running:
+                return
+            self.running = True
+        socketio.start_background_task(self._run)
+
+    def _run(self) -> None:
+        try:
+            while True:
+                if self.interval:
+                    socketio.sleep(self.interval)
+                with self.lock:
+                    if self.stopped or not self.has_work():
+                        self.running = False
+                        return
+                self.step()
+        except Exception:
+            log.exception("%s died; restarting it", self.name)
+            with self.lock:
+                self.running = False
+            socketio.sleep(RESTART_DELAY_S)
+            if not self.stopped:
+                self.wake()
+
+
+class VoteRelay(Worker):
+    """Sends each event's changed vote counts at most once per interval."""
+
+    name = "vote relay"
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app)
+        self.interval = app.config["VOTE_BROADCAST_INTERVAL_MS"] / 1000
+        self.dirty: dict[str, set[int]] = {}
+
+    def changed(self, code: str, question_id: int) -> None:
+        """Note that a question's count changed; it goes out with the next batch. An interval
+        of 0 sends one message per vote (kept only to measure what coalescing saves)."""
+        if self.interval <= 0:
+            self._send({code: {question_id}})
+            return
+        with self.lock:
+            self.dirty.setdefault(code, set()).add(question_id)
+        self.wake()
+
+    def has_work(self) -> bool:
+        return bool(self.dirty)
+
+    def step(self) -> None:
+        with self.lock:
+            batch, self.dirty = self.dirty, {}
+        try:
+            self._send(batch)
+        except Exception:
+            # Keep the counts to send: the next round reads them again.
+            with self.lock:
+                for code, ids in batch.items():
+                    self.dirty.setdefault(code, set()).update(ids)
+            raise
+
+    def _send(self, batch: dict[str, set[int]]) -> None:
+        with runtime.database(self.app).session() as session:
+            for code, ids in batch.items():
+                event = events.get_event(session, code)
+                fanout.send_votes(
+                    code, votes.counts(session, ids), votes.split_by_origin(session, event, ids)
+                )
+
+
+class TimerTasks:
+    """Auto-advance: a sleeping task per scheduled zero, not a ticking loop. Each process that
+    saw the change schedules one; the core's versioned write lets exactly one advance."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def schedule_auto_advance(self, code: str, view: dict[str, Any]) -> None:
+        """If this timer state will auto-advance, wake up when it reaches zero."""
+        if view["state"] != timer.RUNNING or not view["auto_advance"] or view["next"] is None:
+            return
+        socketio.start_background_task(
+            self._advance_when_due, code, view["version"], max(view["remaining_ms"], 0)
+        )
+
+    def resume(self) -> None:
+        """At start-up: schedule the auto-advance of timers that ran before a restart."""
+        clock = runtime.clock(self.app)
+        with runtime.database(self.app).session() as session:
+            for event in events.list_events(session):
+                row = timer.get_timer(session, event, clock=clock)
+                self.schedule_auto_advance(event.code, timer.timer_view(event, row, now=clock()))
+
+    def _advance_when_due(self, code: str, version: int, delay_ms: int) -> None:
+        socketio.sleep(delay_ms / 1000)
+        while True:
+            try:
+                self._advance(code, version)
+                return
+            except Exception:
+                log.exception("auto-advance of %s failed; trying again", code)
+                socketio.sleep(RESTART_DELAY_S * 2)
+
+    def _advance(self, code: str, version: int) -> None:
+        clock = runtime.clock(self.app)
+        with runtime.database(self.app).session() as session:
+            event = events.get_event(session, code)
+            while True:
+                session.expire_all()
+                row = timer.get_timer(session, event, clock=clock)
+                left = timer.remaining_at(row, event, now=clock())
+                if row.version != version or left <= 0:
+                    break
+                socketio.sleep(left / 1000)  # woke up early
+            if timer.advance_if_due(session, event, version=version, clock=clock):
+                fanout.announce(
+                    self.app, code, [fanout.TimerChanged(timer.timer_view(event, row, now=clock()))]
+                )
+
+
+class LoginWatch(Worker):
+    """This process's dashboards by login. Logging out disconnects the dashboards on the process
+    that handled it at once; this loop catches those on other processes within ``interval``."""
+
+    name = "login watch"
+    interval = 1.0
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app)
+        self.sockets: dict[str, str] = {}  # sid -> login id
+
+    def watch(self, sid: str, login_id: str) -> None:
+        with self.lock:
+            self.sockets[sid] = login_id
+        self.wake()
+
+    def forget(self, sid: str) -> None:
+        with self.lock:
+            self.sockets.pop(sid, None)
+
+    def ended(self, login_id: str) -> None:
+        """Disconnect this process's dashboards of a login that just ended."""
+        with self.lock:
+            sids = [sid for sid, login in self.sockets.items() if login == login_id]
+        for sid in sids:
+            self.forget(sid)
+            socketio.server.disconnect(sid, namespace=fanout.MODERATOR_NAMESPACE)
+
+    def has_work(self) -> bool:
+        return bool(self.sockets)
+
+    def step(self) -> None:
+        with self.lock:
+            watched = set(self.sockets.values())
+        with runtime.database(self.app).session() as session:
+            live = set(
+                session.scalars(
+                    select(Login.id).where(Login.id.in_(watched), Login.revoked_ms.is_(None))
+                )
+            )
+        for login_id in watched - live:
+            self.ended(login_id)
