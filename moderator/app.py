@@ -69,7 +69,7 @@ def create_app(config_class: type = Config, event_files: list[str] | None = None
 
     db.configure(app.config["DATABASE_URL"])
     with db.session() as session:
-        install_events(session, definitions, system_clock)
+        install_events(session, definitions, clock=system_clock)
 
     babel.init_app(app)
     socketio.init_app(

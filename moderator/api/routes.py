@@ -47,7 +47,7 @@ def update_event(code: str):
     data = _json_object()
     with db.session() as session:
         event = events.get_event(session, code)
-        events.update_settings(session, event, data, clock())
+        events.update_settings(session, event, clock=clock(), **events.settings_from_json(data))
         fanout.settings_changed(code, event)
         return jsonify({**events.event_view(event), **events.settings_view(event)})
 
@@ -57,7 +57,7 @@ def submit_question(code: str):
     """An attendee's question; 201 when new, 200 when the same client_msg_id was seen before."""
     data = _json_object()
     with db.session() as session:
-        event = snapshots().get(session, code, clock())
+        event = snapshots().get(session, code, clock=clock())
         question, created = questions.submit(
             session, event, data, clock(), limits(), event.theme_keys
         )
@@ -242,8 +242,8 @@ def get_timer(code: str):
     """The agenda clock: segment, state, remaining time (negative is overtime), schedule drift."""
     with db.session() as session:
         event = events.get_event(session, code)
-        row = timer.get_clock(session, event, clock())
-        return jsonify(timer.timer_view(event, row, clock()()))
+        row = timer.get_timer(session, event, clock=clock())
+        return jsonify(timer.timer_view(event, row, now=clock()()))
 
 
 @bp.post("/events/<code>/timer")
@@ -253,7 +253,7 @@ def drive_timer(code: str):
     data = _json_object()
     with db.session() as session:
         event = events.get_event(session, code)
-        row = timer.apply(session, event, data, clock())
+        row = timer.apply(session, event, timer.command_from_json(data), clock=clock())
         return jsonify(agenda.publish(code, event, row))
 
 

@@ -91,7 +91,7 @@ def submit(data):
     data = {**require_object(data), "client_id": _client_id()}
     code = session.get("event")
     with db.session() as s:
-        event = snapshots().get(s, code, clock())
+        event = snapshots().get(s, code, clock=clock())
         question, created = questions.submit(s, event, data, clock(), limits(), event.theme_keys)
         if created:
             fanout.question_submitted(code, question)

@@ -117,7 +117,7 @@ def settings(data):
     code = _event_code()
     with db.session() as s:
         event = events.get_event(s, code)
-        events.update_settings(s, event, data, clock())
+        events.update_settings(s, event, clock=clock(), **events.settings_from_json(data))
         fanout.settings_changed(code, event)
         return events.settings_view(event)
 
@@ -130,7 +130,7 @@ def timer_command(data):
     code = _event_code()
     with db.session() as s:
         event = events.get_event(s, code)
-        row = timer.apply(s, event, data, clock())
+        row = timer.apply(s, event, timer.command_from_json(data), clock=clock())
         return {"timer": agenda.publish(code, event, row)}
 
 

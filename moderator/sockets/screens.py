@@ -29,10 +29,10 @@ def clock_state(code: str) -> dict:
     """The clock and the display of an event, as one reply."""
     with db.session() as s:
         event = events.get_event(s, code)
-        row = timer.get_clock(s, event, clock())
+        row = timer.get_timer(s, event, clock=clock())
         display = screens.get_display(s, event, clock())
         return {
-            "timer": timer.timer_view(event, row, clock()()),
+            "timer": timer.timer_view(event, row, now=clock()()),
             "display": screens.display_view(display),
         }
 
