@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -13,6 +15,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from moderator.core.event_file import EventDefinition
 
 
 class Base(DeclarativeBase):
@@ -27,14 +31,30 @@ class Event(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     title: Mapped[str] = mapped_column(String(300))
-    definition: Mapped[dict] = mapped_column(JSON)
+    # ``EventDefinition.to_dict()``, as JSON; the core reads it typed, through ``spec``.
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
     premoderation: Mapped[bool] = mapped_column(default=True)
     # The theme the panel is on now; the moderator's queue highlights it.
     current_theme: Mapped[str | None] = mapped_column(String(32))
     # Words that send a question to review even when pre-moderation is off.
-    word_filter: Mapped[list] = mapped_column(JSON, default=list)
+    word_filter: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_ms: Mapped[int] = mapped_column(BigInteger)
     updated_ms: Mapped[int] = mapped_column(BigInteger)
+
+    @property
+    def spec(self) -> EventDefinition:
+        """The stored definition, typed: agenda, themes, panelists, with the file's defaults.
+
+        Built once per loaded ``definition``: assigning a new one (or reloading it after an
+        expiry) builds it again. The cache holds the dict it was built from and compares by
+        identity, so a new dict can never be mistaken for the old one.
+        """
+        definition = self.definition
+        cached: tuple[dict[str, Any], EventDefinition] | None = self.__dict__.get("_spec")
+        if cached is None or cached[0] is not definition:
+            cached = (definition, EventDefinition.from_dict(definition))
+            self.__dict__["_spec"] = cached
+        return cached[1]
 
 
 class Question(Base):
@@ -108,14 +128,14 @@ class Vote(Base):
     created_ms: Mapped[int] = mapped_column(BigInteger)
 
 
-class AgendaClock(Base):
-    """The event's countdown, stored as timestamps so that a restart resumes it exactly.
+class Timer(Base):
+    """The event's agenda countdown, stored as timestamps so that a restart resumes it exactly.
 
     Remaining time is never stored: it is derived from ``started_ms`` (when the current run
     began), ``elapsed_ms`` (time run before that) and ``added_ms`` (time added or removed).
     """
 
-    __tablename__ = "agenda_clocks"
+    __tablename__ = "timers"
 
     event_id: Mapped[int] = mapped_column(
         ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
@@ -127,7 +147,7 @@ class AgendaClock(Base):
     added_ms: Mapped[int] = mapped_column(BigInteger, default=0)
     auto_advance: Mapped[bool] = mapped_column(default=False)
     # When each segment last started counting (None until it has), for schedule drift.
-    actual_starts: Mapped[list] = mapped_column(JSON, default=list)
+    actual_starts: Mapped[list[int | None]] = mapped_column(JSON, default=list)
     # The first start of the session: anchors the planned schedule on rehearsal days.
     session_started_ms: Mapped[int | None] = mapped_column(BigInteger)
     updated_ms: Mapped[int] = mapped_column(BigInteger)
@@ -138,7 +158,7 @@ class AgendaClock(Base):
 
 
 class Display(Base):
-    """What the room screens and stage monitors show besides the clock: blackout, messages."""
+    """What the room screens and stage monitors show besides the timer: blackout, messages."""
 
     __tablename__ = "displays"
 

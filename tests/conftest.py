@@ -66,7 +66,7 @@ def database(tmp_path, clock):
     database = Database()
     database.configure(f"sqlite:///{tmp_path / 'core.db'}")
     with database.session() as s:
-        events.install_events(s, [load_event_file(DEMO_EVENT_FILE)], clock)
+        events.install_events(s, [load_event_file(DEMO_EVENT_FILE)], clock=clock)
     yield database
     database.dispose()
 

@@ -195,7 +195,7 @@ def test_a_floor_question_completes_the_record(session, event, clock):
 
 def test_the_word_filter_holds_questions_even_without_premoderation(session, event, clock):
     events.update_settings(
-        session, event, {"premoderation": False, "word_filter": ["scam", "idiot"]}, clock
+        session, event, clock=clock, premoderation=False, word_filter=["scam", "idiot"]
     )
     held = submit(session, event, clock, 1, text="Is this programme a SCAM?")
     passed = submit(session, event, clock, 2, text="Is this a scampi-free breakfast?")
@@ -214,7 +214,7 @@ def test_the_word_filter_holds_questions_even_without_premoderation(session, eve
 )
 def test_bad_settings_are_refused(session, event, clock, data, code):
     with pytest.raises(InvalidInput) as caught:
-        events.update_settings(session, event, data, clock)
+        events.update_settings(session, event, clock=clock, **events.settings_from_json(data))
     assert caught.value.code == code
     assert events.settings_view(event) == {
         "premoderation": True,
@@ -224,9 +224,9 @@ def test_bad_settings_are_refused(session, event, clock, data, code):
 
 
 def test_the_current_theme_can_be_set_and_cleared(session, event, clock):
-    events.update_settings(session, event, {"current_theme": "challenges"}, clock)
+    events.update_settings(session, event, clock=clock, current_theme="challenges")
     assert events.event_view(event)["current_theme"] == "challenges"
-    events.update_settings(session, event, {"current_theme": None}, clock)
+    events.update_settings(session, event, clock=clock, current_theme=None)
     assert event.current_theme is None
 
 

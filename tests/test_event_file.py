@@ -1,12 +1,20 @@
 """Event files: the built-in demo is the reference event, and a malformed file stops start-up
 with a message naming the file, the place and the problem."""
 
+import json
 import subprocess
 import sys
 
 import pytest
 
-from moderator.core.event_file import DEMO_EVENT_FILE, EventFileError, load_event_file
+from moderator.core import events
+from moderator.core.event_file import (
+    DEMO_EVENT_FILE,
+    EventDefinition,
+    EventFileError,
+    Segment,
+    load_event_file,
+)
 from tests.conftest import ROOT, require
 
 SEED = ROOT.parent / "shared" / "seeds" / "hlc-ssc-2025-personnel-exchange-side-event.txt"
@@ -54,6 +62,49 @@ def test_guiding_questions_are_word_for_word_from_the_seed():
         assert theme.title in seed
     for person in event.panelists:
         assert person.name in seed
+
+
+def test_the_stored_definition_reads_back_exactly():
+    definition = load_event_file(DEMO_EVENT_FILE)
+    stored = json.loads(json.dumps(definition.to_dict()))
+    assert stored == definition.to_dict()  # JSON-ready: lists, not tuples
+    again = EventDefinition.from_dict(stored)
+    assert again == definition
+    assert again.to_dict() == stored
+    assert isinstance(again.segments[2].speakers, tuple)
+    assert isinstance(again.themes[0].questions, tuple)
+    assert again.moderator == definition.moderator
+
+
+def test_keys_absent_from_a_stored_definition_take_the_defaults():
+    stored = {
+        "code": "x1",
+        "title": "X",
+        "themes": [],
+        "segments": [{"title": "T", "duration_s": 9}],
+    }
+    definition = EventDefinition.from_dict(stored)
+    assert definition == EventDefinition(
+        code="x1", title="X", themes=(), segments=(Segment(title="T", duration_s=9),)
+    )
+
+
+def test_the_core_reads_the_definition_typed_and_rebuilds_it_when_replaced(session, event):
+    spec = event.spec
+    assert spec == load_event_file(DEMO_EVENT_FILE)
+    assert event.spec is spec  # built once
+    event.definition = {**event.definition, "timezone": "Europe/Paris"}
+    assert event.spec.timezone == "Europe/Paris"
+    session.expire(event)  # read again from the database: the stored definition again
+    assert event.spec == spec
+    assert event.spec is not spec
+
+
+def test_installing_an_unchanged_file_again_changes_nothing(session, event, clock):
+    before = event.updated_ms
+    clock.advance(1000)
+    events.install_events(session, [load_event_file(DEMO_EVENT_FILE)], clock=clock)
+    assert event.updated_ms == before
 
 
 GOOD = """

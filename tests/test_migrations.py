@@ -79,11 +79,47 @@ def test_an_older_database_is_brought_up_to_date_with_its_data(database_url):
             "INSERT INTO events (code, title, definition, premoderation, word_filter, "
             "created_ms, updated_ms) VALUES ('old', 'Older event', '{}', true, '[]', 1, 1)"
         )
+        connection.exec_driver_sql(
+            "INSERT INTO agenda_clocks (event_id, segment_index, state, elapsed_ms, added_ms, "
+            "auto_advance, actual_starts, updated_ms, version) "
+            "SELECT id, 2, 'paused', 5000, 0, false, '[]', 1, 3 FROM events"
+        )
         connection.commit()
     Database().configure(database_url)
     assert schema_differences(database_url) == []
     with engine.connect() as connection:
         rows = connection.exec_driver_sql("SELECT code, title FROM events").all()
         indexes = {i["name"] for i in inspect(connection).get_indexes("questions")}
+        timers = connection.exec_driver_sql(
+            "SELECT segment_index, state, elapsed_ms, version FROM timers"
+        ).all()
+        tables = set(inspect(connection).get_table_names())
     assert [tuple(r) for r in rows] == [("old", "Older event")]
     assert "ix_questions_event_theme_newest" in indexes  # added by migration 0002
+    assert [tuple(r) for r in timers] == [(2, "paused", 5000, 3)]  # renamed by migration 0003
+    assert "agenda_clocks" not in tables
+
+
+def test_the_timers_rename_can_be_undone(database_url):
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    from moderator.db import MIGRATIONS
+
+    Database().configure(database_url)
+    engine = create_engine(driver_url(database_url))
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+        connection.commit()
+        assert "agenda_clocks" in inspect(connection).get_table_names()
+        command.upgrade(config, "head")
+        connection.commit()
+        assert "timers" in inspect(connection).get_table_names()
+        names = [inspect(connection).get_pk_constraint("timers")["name"]] + [
+            fk["name"] for fk in inspect(connection).get_foreign_keys("timers")
+        ]
+    # PostgreSQL names constraints after the table (SQLite leaves them unnamed): none says clock.
+    assert not [name for name in names if name and "clock" in name]

@@ -25,7 +25,7 @@ def test_a_new_question_awaits_review_by_default(session, event, clock):
 
 
 def test_without_premoderation_a_question_is_published_at_once(session, event, clock):
-    events.update_settings(session, event, {"premoderation": False}, clock)
+    events.update_settings(session, event, clock=clock, premoderation=False)
     question, _ = submit(session, event, clock)
     assert question.status == "approved"
     assert questions.public_questions(session, event) == [question]

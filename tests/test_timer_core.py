@@ -1,4 +1,4 @@
-"""The agenda clock on its own: timestamps, a fake clock, no Flask."""
+"""The timer (the agenda countdown) on its own: timestamps, a fake clock, no Flask."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -24,14 +24,14 @@ def clock():
 
 
 def command(session, event, clock, action, **params):
-    return timer.apply(session, event, {"action": action, **params}, clock)
+    return timer.apply(session, event, timer.TimerCommand(action, **params), clock=clock)
 
 
 def view(session, event, clock):
-    return timer.timer_view(event, timer.get_clock(session, event, clock), clock())
+    return timer.timer_view(event, timer.get_timer(session, event, clock=clock), now=clock())
 
 
-def test_a_new_clock_waits_on_the_first_segment(session, event, clock):
+def test_a_new_timer_waits_on_the_first_segment(session, event, clock):
     state = view(session, event, clock)
     assert (state["segment_index"], state["state"]) == (0, "idle")
     assert state["remaining_ms"] == state["duration_ms"] == 10 * MIN
@@ -59,7 +59,7 @@ def test_pause_freezes_and_resume_continues(session, event, clock):
     assert view(session, event, clock)["remaining_ms"] == 9 * MIN - 30_000
 
 
-def test_start_on_a_paused_clock_resumes_it(session, event, clock):
+def test_start_on_a_paused_timer_resumes_it(session, event, clock):
     command(session, event, clock, "start")
     clock.advance(MIN)
     command(session, event, clock, "pause")
@@ -110,8 +110,8 @@ def test_warning_and_danger_thresholds(session, event, clock, left_ms, phase):
 def test_thresholds_come_from_the_event_file(session, event, clock):
     command(session, event, clock, "goto", index=4)  # Wrap up: warning = 60
     assert view(session, event, clock)["segment"]["warning_ms"] == 60_000
-    assert timer.phase_of(61_000, event.definition["segments"][4]) == "normal"
-    assert timer.phase_of(60_000, event.definition["segments"][4]) == "warning"
+    assert timer.phase_of(event.spec.segments[4], remaining_ms=61_000) == "normal"
+    assert timer.phase_of(event.spec.segments[4], remaining_ms=60_000) == "warning"
 
 
 def test_reset_returns_the_segment_to_its_full_length(session, event, clock):
@@ -144,31 +144,41 @@ def test_next_while_idle_loads_it_without_starting(session, event, clock):
     assert (state["segment_index"], state["state"], state["remaining_ms"]) == (2, "idle", 50 * MIN)
 
 
+Command = timer.TimerCommand
+
+
 @pytest.mark.parametrize(
     ("params", "error", "code"),
     [
-        ({"action": "explode"}, InvalidInput, "unknown_action"),
+        (Command("explode"), InvalidInput, "unknown_action"),
+        (Command("goto", index=5), InvalidInput, "index_out_of_range"),
+        (Command("goto", index=-1), InvalidInput, "index_out_of_range"),
+        (Command("goto"), InvalidInput, "invalid_index"),
+        (Command("adjust"), InvalidInput, "invalid_seconds"),
+        (Command("adjust", seconds=float("nan")), InvalidInput, "invalid_seconds"),
+        (Command("adjust", seconds=float("-inf")), InvalidInput, "invalid_seconds"),
+        (Command("adjust", seconds=86401), InvalidInput, "adjust_too_large"),
+        (Command("adjust", seconds=-601), InvalidInput, "adjust_too_large"),
+        (Command("pause"), Conflict, "not_running"),
+        (Command("resume"), Conflict, "not_paused"),
+        (Command("previous"), Conflict, "no_previous_segment"),
+        (Command("auto_advance"), InvalidInput, "invalid_enabled"),
+        # JSON bodies, decoded first:
         ({"action": None}, InvalidInput, "unknown_action"),
-        ({"action": "goto", "index": 5}, InvalidInput, "index_out_of_range"),
-        ({"action": "goto", "index": -1}, InvalidInput, "index_out_of_range"),
         ({"action": "goto", "index": "2"}, InvalidInput, "invalid_index"),
-        ({"action": "goto"}, InvalidInput, "invalid_index"),
         ({"action": "adjust", "seconds": "60"}, InvalidInput, "invalid_seconds"),
         ({"action": "adjust", "seconds": True}, InvalidInput, "invalid_seconds"),
-        ({"action": "adjust"}, InvalidInput, "invalid_seconds"),
-        ({"action": "adjust", "seconds": float("nan")}, InvalidInput, "invalid_seconds"),
-        ({"action": "adjust", "seconds": 86401}, InvalidInput, "adjust_too_large"),
-        ({"action": "adjust", "seconds": -601}, InvalidInput, "adjust_too_large"),
-        ({"action": "pause"}, Conflict, "not_running"),
-        ({"action": "resume"}, Conflict, "not_paused"),
-        ({"action": "previous"}, Conflict, "no_previous_segment"),
+        ({"action": "adjust", "seconds": 10**400}, InvalidInput, "invalid_seconds"),
         ({"action": "auto_advance", "enabled": "yes"}, InvalidInput, "invalid_enabled"),
+        (["start"], InvalidInput, "invalid_body"),
     ],
 )
-def test_bad_commands_leave_the_clock_unchanged(session, event, clock, params, error, code):
+def test_bad_commands_leave_the_timer_unchanged(session, event, clock, params, error, code):
     before = view(session, event, clock)
     with pytest.raises(error) as caught:
-        timer.apply(session, event, params, clock)
+        if not isinstance(params, Command):
+            params = timer.command_from_json(params)
+        timer.apply(session, event, params, clock=clock)
     assert caught.value.code == code
     session.expire_all()
     assert view(session, event, clock) == before
@@ -200,8 +210,11 @@ def test_the_state_survives_a_new_session_exactly(database, event, clock):
 def test_two_moderators_at_once_one_wins(database, clock):
     with database.session() as a, database.session() as b:
         event_a, event_b = events.get_event(a, "ssc25"), events.get_event(b, "ssc25")
-        # Both moderators' requests have read the clock before either writes.
-        row_a, row_b = timer.get_clock(a, event_a, clock), timer.get_clock(b, event_b, clock)
+        # Both moderators' requests have read the timer before either writes.
+        row_a, row_b = (
+            timer.get_timer(a, event_a, clock=clock),
+            timer.get_timer(b, event_b, clock=clock),
+        )
         assert row_a.version == row_b.version
         command(a, event_a, clock, "start")
         with pytest.raises(Conflict, match="same moment"):
@@ -213,20 +226,22 @@ def test_auto_advance_starts_the_next_segment_at_zero(session, event, clock):
     row = command(session, event, clock, "start")
     version = row.version
     clock.advance(9 * MIN)
-    assert not timer.advance_if_due(session, event, version, clock)  # not yet
+    assert not timer.advance_if_due(session, event, version=version, clock=clock)  # not yet
     clock.advance(MIN + 250)  # the wake-up came 250 ms late
-    assert timer.advance_if_due(session, event, version, clock)
+    assert timer.advance_if_due(session, event, version=version, clock=clock)
     state = view(session, event, clock)
     assert (state["segment_index"], state["state"]) == (1, "running")
     # The next segment started when the first reached zero, not when the task woke up.
     assert state["remaining_ms"] == 15 * MIN - 250
-    assert not timer.advance_if_due(session, event, version, clock)  # a second process: too late
+    assert not timer.advance_if_due(
+        session, event, version=version, clock=clock
+    )  # a second process: too late
 
 
-def test_without_auto_advance_the_clock_runs_into_overtime(session, event, clock):
+def test_without_auto_advance_the_timer_runs_into_overtime(session, event, clock):
     row = command(session, event, clock, "start")
     clock.advance(11 * MIN)
-    assert not timer.advance_if_due(session, event, row.version, clock)
+    assert not timer.advance_if_due(session, event, version=row.version, clock=clock)
     assert view(session, event, clock)["segment_index"] == 0
 
 
@@ -256,7 +271,7 @@ def test_drift_on_a_rehearsal_day_counts_from_the_first_start(session, event, cl
     assert state["schedule"][2]["actual_start_ms"] == clock.now_ms
 
 
-def test_a_paused_clock_pushes_the_projected_end(session, event, clock):
+def test_a_paused_timer_pushes_the_projected_end(session, event, clock):
     command(session, event, clock, "start")
     command(session, event, clock, "pause")
     clock.advance(3 * MIN)

@@ -3,6 +3,9 @@
 ``load_event_file`` reads and checks one file and returns an ``EventDefinition``; every mistake is
 reported with the file, the place in it and what is wrong, so a typo stops start-up with a message
 an organiser can act on.
+
+The dataclasses below are what the core reads (``Event.spec``), and their defaults are the only
+statement of each default: the parser and ``from_dict`` fall back to them, never to a copy.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 import re
 import tomllib
 import zoneinfo
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 
 DEMO_EVENT_FILE = Path(__file__).resolve().parent.parent / "events" / "ssc-2025.toml"
 GENERAL_THEME_KEY = "general"
@@ -31,6 +35,10 @@ class Theme:
     label: str = ""
     questions: tuple[str, ...] = ()
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Theme:
+        return cls(**_known(cls, data, questions=tuple))
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -42,11 +50,19 @@ class Segment:
     warning_s: int = 120
     danger_s: int = 0
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Segment:
+        return cls(**_known(cls, data, speakers=tuple))
+
 
 @dataclass(frozen=True)
 class Person:
     name: str
     role: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Person:
+        return cls(**_known(cls, data))
 
 
 @dataclass(frozen=True)
@@ -69,11 +85,51 @@ class EventDefinition:
     word_filter: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 
-    def to_dict(self) -> dict:
-        """A JSON-ready copy, as stored in the database and served by the API."""
-        data = asdict(self)
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy (lists, not tuples), as stored in the database and served by the API.
+
+        ``EventDefinition.from_dict`` turns it back into an equal definition.
+        """
+        data = asdict(self, dict_factory=_json_ready)
         data.pop("source")
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EventDefinition:
+        """The definition ``to_dict`` (or the database) holds; absent keys take the defaults."""
+        return cls(
+            **_known(
+                cls,
+                data,
+                themes=lambda items: tuple(Theme.from_dict(t) for t in items),
+                segments=lambda items: tuple(Segment.from_dict(s) for s in items),
+                organisers=tuple,
+                moderator=lambda person: None if person is None else Person.from_dict(person),
+                panelists=lambda items: tuple(Person.from_dict(p) for p in items),
+                word_filter=tuple,
+            )
+        )
+
+
+def _json_ready(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in pairs}
+
+
+def _known(cls: type, data: dict[str, Any], **convert: Any) -> dict[str, Any]:
+    """The fields of ``cls`` present in ``data`` (``source`` is never stored), converted by
+    ``convert[name]`` where given; missing ones are left to the dataclass's default."""
+    return {
+        f.name: convert[f.name](data[f.name]) if f.name in convert else data[f.name]
+        for f in fields(cls)
+        if f.name in data and f.name != "source"
+    }
+
+
+def _default(cls: type, name: str) -> Any:
+    """The default a dataclass states for one field."""
+    [default] = [f.default for f in fields(cls) if f.name == name]
+    assert default is not MISSING, f"{cls.__name__}.{name} has no default"
+    return default
 
 
 def load_event_file(path: str | Path) -> EventDefinition:
@@ -102,7 +158,9 @@ class _Problem(Exception):
         self.message = message
 
 
-def _text(data: dict, key: str, place: str, *, required: bool = False, default: str = "") -> str:
+def _text(
+    data: dict[str, Any], key: str, place: str, *, required: bool = False, default: str = ""
+) -> str:
     if key not in data:
         if required:
             raise _Problem(f"{place}{key}", "is missing")
@@ -116,7 +174,7 @@ def _text(data: dict, key: str, place: str, *, required: bool = False, default: 
     return value
 
 
-def _texts(data: dict, key: str, place: str) -> tuple[str, ...]:
+def _texts(data: dict[str, Any], key: str, place: str) -> tuple[str, ...]:
     value = data.get(key, [])
     if not isinstance(value, list):
         raise _Problem(f"{place}{key}", 'must be a list of texts, e.g. ["...", "..."]')
@@ -126,7 +184,7 @@ def _texts(data: dict, key: str, place: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in value)
 
 
-def _tables(data: dict, key: str, *, required: bool) -> list[dict]:
+def _tables(data: dict[str, Any], key: str, *, required: bool) -> list[dict[str, Any]]:
     value = data.get(key)
     if value is None:
         if required:
@@ -147,7 +205,7 @@ def _person(data: object, place: str) -> Person:
     )
 
 
-def _segment(data: dict, place: str) -> Segment:
+def _segment(data: dict[str, Any], place: str) -> Segment:
     title = _text(data, "title", f"{place}.", required=True)
     has_minutes, has_seconds = "minutes" in data, "seconds" in data
     if has_minutes == has_seconds:
@@ -159,8 +217,8 @@ def _segment(data: dict, place: str) -> Segment:
     duration_s = round(amount * 60) if has_minutes else round(amount)
     if not 1 <= duration_s <= 24 * 3600:
         raise _Problem(f"{place}.{unit}", "must be more than zero and at most 24 hours")
-    warning_s = _seconds(data, "warning", place, default=120)
-    danger_s = _seconds(data, "danger", place, default=0)
+    warning_s = _seconds(data, "warning", place, default=_default(Segment, "warning_s"))
+    danger_s = _seconds(data, "danger", place, default=_default(Segment, "danger_s"))
     if danger_s > warning_s:
         raise _Problem(f"{place}.danger", "must not be more than warning")
     return Segment(
@@ -173,14 +231,14 @@ def _segment(data: dict, place: str) -> Segment:
     )
 
 
-def _seconds(data: dict, key: str, place: str, default: int) -> int:
+def _seconds(data: dict[str, Any], key: str, place: str, default: int) -> int:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 24 * 3600:
         raise _Problem(f"{place}.{key}", "must be a whole number of seconds left, 0 or more")
     return value
 
 
-def _theme(data: dict, place: str) -> Theme:
+def _theme(data: dict[str, Any], place: str) -> Theme:
     key = _text(data, "key", f"{place}.", required=True)
     if not THEME_KEY_PATTERN.match(key):
         raise _Problem(f"{place}.key", "use lowercase letters, digits, - or _ (at most 32)")
@@ -192,12 +250,12 @@ def _theme(data: dict, place: str) -> Theme:
     )
 
 
-def parse_event(data: dict, source: str = "") -> EventDefinition:
+def parse_event(data: dict[str, Any], source: str = "") -> EventDefinition:
     """Check an already-parsed TOML document and build the definition (raises ``_Problem``)."""
     code = _text(data, "code", "", required=True)
     if not CODE_PATTERN.match(code):
         raise _Problem("code", 'use 2 to 32 lowercase letters, digits or -, e.g. "ssc25"')
-    timezone = _text(data, "timezone", "", default="UTC")
+    timezone = _text(data, "timezone", "", default=_default(EventDefinition, "timezone"))
     try:
         zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -220,10 +278,10 @@ def parse_event(data: dict, source: str = "") -> EventDefinition:
             time.fromisoformat(str(start))
         except ValueError:
             raise _Problem("start", 'must be a time like "08:15"') from None
-    premoderation = data.get("premoderation", True)
+    premoderation = data.get("premoderation", _default(EventDefinition, "premoderation"))
     if not isinstance(premoderation, bool):
         raise _Problem("premoderation", "must be true or false")
-    auto_advance = data.get("auto_advance", False)
+    auto_advance = data.get("auto_advance", _default(EventDefinition, "auto_advance"))
     if not isinstance(auto_advance, bool):
         raise _Problem("auto_advance", "must be true or false")
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
@@ -14,7 +16,9 @@ from moderator.core.event_file import EventDefinition
 from moderator.models import Event
 
 
-def install_events(session: Session, definitions: Iterable[EventDefinition], clock: Clock) -> None:
+def install_events(
+    session: Session, definitions: Iterable[EventDefinition], *, clock: Clock
+) -> None:
     """Store each definition under its code, updating the agenda of events already stored.
 
     Settings changed at run time (pre-moderation) are kept across restarts; the file only gives
@@ -23,21 +27,22 @@ def install_events(session: Session, definitions: Iterable[EventDefinition], clo
     now = clock()
     for definition in definitions:
         event = session.scalar(select(Event).where(Event.code == definition.code))
+        stored = definition.to_dict()
         if event is None:
             session.add(
                 Event(
                     code=definition.code,
                     title=definition.title,
-                    definition=definition.to_dict(),
+                    definition=stored,
                     premoderation=definition.premoderation,
                     word_filter=list(definition.word_filter),
                     created_ms=now,
                     updated_ms=now,
                 )
             )
-        elif event.definition != definition.to_dict() or event.title != definition.title:
+        elif event.definition != stored or event.title != definition.title:
             event.title = definition.title
-            event.definition = definition.to_dict()
+            event.definition = stored
             event.updated_ms = now
     session.commit()
 
@@ -61,36 +66,43 @@ def list_events(session: Session) -> list[Event]:
 WORD_FILTER_MAX = 200
 
 
-def update_settings(session: Session, event: Event, data: object, clock: Clock) -> Event:
-    """Change the event's live settings: ``premoderation`` (bool), ``current_theme`` (a theme key
-    or null) and ``word_filter`` (a list of words or phrases)."""
-    if not isinstance(data, dict):
-        raise InvalidInput("Send the settings as a JSON object.", "invalid_body")
-    unknown = set(data) - {"premoderation", "current_theme", "word_filter"}
-    if unknown:
-        raise InvalidInput(f"Unknown setting(s): {', '.join(sorted(unknown))}.", "unknown_setting")
-    if "premoderation" in data and not isinstance(data["premoderation"], bool):
-        raise InvalidInput("premoderation must be true or false.", "invalid_premoderation")
-    theme = data.get("current_theme")
-    if theme is not None and theme not in theme_keys(event):
-        raise InvalidInput(
-            f"Unknown theme {theme!r}; choose one of: {', '.join(theme_keys(event))}.",
-            "unknown_theme",
-        )
-    words = data.get("word_filter")
-    if words is not None:
-        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-            raise InvalidInput("word_filter must be a list of words.", "invalid_word_filter")
-        words = sorted({" ".join(w.split()) for w in words if w.strip()}, key=str.casefold)
-        if len(words) > WORD_FILTER_MAX or any(len(w) > 60 for w in words):
+class Unchanged(enum.Enum):
+    """The type of ``UNCHANGED``: a setting not given, as opposed to one given as None."""
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED = Unchanged.UNCHANGED
+SETTINGS = ("premoderation", "current_theme", "word_filter")
+
+
+def update_settings(
+    session: Session,
+    event: Event,
+    *,
+    clock: Clock,
+    premoderation: bool | None = None,
+    current_theme: str | None | Unchanged = UNCHANGED,
+    word_filter: list[str] | None = None,
+) -> Event:
+    """Change the event's live settings; what is not given stays as it is.
+
+    ``premoderation``: whether questions wait for approval. ``current_theme``: a theme key, or
+    None for none. ``word_filter``: words or phrases that send a question to review even when
+    pre-moderation is off (replaces the list; blank entries are dropped, spaces collapsed).
+    """
+    if current_theme is not UNCHANGED and current_theme is not None:
+        keys = theme_keys(event)
+        if current_theme not in keys:
             raise InvalidInput(
-                f"word_filter takes at most {WORD_FILTER_MAX} entries of 60 characters.",
-                "invalid_word_filter",
+                f"Unknown theme {current_theme!r}; choose one of: {', '.join(keys)}.",
+                "unknown_theme",
             )
-    if "premoderation" in data:
-        event.premoderation = data["premoderation"]
-    if "current_theme" in data:
-        event.current_theme = theme
+    words = None if word_filter is None else _clean_word_filter(word_filter)
+    if premoderation is not None:
+        event.premoderation = premoderation
+    if current_theme is not UNCHANGED:
+        event.current_theme = current_theme
     if words is not None:
         event.word_filter = words
     event.updated_ms = clock()
@@ -98,7 +110,40 @@ def update_settings(session: Session, event: Event, data: object, clock: Clock) 
     return event
 
 
-def settings_view(event: Event) -> dict:
+def _clean_word_filter(words: list[str]) -> list[str]:
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise InvalidInput("word_filter must be a list of words.", "invalid_word_filter")
+    cleaned = sorted({" ".join(w.split()) for w in words if w.strip()}, key=str.casefold)
+    if len(cleaned) > WORD_FILTER_MAX or any(len(w) > 60 for w in cleaned):
+        raise InvalidInput(
+            f"word_filter takes at most {WORD_FILTER_MAX} entries of 60 characters.",
+            "invalid_word_filter",
+        )
+    return cleaned
+
+
+def settings_from_json(data: object) -> dict[str, Any]:
+    """The keyword arguments of ``update_settings`` from a JSON body ``{"premoderation"?,
+    "current_theme"?, "word_filter"?}``, checking the JSON types (the semantic checks are
+    ``update_settings``'s).
+
+    A bridge for the HTTP and Socket.IO adapters until they decode settings themselves.
+    """
+    if not isinstance(data, dict):
+        raise InvalidInput("Send the settings as a JSON object.", "invalid_body")
+    unknown = set(data) - set(SETTINGS)
+    if unknown:
+        raise InvalidInput(f"Unknown setting(s): {', '.join(sorted(unknown))}.", "unknown_setting")
+    if "premoderation" in data and not isinstance(data["premoderation"], bool):
+        raise InvalidInput("premoderation must be true or false.", "invalid_premoderation")
+    # update_settings refuses a theme that is not one of the keys, or words that are not text.
+    changes = {name: value for name, value in data.items() if name != "word_filter"}
+    if data.get("word_filter") is not None:
+        changes["word_filter"] = data["word_filter"]
+    return changes
+
+
+def settings_view(event: Event) -> dict[str, Any]:
     """The live settings, as moderators see them."""
     return {
         "premoderation": event.premoderation,
@@ -107,23 +152,28 @@ def settings_view(event: Event) -> dict:
     }
 
 
-def event_view(event: Event) -> dict:
+def event_view(event: Event) -> dict[str, Any]:
     """What anyone may know about the event: agenda, themes with guiding questions, panelists."""
-    data = dict(event.definition)
+    data = event.spec.to_dict()
     return {
         "code": event.code,
         "title": event.title,
-        "subtitle": data.get("subtitle", ""),
-        "date": data.get("date", ""),
-        "start": data.get("start", ""),
-        "timezone": data.get("timezone", "UTC"),
-        "format": data.get("format", ""),
-        "venue": data.get("venue", ""),
-        "organisers": data.get("organisers", []),
-        "moderator": data.get("moderator"),
-        "panelists": data.get("panelists", []),
-        "themes": data["themes"],
-        "segments": data["segments"],
+        **{
+            key: data[key]
+            for key in (
+                "subtitle",
+                "date",
+                "start",
+                "timezone",
+                "format",
+                "venue",
+                "organisers",
+                "moderator",
+                "panelists",
+                "themes",
+                "segments",
+            )
+        },
         "premoderation": event.premoderation,
         "current_theme": event.current_theme,
     }
@@ -131,7 +181,7 @@ def event_view(event: Event) -> dict:
 
 def theme_keys(event: Event) -> tuple[str, ...]:
     """The keys a question of this event may be tagged with."""
-    return tuple(theme["key"] for theme in event.definition["themes"])
+    return tuple(theme.key for theme in event.spec.themes)
 
 
 @dataclass(frozen=True)
@@ -155,7 +205,7 @@ class Snapshots:
         self.ttl_ms = ttl_ms
         self._copies: dict[str, tuple[int, EventSnapshot]] = {}
 
-    def get(self, session: Session, code: object, clock: Clock) -> EventSnapshot:
+    def get(self, session: Session, code: object, *, clock: Clock) -> EventSnapshot:
         """The event's current settings, from a copy at most ``ttl_ms`` old."""
         now = clock()
         cached = self._copies.get(code) if isinstance(code, str) else None
