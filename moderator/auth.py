@@ -17,7 +17,7 @@ from flask import current_app, request, session
 from sqlalchemy import update
 
 from moderator import runtime
-from moderator.core.errors import Forbidden, Unauthorized
+from moderator.core.errors import DomainError, Forbidden, Unauthorized
 from moderator.models import Login
 
 CSRF_HEADER = "X-CSRF-Token"
@@ -126,16 +126,16 @@ def is_moderator() -> bool:
     return True
 
 
-def request_is_moderator() -> bool:
-    """Whether the request carries a moderator's credential; none is ``False`` (the action
-    decides whether it needed one), a wrong one is refused (403)."""
+def moderator_credential() -> tuple[bool, DomainError | None]:
+    """Whether the request carries a moderator's credential, and if one was sent that does not
+    hold, the refusal to give should the request need it (it may not: an attendee's action)."""
     try:
         check_moderator()
-    except Unauthorized:
-        if request.headers.get("Authorization"):
-            raise
-        return False
-    return True
+    except Unauthorized as exc:
+        return False, exc if request.headers.get("Authorization") else None
+    except Forbidden as exc:
+        return False, exc
+    return True, None
 
 
 def moderator_required(view):  # type: ignore[no-untyped-def]

@@ -63,8 +63,7 @@ def database(tmp_path, clock):
     from moderator.core.event_file import DEMO_EVENT_FILE, load_event_file
     from moderator.db import Database
 
-    database = Database()
-    database.configure(f"sqlite:///{tmp_path / 'core.db'}")
+    database = Database(f"sqlite:///{tmp_path / 'core.db'}")
     with database.session() as s:
         events.install_events(s, [load_event_file(DEMO_EVENT_FILE)], clock=clock)
     yield database
@@ -105,12 +104,12 @@ def config_class(tmp_path):
 
 @pytest.fixture
 def app(config_class):
+    from moderator import runtime
     from moderator.app import create_app
-    from moderator.extensions import db
 
     application = create_app(config_class)
     yield application
-    db.dispose()
+    runtime.of(application).close()
 
 
 @pytest.fixture

@@ -66,6 +66,9 @@ class Actor:
     client_id: str | None = None
     via: str = "online"
     screen: ScreenIdentity | None = None
+    # A moderator credential that was sent but does not hold (a wrong token, a session write
+    # without its CSRF token): the refusal an action that needs a moderator gives instead.
+    credential_problem: DomainError | None = None
 
     def has(self, right: Right) -> bool:
         """Whether this actor holds ``right``."""
@@ -153,6 +156,8 @@ REFUSALS = {
 
 def choose(actions: list[Action], data: dict[str, Any]) -> Action:
     """The action of a shared rule or message that ``data`` selects."""
+    if len(actions) == 1:
+        return actions[0]
     for action in actions:
         if action.selector is not None and data.get(action.selector[0]) == action.selector[1]:
             return action
@@ -168,6 +173,8 @@ def perform(action: Action, actor: Actor, code: str, data: object) -> Result:
     """Run ``action`` for ``actor`` on the event ``code`` with the JSON ``data``: check the
     right, decode the command, carry it out, announce what changed. Raises ``DomainError``."""
     if not actor.has(action.right):
+        if action.right is Right.MODERATOR and actor.credential_problem is not None:
+            raise actor.credential_problem
         raise REFUSALS[action.right]()
     if data is None:
         data = {}

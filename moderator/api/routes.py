@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from moderator import actions, runtime
 from moderator.actions import Action, Actor, ScreenIdentity
 from moderator.api import bp
-from moderator.auth import is_moderator, moderator_required, request_is_moderator
+from moderator.auth import is_moderator, moderator_credential, moderator_required
 from moderator.core import events, questions, screens, timer, votes
 from moderator.core.errors import InvalidInput
 from moderator.core.questions import ATTENDEE_ORIGINS, check_client_id
@@ -50,8 +50,10 @@ def _actor(body: dict[str, Any]) -> Actor:
         if label is not None and not isinstance(label, str):
             raise InvalidInput("label must be text.", "invalid_label")
         screen = ScreenIdentity(check_client_id(body["screen_id"], "screen_id"), kind, label)
+    moderator, problem = moderator_credential()
     return Actor(
-        moderator=request_is_moderator(),
+        moderator=moderator,
+        credential_problem=problem,
         client_id=None if client_id is None else check_client_id(client_id),
         via=via,
         screen=screen,
