@@ -185,7 +185,7 @@ def main() -> int:
                 pages.append(page)
             for page in pages:
                 page.wait_for_function(
-                    "window.screenClock && window.screenClock.synced", timeout=30_000
+                    "window.serverTime && window.serverTime.synced", timeout=30_000
                 )
 
             server.api("POST", "/events/ssc25/timer", json={"action": "goto", "index": 2})
@@ -195,7 +195,7 @@ def main() -> int:
             time.sleep(args.seconds + 0.5)
             end_at = time.time() * 1000
             offsets = [
-                page.evaluate("({offset: window.screenClock.offset, rtt: window.screenClock.rtt})")
+                page.evaluate("({offset: window.serverTime.offset, rtt: window.serverTime.rtt})")
                 for page in pages
             ]
 

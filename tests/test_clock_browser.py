@@ -42,8 +42,8 @@ def test_dashboard_drives_room_screen_and_stage_monitor(browser, live_server, ar
             page.wait_for_selector("#countdown, #clock-countdown")
             page.wait_for_function("document.querySelector('[role=timer]').textContent === '10:00'")
         # The shifted screen measured its offset and reported it; the dashboard lists both.
-        wait_until(lambda: room.evaluate("window.screenClock && window.screenClock.synced"))
-        assert abs(room.evaluate("window.screenClock.offset") + SHIFT_MS) < 100
+        wait_until(lambda: room.evaluate("window.serverTime && window.serverTime.synced"))
+        assert abs(room.evaluate("window.serverTime.offset") + SHIFT_MS) < 100
         desk.wait_for_function("document.querySelectorAll('#screens tr th').length === 2")
         listing = desk.locator("#screens").text_content()
         assert "Back wall (screen)" in listing and "Podium (stage)" in listing

@@ -2,7 +2,7 @@
 // "question" message; actions go out as "act" and come back acknowledged or refused (another
 // moderator may have acted first: the server decides and both screens converge).
 import { connect, el, randomId, request, showConnection, t, themeName, themesByKey } from "./connection.js";
-import { setupClock } from "./moderate-clock.js";
+import { setupTimer } from "./moderate-timer.js";
 
 const app = document.getElementById("app");
 const code = app.dataset.event;
@@ -34,7 +34,7 @@ const socket = connect("/mod", { event: code });
 showConnection(socket, document.getElementById("connection"));
 const premoderation = document.getElementById("premoderation");
 const toast = document.getElementById("toast");
-const clockPanel = setupClock(socket, notify);
+const timerPanel = setupTimer(socket, notify);
 
 function notify(message) {
   toast.textContent = message;
@@ -296,7 +296,7 @@ function renderCoverage(all) {
     return row;
   });
   document.getElementById("coverage").replaceChildren(...rows);
-  const left = clockPanel.remaining();
+  const left = timerPanel.remaining();
   const current = state.currentTheme ? themeName(themes.get(state.currentTheme)) : t("no_current_theme");
   const minutes = left == null ? "" : ` · ${t("segment_left").replace("{n}", Math.max(0, Math.ceil(left / 60000)))}`;
   document.getElementById("current-theme-line").textContent = `${t("now_discussing")}: ${current}${minutes}`;
@@ -440,7 +440,7 @@ async function resync() {
   state.questions = new Map(reply.questions.map((q) => [q.id, q]));
   state.split = reply.vote_split || {};
   applySettings(reply.settings);
-  clockPanel.load(reply);
+  timerPanel.load(reply);
   render();
 }
 

@@ -1,8 +1,9 @@
 // The room screen: a countdown that fills the width, the segment and who speaks, what comes
 // next, the question on screen, a QR code to join; warning colours, blackout. Left unattended
-// for hours: it reconnects by itself and resynchronises its clock.
+// for hours: it reconnects by itself and resynchronises its server time.
 import { connect, el, randomId, request, showConnection, themeName, themesByKey } from "./connection.js";
-import { Countdown, ServerClock } from "./clock.js";
+import { ServerTime } from "./server-time.js";
+import { Countdown } from "./timer.js";
 
 const app = document.getElementById("app");
 const code = app.dataset.event;
@@ -26,13 +27,13 @@ if (!preview) {
 const socket = connect("/", auth);
 showConnection(socket, document.getElementById("connection"));
 
-const clock = new ServerClock(socket, {
+const serverTime = new ServerTime(socket, {
   onUpdate: () => countdown.render(),
   onSynced: (c) => {
     if (!preview) request(socket, "screen_report", { offset_ms: c.offset, rtt_ms: c.rtt }).catch(() => {});
   },
 });
-const countdown = new Countdown(clock, document.getElementById("countdown"), app);
+const countdown = new Countdown(serverTime, document.getElementById("countdown"), app);
 const published = new Map();
 let lastFlash = null;
 
@@ -60,7 +61,7 @@ function renderDisplay(display) {
   }
   // Flash only for a flash asked for in the last few seconds, not one found on reconnect.
   if (role === "stage" && display.flash_ms && display.flash_ms !== lastFlash
-      && clock.now() - display.flash_ms < 3000) {
+      && serverTime.now() - display.flash_ms < 3000) {
     app.classList.remove("flash");
     void app.offsetWidth;  // restart the animation
     app.classList.add("flash");
@@ -84,7 +85,7 @@ function renderLive() {
 
 async function refresh() {
   try {
-    const state = await request(socket, "clock_sync", {});
+    const state = await request(socket, "screen_state", {});
     if (state.error) return;
     renderTimer(state.timer);
     renderDisplay(state.display);
@@ -111,4 +112,4 @@ socket.on("question_removed", ({ id }) => { published.delete(id); renderLive(); 
 setInterval(() => { if (socket.connected) refresh(); }, 30_000);
 
 // What the benchmark and tests read: the offset estimate and each displayed flip.
-window.screenClock = clock;
+window.serverTime = serverTime;

@@ -1,15 +1,16 @@
-// The moderator dashboard's clock panel: the countdown as the room sees it, the controls, the
+// The moderator dashboard's timer panel: the countdown as the room sees it, the controls, the
 // schedule with its drift, messages to the speakers, and the list of screens with their offsets.
 import { el, request, t } from "./connection.js";
-import { Countdown, ServerClock, remainingAt } from "./clock.js";
+import { ServerTime } from "./server-time.js";
+import { Countdown, remainingAt } from "./timer.js";
 
 const STALE_MS = 75_000;       // screens report every 30 s
 const IMPRECISE_RTT_MS = 100;  // the offset is then known to +-50 ms at best
 
-export function setupClock(socket, notify) {
+export function setupTimer(socket, notify) {
   const panel = document.getElementById("clock-panel");
-  const clock = new ServerClock(socket, { onUpdate: () => countdown.render() });
-  const countdown = new Countdown(clock, document.getElementById("clock-countdown"), panel, {
+  const serverTime = new ServerTime(socket, { onUpdate: () => countdown.render() });
+  const countdown = new Countdown(serverTime, document.getElementById("clock-countdown"), panel, {
     onTick: (remaining) => renderDrift(remaining),
   });
   const toggle = document.getElementById("clock-toggle");
@@ -40,7 +41,7 @@ export function setupClock(socket, notify) {
     }
   }
 
-  function toggleClock() {
+  function toggleTimer() {
     if (!timer) return;
     command({ action: timer.state === "running" ? "pause" : timer.state === "paused" ? "resume" : "start" });
   }
@@ -54,7 +55,7 @@ export function setupClock(socket, notify) {
     // Recomputed every second: overtime and pauses push the projected end while nothing is sent.
     const currentEnd = (at, left) => at + (timer.state === "idle" ? timer.duration_ms : Math.max(left, 0));
     const rest = timer.projected_end_ms - currentEnd(timer.server_now_ms, timer.remaining_ms);
-    const projected = currentEnd(clock.now(), remaining) + rest;
+    const projected = currentEnd(serverTime.now(), remaining) + rest;
     const drift = projected - timer.planned_end_ms;
     const minutes = Math.round(Math.abs(drift) / 60_000);
     const status = minutes === 0 ? t("on_time") : t(drift > 0 ? "late" : "early").replace("{n}", minutes);
@@ -98,7 +99,7 @@ export function setupClock(socket, notify) {
   }
 
   function renderScreens() {
-    const now = clock.now();
+    const now = serverTime.now();
     const rows = screens.map((screen) => {
       const row = el("tr");
       const age = now - screen.last_seen_ms;
@@ -125,7 +126,7 @@ export function setupClock(socket, notify) {
     document.getElementById("screens").replaceChildren(...rows);
   }
 
-  toggle.addEventListener("click", toggleClock);
+  toggle.addEventListener("click", toggleTimer);
   for (const button of panel.querySelectorAll("[data-timer]")) {
     button.addEventListener("click", () => {
       const data = { action: button.dataset.timer };
@@ -148,7 +149,7 @@ export function setupClock(socket, notify) {
 
   document.addEventListener("keydown", (event) => {
     if (event.target.closest("input, textarea, select") || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.key === " " && !event.target.closest("button, a")) { toggleClock(); event.preventDefault(); }
+    if (event.key === " " && !event.target.closest("button, a")) { toggleTimer(); event.preventDefault(); }
     else if (event.key === "+" || event.key === "=") command({ action: "adjust", seconds: 60 });
     else if (event.key === "-") command({ action: "adjust", seconds: -60 });
     else if (event.key === "]") command({ action: "next" });
@@ -161,7 +162,7 @@ export function setupClock(socket, notify) {
   setInterval(renderScreens, 5000);
 
   return {
-    /** The clock part of the moderator's sync reply. */
+    /** The timer part of the moderator's sync reply. */
     load(reply) {
       timer = null;
       showTimer(reply.timer);
@@ -169,7 +170,7 @@ export function setupClock(socket, notify) {
       screens = reply.screens || [];
       renderScreens();
     },
-    remaining: () => (timer ? remainingAt(timer, clock.now()) : null),
+    remaining: () => (timer ? remainingAt(timer, serverTime.now()) : null),
   };
 }
 
