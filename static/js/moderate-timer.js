@@ -23,7 +23,7 @@ export function setupTimer(socket, notify) {
     try {
       const reply = await request(socket, "timer", data);
       if (reply.error) notify(`${t("failed")} ${reply.error.message}`);
-      else showTimer(reply.timer);
+      else showTimer(reply);
     } catch {
       notify(`${t("failed")} ${t("offline")}`);
     }
@@ -33,7 +33,7 @@ export function setupTimer(socket, notify) {
     try {
       const reply = await request(socket, "display", data);
       if (reply.error) notify(`${t("failed")} ${reply.error.message}`);
-      else showDisplay(reply.display);
+      else showDisplay(reply);
       return !reply.error;
     } catch {
       notify(`${t("failed")} ${t("offline")}`);

@@ -448,6 +448,12 @@ socket.on("connect", resync);
 socket.on("connect_error", (error) => {
   if (error.data?.code === "unauthorized") window.location.reload();
 });
+// This login ended (logged out in another tab): the server closes the connection; the reload
+// shows the login form instead of a dashboard that can no longer act.
+socket.on("logged_out", () => window.location.reload());
+socket.on("disconnect", (reason) => {
+  if (reason === "io server disconnect") window.location.reload();
+});
 socket.on("question", upsert);
 socket.on("questions", (list) => list.forEach(upsert));
 socket.on("votes", ({ counts, split }) => {
