@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     family, *_rest, address = eventlet.green.socket.getaddrinfo(args.host, args.port)[0]
     listener = eventlet.listen(address, family, backlog=app.config["LISTEN_BACKLOG"])
 
-    class LeanProtocol(eventlet.wsgi.HttpProtocol):
+    class LeanProtocol(eventlet.wsgi.HttpProtocol):  # type: ignore[misc]
         # An attendee holds one connection for hours. eventlet gives each a 16 KB write and an
         # 8 KB read buffer; smaller ones save about 4 KB of resident memory per connection
         # (bench/capacity.py), and our larger responses just take a few more system calls.

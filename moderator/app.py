@@ -149,7 +149,7 @@ def _register_error_pages(app: Flask) -> None:
         }
         code = (exc.name or "error").lower().replace(" ", "_")
         message = messages.get(exc.code or 500, exc.description or exc.name)
-        return jsonify({"error": {"code": code, "message": message}}), exc.code
+        return jsonify({"error": {"code": code, "message": message}}), exc.code or 500
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> ResponseReturnValue:

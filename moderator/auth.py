@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from flask import current_app, request, session
 from sqlalchemy import update
@@ -21,6 +23,8 @@ from moderator.core.errors import DomainError, Forbidden, Unauthorized
 from moderator.models import Login
 
 CSRF_HEADER = "X-CSRF-Token"
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _fingerprint(token: str) -> str:
@@ -83,9 +87,10 @@ def has_moderator_session() -> bool:
 
 def csrf_token() -> str:
     """The session's CSRF token, created on first use (forms embed it)."""
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(24)
-    return session["csrf"]
+    token = session.get("csrf")
+    if not isinstance(token, str):
+        token = session["csrf"] = secrets.token_urlsafe(24)
+    return token
 
 
 def csrf_valid(candidate: object) -> bool:
@@ -138,11 +143,11 @@ def moderator_credential() -> tuple[bool, DomainError | None]:
     return True, None
 
 
-def moderator_required(view):  # type: ignore[no-untyped-def]
+def moderator_required(view: Callable[P, R]) -> Callable[P, R]:
     """Refuse the view with 401 or 403 unless a moderator calls it."""
 
     @wraps(view)
-    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         check_moderator()
         return view(*args, **kwargs)
 

@@ -140,7 +140,7 @@ class Action:
     doc: str = ""
 
 
-REFUSALS = {
+REFUSALS: dict[Right, Callable[[], DomainError]] = {
     Right.MODERATOR: lambda: Unauthorized(
         "Moderator login required: log in, or send 'Authorization: Bearer <token>'.",
         "unauthorized",

@@ -8,7 +8,7 @@ from moderator import runtime
 from moderator.actions.base import Action, Actor, Context, Result, Right
 from moderator.core import events, questions, votes
 from moderator.core.questions import Change, Submission
-from moderator.fanout import QuestionsChanged, VotesChanged
+from moderator.fanout import Announcement, QuestionsChanged, VotesChanged
 
 QUESTION = "/events/<code>/questions/<int:id>/<action>"
 
@@ -84,7 +84,9 @@ def submit(context: Context, actor: Actor, command: Submit) -> Result:
             session, event, submission, limits=context.limits, clock=context.clock
         )
         reply = {"question": questions.owner_view(question), "created": created}
-    announce = [QuestionsChanged((Change(question, was_public=False),))] if created else []
+    announce: list[Announcement] = (
+        [QuestionsChanged((Change(question, was_public=False),))] if created else []
+    )
     return Result(reply, 201 if created else 200, announce)
 
 
@@ -238,7 +240,9 @@ def floor(context: Context, actor: Actor, command: Floor) -> Result:
             clock=context.clock,
         )
         reply = {"question": questions.moderator_view(question), "created": created}
-    announce = [QuestionsChanged((Change(question, was_public=False),))] if created else []
+    announce: list[Announcement] = (
+        [QuestionsChanged((Change(question, was_public=False),))] if created else []
+    )
     return Result(reply, 201 if created else 200, announce)
 
 

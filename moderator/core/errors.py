@@ -13,7 +13,7 @@ class DomainError(Exception):
         if code is not None:
             self.code = code
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, dict[str, str]]:
         """The ``{"error": {"code", "message"}}`` body of HTTP replies and acknowledgements."""
         return {"error": {"code": self.code, "message": self.message}}
 

@@ -31,6 +31,7 @@ def get_display(session: Session, event: Event, *, clock: Clock) -> Display:
         except IntegrityError:
             session.rollback()
             display = session.get(Display, event.id)
+            assert display is not None  # the other writer's row
     return display
 
 

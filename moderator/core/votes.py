@@ -100,7 +100,8 @@ def vote_batch(
     stored: set[tuple[int, str]] = set()
     if fresh:
         now = clock()
-        dialect_insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        dialect = session.get_bind().dialect.name
+        dialect_insert = pg_insert if dialect == "postgresql" else sqlite_insert
         statement = (
             dialect_insert(Vote)
             .on_conflict_do_nothing()
@@ -128,7 +129,7 @@ def vote_batch(
     session.commit()
     for key, index in fresh.items():
         results[index] = (key[0], counts[key[0]]) if key in stored else _already()
-    return results
+    return [result for result in results if result is not None]
 
 
 def _already() -> Conflict:
@@ -139,8 +140,10 @@ def unvote(session: Session, event: Event, question_id: int, *, client_id: str) 
     """Take back an attendee's upvote; return ``(question id, new count)``."""
     question = get_question(session, event, question_id)
     removed = session.execute(
-        delete(Vote).where(Vote.question_id == question.id, Vote.client_id == client_id)
-    ).rowcount
+        delete(Vote)
+        .where(Vote.question_id == question.id, Vote.client_id == client_id)
+        .returning(Vote.question_id)
+    ).all()
     if not removed:
         session.rollback()
         raise Conflict("You have not voted for this question.", "not_voted")

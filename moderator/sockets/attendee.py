@@ -69,7 +69,8 @@ def disconnect(*_args: Any) -> None:
         event = events.get_event(s, code)
         screens.screen_gone(s, event, screen_id, clock=runtime.clock())
         listed = [screens.screen_view(x) for x in screens.list_screens(s, event)]
-    fanout.announce(current_app._get_current_object(), code, [fanout.ScreensChanged(listed)])
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    fanout.announce(app, code, [fanout.ScreensChanged(listed)])
 
 
 @socketio.on("sync", namespace=NS)

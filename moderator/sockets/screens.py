@@ -42,4 +42,4 @@ def screen_state(code: str) -> Reply:
 @acknowledged
 def screen_state_message(_data: Any) -> Reply:
     """The timer and display state, asked for at connect and as a slow keepalive."""
-    return screen_state(session.get("event"))
+    return screen_state(session["event"])

@@ -5,7 +5,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import segno
+from typing import Any
+
 from flask import abort, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from moderator import fanout, runtime
@@ -16,7 +19,7 @@ from moderator.web import bp
 from moderator.web.messages import attendee_messages, moderator_messages
 
 
-def _event_or_404(code: str) -> dict:
+def _event_or_404(code: str) -> dict[str, Any]:
     with runtime.database().session() as session:
         try:
             return events.event_view(events.get_event(session, code))
@@ -30,7 +33,7 @@ def public_base_url() -> str:
 
 
 @bp.get("/")
-def index():
+def index() -> ResponseReturnValue:
     """The hosted events, with links to each page."""
     with runtime.database().session() as session:
         hosted = [{"code": e.code, "title": e.title} for e in events.list_events(session)]
@@ -38,18 +41,18 @@ def index():
 
 
 @bp.get("/e/<code>")
-def attendee(code: str):
+def attendee(code: str) -> ResponseReturnValue:
     """The attendee page for people following online."""
     return _attendee_page(code, "online")
 
 
 @bp.get("/r/<code>")
-def attendee_in_room(code: str):
+def attendee_in_room(code: str) -> ResponseReturnValue:
     """The attendee page opened from the room's QR code: questions are marked as from the room."""
     return _attendee_page(code, "room")
 
 
-def _attendee_page(code: str, via: str):
+def _attendee_page(code: str, via: str) -> ResponseReturnValue:
     event = _event_or_404(code)
     return render_template(
         "attendee.html",
@@ -63,7 +66,7 @@ def _attendee_page(code: str, via: str):
 
 
 @bp.get("/e/<code>/screen")
-def screen(code: str):
+def screen(code: str) -> ResponseReturnValue:
     """The room screen: the question on screen and a QR code to join from the room."""
     event = _event_or_404(code)
     join_url = f"{public_base_url()}/r/{code}"
@@ -80,13 +83,13 @@ def screen(code: str):
 
 
 @bp.get("/e/<code>/stage")
-def stage(code: str):
+def stage(code: str) -> ResponseReturnValue:
     """The stage monitor facing the panelists: the countdown and the moderator's messages."""
     return render_template("stage.html", event=_event_or_404(code), messages=attendee_messages())
 
 
 @bp.get("/moderate/<code>")
-def moderate(code: str):
+def moderate(code: str) -> ResponseReturnValue:
     """The moderator dashboard; the login form until the browser has logged in."""
     event = _event_or_404(code)
     token = request.args.get("token")
@@ -123,7 +126,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.post("/login")
-def login():
+def login() -> ResponseReturnValue:
     """Log a browser in with the moderator token (form post, CSRF-checked)."""
     next_url = _safe_next(request.form.get("next"))
     if not csrf_valid(request.form.get("csrf")):
@@ -138,7 +141,7 @@ def login():
 
 
 @bp.post("/logout")
-def logout():
+def logout() -> ResponseReturnValue:
     """End the moderator session (form post, CSRF-checked) and every dashboard opened with it."""
     if csrf_valid(request.form.get("csrf")):
         login_id = log_out()
