@@ -1,6 +1,7 @@
 """As a person would: headless Chromium on the attendee page at phone size and the moderator
 dashboard on a laptop, against a real server."""
 
+import pytest
 import requests
 
 from tests.fixtures.constants import EVENT, OTHER_THEME, THEME, TOKEN
@@ -14,6 +15,8 @@ PHONE = {
     "device_scale_factor": 2,
 }
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
+
+pytestmark = pytest.mark.browser
 
 
 def stored_questions(server):

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 import requests
 
 from tests.fixtures.constants import EVENT, OTHER_THEME, SEGMENTS, TOKEN
@@ -16,6 +17,8 @@ SHIFTED_CLOCK = f"""
   Date.now = () => realNow() + {SHIFT_MS};
 }})();
 """
+
+pytestmark = pytest.mark.browser
 
 
 def seconds_shown(text: str) -> int:

@@ -1,5 +1,6 @@
 """Two attendees vote while a moderator curates, in Chromium; every screen follows."""
 
+import pytest
 import requests
 
 from tests.fixtures.constants import EVENT, OTHER_THEME, THEME, TOKEN
@@ -7,6 +8,8 @@ from tests.fixtures.helpers import wait_until
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 LAPTOP = {"viewport": {"width": 1600, "height": 1000}}
+
+pytestmark = pytest.mark.browser
 
 
 def seed(base, n, text, theme=THEME, via="online"):
