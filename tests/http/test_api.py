@@ -5,9 +5,10 @@ import io
 
 import pytest
 
-from tests.conftest import TOKEN, submission
+from tests.fixtures.constants import EVENT, SEGMENTS, THEMES, TITLE, TOKEN
+from tests.fixtures.helpers import submission
 
-BASE = "/api/events/ssc25"
+BASE = f"/api/events/{EVENT}"
 
 
 def post_question(client, n=1, **overrides):
@@ -19,26 +20,17 @@ def all_questions(client, bearer):
 
 
 def test_events_are_listed_with_code_and_title(client):
-    assert client.get("/api/events").get_json() == [
-        {"code": "ssc25", "title": "Empowering Global South - Personnel Exchange Cooperation"}
-    ]
+    assert client.get("/api/events").get_json() == [{"code": EVENT, "title": TITLE}]
 
 
 def test_an_event_has_its_themes_and_segments(client):
     event = client.get(BASE).get_json()
-    assert [t["key"] for t in event["themes"]] == [
-        "ssc",
-        "challenges",
-        "sustainability",
-        "scaling",
-        "general",
+    assert [t["key"] for t in event["themes"]] == THEMES
+    assert event["themes"][1]["questions"] == [
+        "How do clinics cover for staff who are away on placement?"
     ]
-    assert event["themes"][2]["questions"] == [
-        "What strategies have you employed to sustain the gains and results from personnel "
-        "exchange cooperation after the exchanges conclude?"
-    ]
-    assert [s["duration_s"] for s in event["segments"]] == [600, 900, 3000, 600, 300]
-    assert event["segments"][0]["title"] == "Opening Remarks"
+    assert [s["duration_s"] for s in event["segments"]] == [600, 900, 300]
+    assert event["segments"][0]["title"] == SEGMENTS[0]
 
 
 def test_submitting_twice_with_one_message_id_stores_one_question(client, bearer):
@@ -218,7 +210,7 @@ def test_export_has_every_question_at_any_time(client, bearer):
     ]
     exported = client.get(f"{BASE}/export.json", headers=bearer).get_json()
     assert [q["status"] for q in exported["questions"]] == ["pending", "approved"]
-    assert exported["event"]["code"] == "ssc25"
+    assert exported["event"]["code"] == EVENT
 
 
 def test_a_logged_in_browser_needs_the_csrf_header_to_act(moderator_client):

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, inspect
 
 from moderator.db import Database, driver_url
 from moderator.models import Base
-from tests.conftest import ROOT
+from tests.fixtures.constants import ROOT
 
 START = "from moderator.db import Database; Database().configure({url!r})"
 

@@ -1,9 +1,12 @@
 """As a person would: headless Chromium on the attendee page at phone size and the moderator
 dashboard on a laptop, against a real server."""
 
+import pytest
 import requests
 
-from tests.conftest import TOKEN, ServerProcess, wait_until
+from tests.fixtures.constants import EVENT, OTHER_THEME, THEME, TOKEN
+from tests.fixtures.helpers import wait_until
+from tests.fixtures.server import ServerProcess
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -13,16 +16,18 @@ PHONE = {
 }
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 
+pytestmark = pytest.mark.browser
+
 
 def stored_questions(server):
     return requests.get(
-        f"{server.url}/api/events/ssc25/questions",
+        f"{server.url}/api/events/{EVENT}/questions",
         headers={"Authorization": f"Bearer {TOKEN}"},
         timeout=5,
     ).json()["questions"]
 
 
-def open_attendee(browser, server, path="/r/ssc25"):
+def open_attendee(browser, server, path=f"/r/{EVENT}"):
     context = browser.new_context(**PHONE)
     page = context.new_page()
     page.goto(server.url + path)
@@ -30,7 +35,7 @@ def open_attendee(browser, server, path="/r/ssc25"):
     return context, page
 
 
-def ask(page, text, theme="challenges", name=""):
+def ask(page, text, theme=OTHER_THEME, name=""):
     page.click(f"label[for=theme-{theme}]")
     page.fill("#text", text)
     if name:
@@ -42,7 +47,7 @@ def test_a_question_from_a_phone_in_the_room_reaches_the_moderator(browser, live
     attendee_context, phone = open_attendee(browser, live_server)
     moderator_context = browser.new_context(**LAPTOP)
     dashboard = moderator_context.new_page()
-    dashboard.goto(f"{live_server.url}/moderate/ssc25?token={TOKEN}")
+    dashboard.goto(f"{live_server.url}/moderate/{EVENT}?token={TOKEN}")
     dashboard.wait_for_selector("#connection[data-state=online]")
     try:
         phone.fill("#text", "x" * 301)
@@ -61,7 +66,7 @@ def test_a_question_from_a_phone_in_the_room_reaches_the_moderator(browser, live
         )
         assert card.locator("img").count() == 0
         assert card.locator(".origin").text_content() == "room"
-        assert "ii. Challenges and Solutions" in card.locator(".theme-tag").text_content()
+        assert "ii. Health Workforce" in card.locator(".theme-tag").text_content()
         phone.screenshot(path=artifacts / "attendee-phone.png", full_page=True)
         dashboard.screenshot(path=artifacts / "moderator-incoming.png")
 
@@ -78,7 +83,7 @@ def test_a_question_from_a_phone_in_the_room_reaches_the_moderator(browser, live
         [stored] = stored_questions(live_server)
         assert (stored["via"], stored["theme"], stored["name"]) == (
             "room",
-            "challenges",
+            OTHER_THEME,
             "Amina (Dakar)",
         )
     finally:
@@ -89,11 +94,11 @@ def test_a_question_from_a_phone_in_the_room_reaches_the_moderator(browser, live
 def test_keyboard_shortcuts_moderate_the_queue(browser, live_server):
     for n in range(3):
         requests.post(
-            f"{live_server.url}/api/events/ssc25/questions",
+            f"{live_server.url}/api/events/{EVENT}/questions",
             timeout=5,
             json={
                 "text": f"Keyboard question {n}",
-                "theme": "ssc",
+                "theme": THEME,
                 "via": "online",
                 "client_id": "keyboard-client",
                 "client_msg_id": f"keyboard-msg-{n}",
@@ -102,7 +107,7 @@ def test_keyboard_shortcuts_moderate_the_queue(browser, live_server):
     context = browser.new_context(**LAPTOP)
     dashboard = context.new_page()
     try:
-        dashboard.goto(f"{live_server.url}/moderate/ssc25?token={TOKEN}")
+        dashboard.goto(f"{live_server.url}/moderate/{EVENT}?token={TOKEN}")
         dashboard.wait_for_selector("ol[data-status=pending] li.question >> nth=2")
         dashboard.keyboard.press("j")
         dashboard.keyboard.press("a")
@@ -125,25 +130,25 @@ def test_a_question_written_offline_survives_a_reload_and_is_sent_once(browser, 
     try:
         server.kill()
         phone.wait_for_selector("#connection[data-state=offline]")
-        ask(phone, "Written while the network was down", theme="scaling")
+        ask(phone, "Written while the network was down", theme=THEME)
         phone.wait_for_selector("#mine .status-sending")
-        outbox = phone.evaluate("localStorage.getItem('moderator:ssc25:outbox')")
+        outbox = phone.evaluate(f"localStorage.getItem('moderator:{EVENT}:outbox')")
         assert "Written while the network was down" in outbox
         phone.close()  # the attendee closes the tab before the network is back
 
         server.start()
         reopened = context.new_page()
-        reopened.goto(server.url + "/r/ssc25")
+        reopened.goto(server.url + f"/r/{EVENT}")
         reopened.wait_for_selector("#mine .status-pending")
         reopened.reload()
         reopened.wait_for_selector("#mine .status-pending")
         wait_until(
-            lambda: reopened.evaluate("localStorage.getItem('moderator:ssc25:outbox')") == "[]",
+            lambda: reopened.evaluate(f"localStorage.getItem('moderator:{EVENT}:outbox')") == "[]",
             message="empty outbox",
         )
         stored = stored_questions(server)
         assert [(q["text"], q["theme"], q["via"]) for q in stored] == [
-            ("Written while the network was down", "scaling", "room")
+            ("Written while the network was down", THEME, "room")
         ]
         assert reopened.locator("#mine li.question").count() == 1
     finally:
@@ -153,11 +158,11 @@ def test_a_question_written_offline_survives_a_reload_and_is_sent_once(browser, 
 
 def test_a_question_sent_when_the_server_comes_back_is_not_duplicated(browser, tmp_path):
     server = ServerProcess(tmp_path / "instance").start()
-    context, phone = open_attendee(browser, server, "/e/ssc25")
+    context, phone = open_attendee(browser, server, f"/e/{EVENT}")
     try:
         server.kill()
         phone.wait_for_selector("#connection[data-state=offline]")
-        ask(phone, "Sent as soon as the server is back", theme="ssc")
+        ask(phone, "Sent as soon as the server is back", theme=THEME)
         server.start()
         phone.wait_for_selector("#mine .status-pending", timeout=20000)
         stored = stored_questions(server)

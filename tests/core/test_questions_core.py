@@ -5,7 +5,8 @@ import pytest
 from moderator.core import events, questions, votes
 from moderator.core.errors import Conflict, InvalidInput, NotFound, TooMany
 from moderator.core.questions import Limits
-from tests.conftest import submission
+from tests.fixtures.constants import THEME
+from tests.fixtures.helpers import submission
 
 LIMITS = Limits(text=300, name=80, affiliation=120)
 
@@ -19,7 +20,7 @@ def submit(session, event, clock, n=1, **overrides):
 def test_a_new_question_awaits_review_by_default(session, event, clock):
     question, created = submit(session, event, clock)
     assert created
-    assert (question.status, question.theme, question.via) == ("pending", "ssc", "online")
+    assert (question.status, question.theme, question.via) == ("pending", THEME, "online")
     assert question.created_ms == clock.now_ms
     assert questions.public_questions(session, event) == []
 
@@ -56,7 +57,7 @@ def test_another_client_cannot_reuse_a_message_id(session, event, clock):
         ({"text": None}, "missing_text"),
         ({"theme": "astrology"}, "unknown_theme"),
         ({"theme": None}, "missing_theme"),
-        ({"theme": ["ssc"]}, "unknown_theme"),
+        ({"theme": [THEME]}, "unknown_theme"),
         ({"via": "floor"}, "invalid_via"),
         ({"via": "satellite"}, "invalid_via"),
         ({"client_msg_id": None}, "missing_client_msg_id"),

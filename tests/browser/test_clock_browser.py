@@ -2,9 +2,12 @@
 
 import re
 
+import pytest
 import requests
 
-from tests.conftest import TOKEN, wait_until
+from tests.fixtures.constants import EVENT, OTHER_THEME, SEGMENTS, TOKEN
+from tests.fixtures.helpers import wait_until
+from tests.fixtures.server import ServerProcess
 
 FULL_HD = {"viewport": {"width": 1920, "height": 1080}}
 SHIFT_MS = 7 * 60_000  # this screen's own clock is seven minutes fast
@@ -14,6 +17,8 @@ SHIFTED_CLOCK = f"""
   Date.now = () => realNow() + {SHIFT_MS};
 }})();
 """
+
+pytestmark = pytest.mark.browser
 
 
 def seconds_shown(text: str) -> int:
@@ -30,13 +35,13 @@ def test_dashboard_drives_room_screen_and_stage_monitor(browser, live_server, ar
     room_context = browser.new_context(**FULL_HD)
     room_context.add_init_script(SHIFTED_CLOCK)
     room = room_context.new_page()
-    room.goto(f"{base}/e/ssc25/screen?name=Back%20wall")
+    room.goto(f"{base}/e/{EVENT}/screen?name=Back%20wall")
     stage_context = browser.new_context(**FULL_HD)
     stage = stage_context.new_page()
-    stage.goto(f"{base}/e/ssc25/stage?name=Podium")
+    stage.goto(f"{base}/e/{EVENT}/stage?name=Podium")
     desk_context = browser.new_context(viewport={"width": 1600, "height": 1000})
     desk = desk_context.new_page()
-    desk.goto(f"{base}/moderate/ssc25?token={TOKEN}")
+    desk.goto(f"{base}/moderate/{EVENT}?token={TOKEN}")
     try:
         for page in (room, stage, desk):
             page.wait_for_selector("#countdown, #clock-countdown")
@@ -51,8 +56,8 @@ def test_dashboard_drives_room_screen_and_stage_monitor(browser, live_server, ar
 
         desk.click("#clock-toggle")  # start
         room.wait_for_function("document.getElementById('countdown').textContent === '9:59'")
-        assert room.locator("#segment-title").text_content() == "Opening Remarks"
-        assert room.locator("#next").text_content() == "Setting the Context"
+        assert room.locator("#segment-title").text_content() == SEGMENTS[0]
+        assert room.locator("#next").text_content() == SEGMENTS[1]
         # The shifted screen shows what the unshifted stage shows.
         stage.wait_for_function(
             "document.getElementById('countdown').textContent.startsWith('9:5')"
@@ -81,11 +86,11 @@ def test_dashboard_drives_room_screen_and_stage_monitor(browser, live_server, ar
 
         # A question on screen.
         question = requests.post(
-            f"{base}/api/events/ssc25/questions",
+            f"{base}/api/events/{EVENT}/questions",
             timeout=5,
             json={
                 "text": "How can personnel exchanges be sustained after funding ends?",
-                "theme": "sustainability",
+                "theme": OTHER_THEME,
                 "via": "room",
                 "name": "Kwame",
                 "client_id": "browser-client-01",
@@ -93,7 +98,7 @@ def test_dashboard_drives_room_screen_and_stage_monitor(browser, live_server, ar
             },
         ).json()
         requests.post(
-            f"{base}/api/events/ssc25/questions/{question['question']['id']}/live",
+            f"{base}/api/events/{EVENT}/questions/{question['question']['id']}/live",
             headers={"Authorization": f"Bearer {TOKEN}"},
             timeout=5,
         )
@@ -102,9 +107,11 @@ def test_dashboard_drives_room_screen_and_stage_monitor(browser, live_server, ar
         room.screenshot(path=artifacts / "room-live-question.png")
 
         # Overtime: remove all but a second, wait for the count to go up.
-        remaining = requests.get(f"{base}/api/events/ssc25/timer", timeout=5).json()["remaining_ms"]
+        remaining = requests.get(f"{base}/api/events/{EVENT}/timer", timeout=5).json()[
+            "remaining_ms"
+        ]
         requests.post(
-            f"{base}/api/events/ssc25/timer",
+            f"{base}/api/events/{EVENT}/timer",
             timeout=5,
             headers={"Authorization": f"Bearer {TOKEN}"},
             json={"action": "adjust", "seconds": -(remaining // 1000 - 1)},
@@ -118,10 +125,10 @@ def test_dashboard_drives_room_screen_and_stage_monitor(browser, live_server, ar
 
         desk.keyboard.press("]")  # next segment
         room.wait_for_function(
-            "document.getElementById('segment-title').textContent === 'Setting the Context'"
+            f"document.getElementById('segment-title').textContent === '{SEGMENTS[1]}'"
         )
         stage.wait_for_function(
-            "document.getElementById('segment-title').textContent === 'Setting the Context'"
+            f"document.getElementById('segment-title').textContent === '{SEGMENTS[1]}'"
         )
 
         desk.click("#blackout")
@@ -142,19 +149,17 @@ def test_dashboard_drives_room_screen_and_stage_monitor(browser, live_server, ar
 
 
 def test_a_screen_reconnects_by_itself_after_a_server_restart(browser, tmp_path):
-    from tests.conftest import ServerProcess
-
     server = ServerProcess(tmp_path / "instance").start()
     context = browser.new_context(**FULL_HD)
     room = context.new_page()
     try:
-        room.goto(f"{server.url}/e/ssc25/screen")
+        room.goto(f"{server.url}/e/{EVENT}/screen")
         room.wait_for_selector("#connection[data-state=online]", state="attached")
         server.kill()
         room.wait_for_selector("#connection[data-state=offline]", state="attached")
         server.start()
         requests.post(
-            f"{server.url}/api/events/ssc25/timer",
+            f"{server.url}/api/events/{EVENT}/timer",
             json={"action": "start"},
             headers={"Authorization": f"Bearer {TOKEN}"},
             timeout=5,

@@ -1,16 +1,20 @@
 """Two attendees vote while a moderator curates, in Chromium; every screen follows."""
 
+import pytest
 import requests
 
-from tests.conftest import TOKEN, wait_until
+from tests.fixtures.constants import EVENT, OTHER_THEME, THEME, TOKEN
+from tests.fixtures.helpers import wait_until
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 LAPTOP = {"viewport": {"width": 1600, "height": 1000}}
 
+pytestmark = pytest.mark.browser
 
-def seed(base, n, text, theme="ssc", via="online"):
+
+def seed(base, n, text, theme=THEME, via="online"):
     reply = requests.post(
-        f"{base}/api/events/ssc25/questions",
+        f"{base}/api/events/{EVENT}/questions",
         timeout=5,
         json={
             "text": text,
@@ -25,7 +29,7 @@ def seed(base, n, text, theme="ssc", via="online"):
 
 def moderate(base, qid, action, **body):
     return requests.post(
-        f"{base}/api/events/ssc25/questions/{qid}/{action}",
+        f"{base}/api/events/{EVENT}/questions/{qid}/{action}",
         json=body or None,
         headers={"Authorization": f"Bearer {TOKEN}"},
         timeout=5,
@@ -34,7 +38,7 @@ def moderate(base, qid, action, **body):
 
 def test_two_attendees_vote_while_the_moderator_curates(browser, live_server, artifacts):
     base = live_server.url
-    visa = seed(base, 1, "How do you handle visa delays for exchange placements?", "challenges")
+    visa = seed(base, 1, "How do you handle visa delays for exchange placements?", OTHER_THEME)
     funds = seed(base, 2, "Who funds personnel exchanges in triangular cooperation?", via="room")
     for qid in (visa, funds):
         moderate(base, qid, "approve")
@@ -42,10 +46,10 @@ def test_two_attendees_vote_while_the_moderator_curates(browser, live_server, ar
     desk_ctx = browser.new_context(**LAPTOP)
     try:
         in_room, online = room_ctx.new_page(), online_ctx.new_page()
-        in_room.goto(f"{base}/r/ssc25")
-        online.goto(f"{base}/e/ssc25")
+        in_room.goto(f"{base}/r/{EVENT}")
+        online.goto(f"{base}/e/{EVENT}")
         desk = desk_ctx.new_page()
-        desk.goto(f"{base}/moderate/ssc25?token={TOKEN}")
+        desk.goto(f"{base}/moderate/{EVENT}?token={TOKEN}")
         for page in (in_room, online):
             page.wait_for_selector("#public li.question >> nth=1")
 
@@ -71,7 +75,7 @@ def test_two_attendees_vote_while_the_moderator_curates(browser, live_server, ar
         online.fill("#text", "What about visa delays for the exchange placements?")
         online.wait_for_selector("#similar:not([hidden]) li.question")
         assert "visa delays" in online.locator("#similar").text_content()
-        online.click("label[for=theme-challenges]")
+        online.click(f"label[for=theme-{OTHER_THEME}]")
         online.click("#send")
         online.wait_for_selector("#mine li.question")
 
@@ -96,11 +100,11 @@ def test_two_attendees_vote_while_the_moderator_curates(browser, live_server, ar
         )
 
         # The current theme and a floor question.
-        desk.select_option("#current-theme", "challenges")
+        desk.select_option("#current-theme", OTHER_THEME)
         wait_until(
             lambda: (
-                requests.get(f"{base}/api/events/ssc25", timeout=5).json()["current_theme"]
-                == "challenges"
+                requests.get(f"{base}/api/events/{EVENT}", timeout=5).json()["current_theme"]
+                == OTHER_THEME
             ),
             message="current theme saved",
         )
@@ -112,7 +116,7 @@ def test_two_attendees_vote_while_the_moderator_curates(browser, live_server, ar
         desk.screenshot(path=artifacts / "moderator-curation.png", full_page=True)
         in_room.screenshot(path=artifacts / "attendee-list.png", full_page=True)
         rows = requests.get(
-            f"{base}/api/events/ssc25/export.json",
+            f"{base}/api/events/{EVENT}/export.json",
             timeout=5,
             headers={"Authorization": f"Bearer {TOKEN}"},
         ).json()["questions"]

@@ -1,13 +1,14 @@
-"""Curation and votes through HTTP and Socket.IO: what tools and the dashboard rely on."""
+"""Curation and votes through HTTP: what tools rely on; Socket.IO is in tests/sockets/."""
 
 import csv
 import io
 
 import pytest
 
-from tests.conftest import submission, wait_until
+from tests.fixtures.constants import EVENT, OTHER_THEME
+from tests.fixtures.helpers import submission
 
-BASE = "/api/events/ssc25"
+BASE = f"/api/events/{EVENT}"
 
 
 def post(client, n=1, **overrides):
@@ -28,9 +29,9 @@ def test_edit_retag_and_merge_over_http(client, bearer):
     keep, dupe = approved(client, bearer, 1), approved(client, bearer, 2)
     reply = act(client, bearer, keep, "edit", text="Reworded by the moderator")
     assert reply.get_json()["question"]["original_text"] == "Question number 1?"
-    assert act(client, bearer, keep, "retag", theme="scaling").get_json()["question"]["theme"] == (
-        "scaling"
-    )
+    assert act(client, bearer, keep, "retag", theme=OTHER_THEME).get_json()["question"][
+        "theme"
+    ] == (OTHER_THEME)
     client.post(f"{BASE}/questions/{dupe}/vote", json={"client_id": "voter-0001", "via": "room"})
     merged = act(client, bearer, dupe, "merge", into=keep).get_json()["question"]
     assert (merged["status"], merged["merged_into_id"]) == ("merged", keep)
@@ -78,7 +79,7 @@ def test_up_next_reorder_over_http(client, bearer):
 def test_floor_questions_over_http(client, bearer):
     body = {
         "text": "Asked at the microphone",
-        "theme": "challenges",
+        "theme": OTHER_THEME,
         "client_msg_id": "floor-0000001",
         "answered": True,
     }
@@ -132,88 +133,8 @@ def test_votes_by_origin_and_the_full_export(client, bearer):
 
 def test_settings_over_http(client, bearer):
     reply = client.patch(
-        BASE, json={"current_theme": "scaling", "word_filter": ["scam"]}, headers=bearer
+        BASE, json={"current_theme": OTHER_THEME, "word_filter": ["scam"]}, headers=bearer
     ).get_json()
-    assert (reply["current_theme"], reply["word_filter"]) == ("scaling", ["scam"])
-    assert client.get(BASE).get_json()["current_theme"] == "scaling"
+    assert (reply["current_theme"], reply["word_filter"]) == (OTHER_THEME, ["scam"])
+    assert client.get(BASE).get_json()["current_theme"] == OTHER_THEME
     assert "word_filter" not in client.get(BASE).get_json()
-
-
-def received(sock, name, namespace="/"):
-    return [m["args"][0] for m in sock.get_received(namespace) if m["name"] == name]
-
-
-def test_a_burst_of_votes_reaches_attendees_as_a_few_exact_updates(
-    app, attendee_socket, moderator_socket
-):
-    asker = attendee_socket("attendee-asker")
-    body = submission(1)
-    body.pop("client_id")
-    qid = asker.emit("submit", body, callback=True)["question"]["id"]
-    moderator_socket.emit("act", {"id": qid, "action": "approve"}, callback=True, namespace="/mod")
-    watcher = attendee_socket("attendee-watch")
-    watcher.get_received()
-    moderator_socket.get_received("/mod")
-    voters = [attendee_socket(f"attendee-v{n:04d}") for n in range(40)]
-    for voter in voters:
-        assert "question" in voter.emit("vote", {"id": qid}, callback=True)
-    updates = []
-
-    def final_count_arrived():
-        updates.extend(received(watcher, "votes"))
-        return updates and updates[-1]["counts"][str(qid)] == 40
-
-    wait_until(final_count_arrived, message="the final count")
-    # 40 votes, a handful of messages: coalesced, and the last one exact.
-    assert len(updates) <= 5
-    mod_updates = received(moderator_socket, "votes", "/mod")
-    assert mod_updates[-1]["split"][str(qid)] == {"room": 0, "online": 40}
-
-
-def test_attendee_socket_asks_for_similar_questions(attendee_socket, moderator_socket):
-    asker = attendee_socket("attendee-0001")
-    body = submission(1, text="Do alumni networks continue after the programme funding ends?")
-    body.pop("client_id")
-    qid = asker.emit("submit", body, callback=True)["question"]["id"]
-    moderator_socket.emit("act", {"id": qid, "action": "approve"}, callback=True, namespace="/mod")
-    reply = attendee_socket("attendee-0002").emit(
-        "similar", {"text": "alumni networks after funding ends"}, callback=True
-    )
-    assert [q["id"] for q in reply["similar"]] == [qid]
-    assert asker.emit("similar", {"text": 12}, callback=True)["error"]["code"] == "invalid_text"
-
-
-def test_moderator_socket_curation(attendee_socket, moderator_socket):
-    asker = attendee_socket("attendee-0001")
-    ids = []
-    for n in (1, 2):
-        body = submission(n)
-        body.pop("client_id")
-        ids.append(asker.emit("submit", body, callback=True)["question"]["id"])
-    mod = moderator_socket
-    for qid in ids:
-        mod.emit("act", {"id": qid, "action": "approve"}, callback=True, namespace="/mod")
-        mod.emit("act", {"id": qid, "action": "queue"}, callback=True, namespace="/mod")
-    assert mod.emit("reorder", {"order": ids[::-1]}, callback=True, namespace="/mod") == {
-        "order": ids[::-1]
-    }
-    assert (
-        mod.emit("reorder", {"order": [ids[0]]}, callback=True, namespace="/mod")["error"]["code"]
-        == "stale_order"
-    )
-    floor = mod.emit(
-        "floor",
-        {"text": "From the floor", "theme": "ssc", "client_msg_id": "floor-sock-0001"},
-        callback=True,
-        namespace="/mod",
-    )
-    assert floor["question"]["via"] == "floor"
-    settings = mod.emit("settings", {"current_theme": "ssc"}, callback=True, namespace="/mod")
-    assert settings["current_theme"] == "ssc"
-    assert received(asker, "current_theme")[-1] == {"current_theme": "ssc"}
-    reply = mod.emit(
-        "act", {"id": ids[0], "action": "merge", "into": ids[1]}, callback=True, namespace="/mod"
-    )
-    assert reply["question"]["status"] == "merged"
-    mine = [m for m in received(asker, "my_question") if m["id"] == ids[0]]
-    assert mine[-1]["merged_into_id"] == ids[1]

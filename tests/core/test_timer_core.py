@@ -1,4 +1,8 @@
-"""The timer (the agenda countdown) on its own: timestamps, a fake clock, no Flask."""
+"""The timer (the agenda countdown) on its own: timestamps, a fake clock, no Flask.
+
+The test event's agenda (tests/data/panel.toml): Welcome 10 min, Discussion 15 min, Closing
+5 min (warning at 60 s), from 14:00 on 2030-03-14 in Nairobi.
+"""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -8,19 +12,20 @@ import pytest
 from moderator.core import events, screens, timer
 from moderator.core.clock import FakeClock
 from moderator.core.errors import Conflict, InvalidInput
+from tests.fixtures.constants import EVENT, SEGMENTS
 
 MIN = 60_000
-NY = ZoneInfo("America/New_York")
+NAIROBI = ZoneInfo("Africa/Nairobi")
 
 
 def at(day: str, hhmm: str) -> int:
-    return int(datetime.fromisoformat(f"{day}T{hhmm}").replace(tzinfo=NY).timestamp() * 1000)
+    return int(datetime.fromisoformat(f"{day}T{hhmm}").replace(tzinfo=NAIROBI).timestamp() * 1000)
 
 
 @pytest.fixture
 def clock():
     # A rehearsal day, not the event's date.
-    return FakeClock(at("2025-05-20", "15:00"))
+    return FakeClock(at("2030-03-07", "15:00"))
 
 
 def command(session, event, clock, action, **params):
@@ -35,8 +40,8 @@ def test_a_new_timer_waits_on_the_first_segment(session, event, clock):
     state = view(session, event, clock)
     assert (state["segment_index"], state["state"]) == (0, "idle")
     assert state["remaining_ms"] == state["duration_ms"] == 10 * MIN
-    assert state["segment"]["title"] == "Opening Remarks"
-    assert state["next"]["title"] == "Setting the Context"
+    assert state["segment"]["title"] == SEGMENTS[0]
+    assert state["next"]["title"] == SEGMENTS[1]
 
 
 def test_running_counts_down_from_timestamps(session, event, clock):
@@ -108,10 +113,10 @@ def test_warning_and_danger_thresholds(session, event, clock, left_ms, phase):
 
 
 def test_thresholds_come_from_the_event_file(session, event, clock):
-    command(session, event, clock, "goto", index=4)  # Wrap up: warning = 60
+    command(session, event, clock, "goto", index=2)  # Closing: warning = 60
     assert view(session, event, clock)["segment"]["warning_ms"] == 60_000
-    assert timer.phase_of(event.spec.segments[4], remaining_ms=61_000) == "normal"
-    assert timer.phase_of(event.spec.segments[4], remaining_ms=60_000) == "warning"
+    assert timer.phase_of(event.spec.segments[2], remaining_ms=61_000) == "normal"
+    assert timer.phase_of(event.spec.segments[2], remaining_ms=60_000) == "warning"
 
 
 def test_reset_returns_the_segment_to_its_full_length(session, event, clock):
@@ -141,7 +146,7 @@ def test_next_while_idle_loads_it_without_starting(session, event, clock):
     command(session, event, clock, "previous")
     command(session, event, clock, "goto", index=2)
     state = view(session, event, clock)
-    assert (state["segment_index"], state["state"], state["remaining_ms"]) == (2, "idle", 50 * MIN)
+    assert (state["segment_index"], state["state"], state["remaining_ms"]) == (2, "idle", 5 * MIN)
 
 
 Command = timer.TimerCommand
@@ -165,6 +170,8 @@ Command = timer.TimerCommand
         (Command("auto_advance"), InvalidInput, "invalid_enabled"),
         # JSON bodies, decoded first:
         ({"action": None}, InvalidInput, "unknown_action"),
+        ({"action": "goto", "index": 3}, InvalidInput, "index_out_of_range"),
+        ({"action": "goto", "index": -1}, InvalidInput, "index_out_of_range"),
         ({"action": "goto", "index": "2"}, InvalidInput, "invalid_index"),
         ({"action": "adjust", "seconds": "60"}, InvalidInput, "invalid_seconds"),
         ({"action": "adjust", "seconds": True}, InvalidInput, "invalid_seconds"),
@@ -185,7 +192,7 @@ def test_bad_commands_leave_the_timer_unchanged(session, event, clock, params, e
 
 
 def test_next_on_the_last_segment_and_start_while_running_are_refused(session, event, clock):
-    command(session, event, clock, "goto", index=4)
+    command(session, event, clock, "goto", index=2)
     with pytest.raises(Conflict, match="last segment"):
         command(session, event, clock, "next")
     command(session, event, clock, "start")
@@ -195,13 +202,13 @@ def test_next_on_the_last_segment_and_start_while_running_are_refused(session, e
 
 def test_the_state_survives_a_new_session_exactly(database, event, clock):
     with database.session() as s:
-        e = events.get_event(s, "ssc25")
+        e = events.get_event(s, EVENT)
         command(s, e, clock, "start")
         clock.advance(123_456)
         expected = view(s, e, clock)["remaining_ms"]
     # A restart: nothing in memory, only what was stored.
     with database.session() as s:
-        e = events.get_event(s, "ssc25")
+        e = events.get_event(s, EVENT)
         assert view(s, e, clock)["remaining_ms"] == expected
         clock.advance(1000)
         assert view(s, e, clock)["remaining_ms"] == expected - 1000
@@ -209,7 +216,7 @@ def test_the_state_survives_a_new_session_exactly(database, event, clock):
 
 def test_two_moderators_at_once_one_wins(database, clock):
     with database.session() as a, database.session() as b:
-        event_a, event_b = events.get_event(a, "ssc25"), events.get_event(b, "ssc25")
+        event_a, event_b = events.get_event(a, EVENT), events.get_event(b, EVENT)
         # Both moderators' requests have read the timer before either writes.
         row_a, row_b = (
             timer.get_timer(a, event_a, clock=clock),
@@ -246,14 +253,14 @@ def test_without_auto_advance_the_timer_runs_into_overtime(session, event, clock
 
 
 def test_schedule_on_the_event_day_uses_the_published_times(session, event):
-    clock = FakeClock(at("2025-05-28", "08:20"))  # five minutes late
+    clock = FakeClock(at("2030-03-14", "14:05"))  # five minutes late
     command(session, event, clock, "start")
     state = view(session, event, clock)
-    assert state["schedule"][0]["planned_start_ms"] == at("2025-05-28", "08:15")
-    assert state["schedule"][3]["planned_start_ms"] == at("2025-05-28", "09:30")
-    assert state["planned_end_ms"] == at("2025-05-28", "09:45")
+    assert state["schedule"][0]["planned_start_ms"] == at("2030-03-14", "14:00")
+    assert state["schedule"][2]["planned_start_ms"] == at("2030-03-14", "14:25")
+    assert state["planned_end_ms"] == at("2030-03-14", "14:30")
     assert state["drift_ms"] == 5 * MIN
-    assert state["projected_end_ms"] == at("2025-05-28", "09:50")
+    assert state["projected_end_ms"] == at("2030-03-14", "14:35")
 
 
 def test_drift_on_a_rehearsal_day_counts_from_the_first_start(session, event, clock):
@@ -343,7 +350,7 @@ def test_screens_report_their_offset_and_are_kept_when_they_leave(session, event
 def test_a_rehearsal_started_at_a_later_segment_plans_the_earlier_ones_as_run(
     session, event, clock
 ):
-    command(session, event, clock, "goto", index=2)  # straight to the panel
+    command(session, event, clock, "goto", index=2)  # straight to the closing
     command(session, event, clock, "start")
     state = view(session, event, clock)
     assert state["schedule"][2]["planned_start_ms"] == clock.now_ms

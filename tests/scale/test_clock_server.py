@@ -2,13 +2,15 @@
 
 import requests
 
-from tests.conftest import TOKEN, ServerProcess, wait_until
+from tests.fixtures.constants import EVENT, TOKEN
+from tests.fixtures.helpers import wait_until
+from tests.fixtures.server import ServerProcess
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def timer_url(server):
-    return f"{server.url}/api/events/ssc25/timer"
+    return f"{server.url}/api/events/{EVENT}/timer"
 
 
 def drive(server, **data):
@@ -45,17 +47,17 @@ def test_a_running_segment_resumes_exactly_after_kill_9(tmp_path):
 
 def test_auto_advance_starts_the_next_segment_at_zero(live_server):
     drive(live_server, action="auto_advance", enabled=True)
-    drive(live_server, action="goto", index=3)  # Q&A, 10 min
-    drive(live_server, action="adjust", seconds=-(600 - 2))
+    drive(live_server, action="goto", index=1)  # the discussion, 15 min
+    drive(live_server, action="adjust", seconds=-(900 - 2))
     started = drive(live_server, action="start")
     state = wait_until(
-        lambda: (s := read(live_server))["segment_index"] == 4 and s,
+        lambda: (s := read(live_server))["segment_index"] == 2 and s,
         timeout=10,
-        message="auto-advance to the wrap-up",
+        message="auto-advance to the closing",
     )
     assert state["state"] == "running"
-    # The wrap-up started when the Q&A reached zero, not whenever the server noticed.
-    actual = state["schedule"][4]["actual_start_ms"]
+    # The closing started when the discussion reached zero, not whenever the server noticed.
+    actual = state["schedule"][2]["actual_start_ms"]
     assert abs(actual - (started["server_now_ms"] + started["remaining_ms"])) <= 100
 
 

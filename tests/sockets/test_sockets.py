@@ -2,11 +2,8 @@
 
 import pytest
 
-from tests.conftest import TOKEN, submission, wait_until
-
-
-def received(sock, name, namespace="/"):
-    return [m["args"][0] for m in sock.get_received(namespace) if m["name"] == name]
+from tests.fixtures.constants import EVENT, THEME, TOKEN
+from tests.fixtures.helpers import received, submission, wait_until
 
 
 def send(sock, n=1, **overrides):
@@ -43,10 +40,10 @@ def test_a_resend_is_acknowledged_with_the_same_question(attendee_socket, modera
 @pytest.mark.parametrize(
     ("payload", "code"),
     [
-        ({"text": "", "theme": "ssc", "client_msg_id": "message-0001"}, "empty_text"),
-        ({"text": "x" * 5000, "theme": "ssc", "client_msg_id": "message-0001"}, "text_too_long"),
+        ({"text": "", "theme": THEME, "client_msg_id": "message-0001"}, "empty_text"),
+        ({"text": "x" * 5000, "theme": THEME, "client_msg_id": "message-0001"}, "text_too_long"),
         ({"text": "Hi?", "theme": "nope", "client_msg_id": "message-0001"}, "unknown_theme"),
-        ({"text": "Hi?", "theme": "ssc"}, "missing_client_msg_id"),
+        ({"text": "Hi?", "theme": THEME}, "missing_client_msg_id"),
         ("just a string", "invalid_body"),
         ([1, 2, 3], "invalid_body"),
         (None, "missing_client_msg_id"),
@@ -81,17 +78,17 @@ def test_attendees_cannot_reach_the_moderator_namespace(app, client):
     from moderator.extensions import socketio
 
     intruder = socketio.test_client(
-        app, namespace="/mod", auth={"event": "ssc25"}, flask_test_client=client
+        app, namespace="/mod", auth={"event": EVENT}, flask_test_client=client
     )
     assert not intruder.is_connected("/mod")
-    wrong = socketio.test_client(app, namespace="/mod", auth={"event": "ssc25", "token": "x"})
+    wrong = socketio.test_client(app, namespace="/mod", auth={"event": EVENT, "token": "x"})
     assert not wrong.is_connected("/mod")
 
 
 def test_a_tool_can_connect_to_the_moderator_namespace_with_the_token(app):
     from moderator.extensions import socketio
 
-    tool = socketio.test_client(app, namespace="/mod", auth={"event": "ssc25", "token": TOKEN})
+    tool = socketio.test_client(app, namespace="/mod", auth={"event": EVENT, "token": TOKEN})
     assert tool.is_connected("/mod")
     assert "questions" in tool.emit("sync", {}, callback=True, namespace="/mod")
 
@@ -174,7 +171,7 @@ def test_sync_gives_an_attendee_the_event_their_questions_and_the_public_ones(
         "act", {"id": other, "action": "approve"}, callback=True, namespace="/mod"
     )
     reply = attendee.emit("sync", {}, callback=True)
-    assert reply["event"]["code"] == "ssc25"
+    assert reply["event"]["code"] == EVENT
     assert [q["id"] for q in reply["mine"]] == [mine]
     assert [q["id"] for q in reply["questions"]] == [other]
 

@@ -2,7 +2,7 @@
 
 import re
 
-from tests.conftest import TOKEN
+from tests.fixtures.constants import EVENT, TOKEN
 
 
 def csrf_of(html: str) -> str:
@@ -10,57 +10,58 @@ def csrf_of(html: str) -> str:
 
 
 def test_attendee_pages_record_where_the_question_comes_from(client):
-    online = client.get("/e/ssc25").get_data(as_text=True)
-    room = client.get("/r/ssc25").get_data(as_text=True)
+    online = client.get(f"/e/{EVENT}").get_data(as_text=True)
+    room = client.get(f"/r/{EVENT}").get_data(as_text=True)
     assert 'data-via="online"' in online
     assert 'data-via="room"' in room
-    assert "Challenges and Solutions" in online
-    assert "How do you address resource constraints" in online
+    assert "Health Workforce" in online  # a theme of the event, and its guiding question
+    assert "How do clinics cover for staff who are away on placement?" in online
     assert client.get("/e/unknown").status_code == 404
 
 
 def test_the_moderator_page_asks_for_login_until_given_the_token(client):
-    page = client.get("/moderate/ssc25")
+    page = client.get(f"/moderate/{EVENT}")
     assert page.status_code == 401
     assert "Moderator token" in page.get_data(as_text=True)
-    assert client.get("/moderate/ssc25?token=wrong").status_code == 403
-    response = client.get(f"/moderate/ssc25?token={TOKEN}")
-    assert response.status_code == 302 and response.location == "/moderate/ssc25"
-    assert client.get("/moderate/ssc25").status_code == 200
+    assert client.get(f"/moderate/{EVENT}?token=wrong").status_code == 403
+    response = client.get(f"/moderate/{EVENT}?token={TOKEN}")
+    assert response.status_code == 302 and response.location == f"/moderate/{EVENT}"
+    assert client.get(f"/moderate/{EVENT}").status_code == 200
 
 
 def test_the_session_cookie_is_httponly_and_samesite(client):
-    response = client.get(f"/moderate/ssc25?token={TOKEN}")
+    response = client.get(f"/moderate/{EVENT}?token={TOKEN}")
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_login_form_checks_csrf_and_token_and_redirects_locally(client):
-    form = client.get("/moderate/ssc25").get_data(as_text=True)
+    form = client.get(f"/moderate/{EVENT}").get_data(as_text=True)
     csrf = csrf_of(form)
     assert (
-        client.post("/login", data={"token": TOKEN, "next": "/moderate/ssc25"}).status_code == 400
+        client.post("/login", data={"token": TOKEN, "next": f"/moderate/{EVENT}"}).status_code
+        == 400
     )
     assert client.post("/login", data={"token": "nope", "csrf": csrf}).status_code == 403
     response = client.post(
         "/login", data={"token": TOKEN, "csrf": csrf, "next": "https://evil.example/"}
     )
     assert response.status_code == 302 and response.location == "/"
-    assert client.get("/moderate/ssc25").status_code == 200
+    assert client.get(f"/moderate/{EVENT}").status_code == 200
 
 
 def test_logout_needs_the_form_token(moderator_client):
-    page = moderator_client.get("/moderate/ssc25").get_data(as_text=True)
+    page = moderator_client.get(f"/moderate/{EVENT}").get_data(as_text=True)
     moderator_client.post("/logout", data={})
-    assert moderator_client.get("/moderate/ssc25").status_code == 200
+    assert moderator_client.get(f"/moderate/{EVENT}").status_code == 200
     moderator_client.post("/logout", data={"csrf": csrf_of(page)})
-    assert moderator_client.get("/moderate/ssc25").status_code == 401
+    assert moderator_client.get(f"/moderate/{EVENT}").status_code == 401
 
 
 def test_the_room_screen_shows_a_qr_code_to_join_from_the_room(client):
-    page = client.get("/e/ssc25/screen").get_data(as_text=True)
+    page = client.get(f"/e/{EVENT}/screen").get_data(as_text=True)
     assert "<svg" in page
-    assert "http://localhost/r/ssc25" in page
+    assert f"http://localhost/r/{EVENT}" in page
 
 
 def test_every_page_loads_the_vendored_socket_io_client(client):

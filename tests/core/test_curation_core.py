@@ -6,7 +6,8 @@ import pytest
 from moderator.core import events, questions, votes
 from moderator.core.errors import Conflict, InvalidInput, NotFound
 from moderator.core.questions import Limits
-from tests.conftest import submission
+from tests.fixtures.constants import EVENT, OTHER_THEME, THEME
+from tests.fixtures.helpers import submission
 
 LIMITS = Limits()
 
@@ -64,11 +65,11 @@ def test_bad_edits_are_refused_and_change_nothing(session, event, clock, body, c
 
 def test_retag_moves_a_question_to_another_theme(session, event, clock):
     question = submit(session, event, clock)
-    act(session, event, clock, question, "retag", theme="scaling")
-    assert question.theme == "scaling"
+    act(session, event, clock, question, "retag", theme=OTHER_THEME)
+    assert question.theme == OTHER_THEME
     with pytest.raises(InvalidInput, match="Unknown theme"):
         act(session, event, clock, question, "retag", theme="weather")
-    assert question.theme == "scaling"
+    assert question.theme == OTHER_THEME
 
 
 def test_merge_combines_votes_without_counting_anyone_twice(session, event, clock):
@@ -169,7 +170,7 @@ def test_only_approved_questions_go_up_next(session, event, clock):
 def test_a_floor_question_completes_the_record(session, event, clock):
     data = {
         "text": "From the microphone: what about gender balance?",
-        "theme": "ssc",
+        "theme": THEME,
         "client_msg_id": "floor-msg-0001",
         "name": "Delegate of Ghana",
         "answered": True,
@@ -224,8 +225,8 @@ def test_bad_settings_are_refused(session, event, clock, data, code):
 
 
 def test_the_current_theme_can_be_set_and_cleared(session, event, clock):
-    events.update_settings(session, event, clock=clock, current_theme="challenges")
-    assert events.event_view(event)["current_theme"] == "challenges"
+    events.update_settings(session, event, clock=clock, current_theme=OTHER_THEME)
+    assert events.event_view(event)["current_theme"] == OTHER_THEME
     events.update_settings(session, event, clock=clock, current_theme=None)
     assert event.current_theme is None
 
@@ -256,7 +257,7 @@ def test_attendees_see_similar_published_questions_before_sending(session, event
 
 def test_two_moderators_on_one_question_one_is_told(database, clock):
     with database.session() as first, database.session() as second:
-        event_1, event_2 = events.get_event(first, "ssc25"), events.get_event(second, "ssc25")
+        event_1, event_2 = events.get_event(first, EVENT), events.get_event(second, EVENT)
         question = submit(first, event_1, clock)
         # Both dashboards hold the question before either acts.
         mine, theirs = (
@@ -268,13 +269,13 @@ def test_two_moderators_on_one_question_one_is_told(database, clock):
         with pytest.raises(Conflict, match="at the same moment"):
             act(second, event_2, clock, theirs, "edit", text="A rewording")
     with database.session() as check:
-        stored = questions.get_question(check, events.get_event(check, "ssc25"), question.id)
+        stored = questions.get_question(check, events.get_event(check, EVENT), question.id)
         assert (stored.status, stored.text) == ("approved", "Question number 1?")
 
 
 def test_merging_while_another_approves_one_is_told(database, clock):
     with database.session() as first, database.session() as second:
-        event_1, event_2 = events.get_event(first, "ssc25"), events.get_event(second, "ssc25")
+        event_1, event_2 = events.get_event(first, EVENT), events.get_event(second, EVENT)
         keep = approved(first, event_1, clock, 1)
         dupe = submit(first, event_1, clock, 2)
         keep_id, dupe_id = keep.id, dupe.id
@@ -285,7 +286,7 @@ def test_merging_while_another_approves_one_is_told(database, clock):
         with pytest.raises(Conflict):
             act(first, event_1, clock, mine, "merge", into=keep.id)
     with database.session() as check:
-        e = events.get_event(check, "ssc25")
+        e = events.get_event(check, EVENT)
         assert questions.get_question(check, e, dupe_id).status == "approved"
         assert questions.get_question(check, e, keep_id).votes == 0
 
@@ -294,7 +295,7 @@ def test_two_moderators_putting_different_questions_live(database, clock):
     # The database allows one live question per event; the later action wins and its changes
     # include taking the other off screen, so both dashboards converge on the same screen.
     with database.session() as first, database.session() as second:
-        event_1, event_2 = events.get_event(first, "ssc25"), events.get_event(second, "ssc25")
+        event_1, event_2 = events.get_event(first, EVENT), events.get_event(second, EVENT)
         a = approved(first, event_1, clock, 1)
         b = approved(first, event_1, clock, 2)
         act(first, event_1, clock, questions.get_question(first, event_1, a.id), "live")
@@ -304,6 +305,6 @@ def test_two_moderators_putting_different_questions_live(database, clock):
             (b.id, "live"),
         ]
     with database.session() as check:
-        e = events.get_event(check, "ssc25")
+        e = events.get_event(check, EVENT)
         live = [q.id for q in questions.all_questions(check, e) if q.status == "live"]
         assert live == [b.id]

@@ -7,7 +7,9 @@ import uuid
 import pytest
 import requests
 
-from tests.conftest import TOKEN, Listener, ServerProcess, submission, wait_until
+from tests.fixtures.constants import EVENT, TOKEN
+from tests.fixtures.helpers import Listener, submission, wait_until
+from tests.fixtures.server import ServerProcess
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -32,13 +34,13 @@ def two_processes(tmp_path, postgres_url, redis_url):
 
 
 def attendee(server, client_id, via="online"):
-    return Listener(server.url, {"event": "ssc25", "client_id": client_id, "via": via})
+    return Listener(server.url, {"event": EVENT, "client_id": client_id, "via": via})
 
 
 def test_an_attendee_on_one_process_and_a_moderator_on_the_other(two_processes):
     a, b = two_processes
     asker, watcher = attendee(a, "asker-on-a-01"), attendee(b, "watcher-on-b-1", "room")
-    moderator = Listener(b.url, {"event": "ssc25", "token": TOKEN}, namespace="/mod")
+    moderator = Listener(b.url, {"event": EVENT, "token": TOKEN}, namespace="/mod")
     votes_seen = []
     watcher.client.on("votes", votes_seen.append)
     try:
@@ -63,8 +65,8 @@ def test_an_attendee_on_one_process_and_a_moderator_on_the_other(two_processes):
         )
 
         # The live question, put on screen through A, is the one B shows.
-        requests.post(f"{a.url}/api/events/ssc25/questions/{qid}/live", headers=AUTH, timeout=5)
-        on_b = requests.get(f"{b.url}/api/events/ssc25/questions", timeout=5).json()["questions"]
+        requests.post(f"{a.url}/api/events/{EVENT}/questions/{qid}/live", headers=AUTH, timeout=5)
+        on_b = requests.get(f"{b.url}/api/events/{EVENT}/questions", timeout=5).json()["questions"]
         assert [q["id"] for q in on_b if q["status"] == "live"] == [qid]
     finally:
         for client in (asker, watcher, moderator):
@@ -73,26 +75,26 @@ def test_an_attendee_on_one_process_and_a_moderator_on_the_other(two_processes):
 
 def test_the_clock_is_the_same_on_both_processes(two_processes):
     a, b = two_processes
-    screen = Listener(a.url, {"event": "ssc25", "role": "screen"})
+    screen = Listener(a.url, {"event": EVENT, "role": "screen"})
     timers = []
     screen.client.on("timer", timers.append)
     try:
         started = requests.post(
-            f"{b.url}/api/events/ssc25/timer", json={"action": "start"}, headers=AUTH, timeout=5
+            f"{b.url}/api/events/{EVENT}/timer", json={"action": "start"}, headers=AUTH, timeout=5
         ).json()
         wait_until(
             lambda: timers and timers[-1]["state"] == "running",
             message="the screen on A hears B's start",
         )
-        on_a = requests.get(f"{a.url}/api/events/ssc25/timer", timeout=5).json()
+        on_a = requests.get(f"{a.url}/api/events/{EVENT}/timer", timeout=5).json()
         assert (on_a["state"], on_a["started_ms"]) == ("running", started["started_ms"])
         requests.post(
-            f"{a.url}/api/events/ssc25/timer",
+            f"{a.url}/api/events/{EVENT}/timer",
             json={"action": "adjust", "seconds": 60},
             headers=AUTH,
             timeout=5,
         )
-        assert requests.get(f"{b.url}/api/events/ssc25/timer", timeout=5).json()["added_ms"] == (
+        assert requests.get(f"{b.url}/api/events/{EVENT}/timer", timeout=5).json()["added_ms"] == (
             60_000
         )
     finally:
@@ -101,7 +103,7 @@ def test_the_clock_is_the_same_on_both_processes(two_processes):
 
 def test_the_rate_limit_counts_across_processes(two_processes):
     a, b = two_processes
-    url = "/api/events/ssc25/questions"
+    url = f"/api/events/{EVENT}/questions"
     statuses = [
         requests.post(
             f"{server.url}{url}", timeout=5, json=submission(n, client_id="busy-attendee")

@@ -1,0 +1,53 @@
+"""The built-in demo is the reference event: its agenda, themes and guiding questions are the
+seed document's, word for word. The only tests that read the demo's wording."""
+
+from moderator.core.event_file import DEMO_EVENT_FILE, load_event_file
+from tests.fixtures.constants import ROOT
+from tests.fixtures.services import require
+
+# shared/ sits beside the repository folder, in a checkout and in CI's clone alike.
+SEED = ROOT.parent / "shared" / "seeds" / "hlc-ssc-2025-personnel-exchange-side-event.txt"
+
+
+def test_demo_event_has_the_reference_agenda():
+    event = load_event_file(DEMO_EVENT_FILE)
+    assert event.code == "ssc25"
+    assert event.title == "Empowering Global South - Personnel Exchange Cooperation"
+    assert (event.date, event.start, event.timezone) == ("2025-05-28", "08:15", "America/New_York")
+    assert [(s.title, s.duration_s // 60) for s in event.segments] == [
+        ("Opening Remarks", 10),
+        ("Setting the Context", 15),
+        ("Panel Discussion: Experiences and Lessons Learned in Personnel Exchanges", 50),
+        ("Q&A", 10),
+        ("Wrap up and Way forward", 5),
+    ]
+    assert sum(s.duration_s for s in event.segments) == 90 * 60
+    assert event.moderator.name == "Ms. Tehetena Woldemariam"
+    assert len(event.panelists) == 5
+
+
+def test_demo_event_has_four_guiding_themes_and_a_general_one():
+    event = load_event_file(DEMO_EVENT_FILE)
+    assert [(t.label, len(t.questions)) for t in event.themes] == [
+        ("i", 3),
+        ("ii", 2),
+        ("iii", 1),
+        ("iv", 2),
+        ("", 0),
+    ]
+    assert event.themes[-1].key == "general"
+    assert event.themes[1].title == "Challenges and Solutions"
+
+
+def test_guiding_questions_are_word_for_word_from_the_seed():
+    require(SEED.exists(), f"the seed document is not beside the checkout ({SEED})")
+    seed = " ".join(SEED.read_text(encoding="utf-8").split())
+    event = load_event_file(DEMO_EVENT_FILE)
+    questions = [q for theme in event.themes for q in theme.questions]
+    assert len(questions) == 8
+    for question in questions:
+        assert question in seed
+    for theme in event.themes[:4]:
+        assert theme.title in seed
+    for person in event.panelists:
+        assert person.name in seed
