@@ -248,7 +248,11 @@ def _accept(value: Any, option: Any) -> Any:
     if option is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return _REFUSED
-        return float(value) if math.isfinite(value) else _REFUSED
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float
+            return _REFUSED
+        return number if math.isfinite(number) else _REFUSED
     if option is str:
         return value if isinstance(value, str) else _REFUSED
     if typing.get_origin(option) is list:

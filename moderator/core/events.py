@@ -122,27 +122,6 @@ def _clean_word_filter(words: list[str]) -> list[str]:
     return cleaned
 
 
-def settings_from_json(data: object) -> dict[str, Any]:
-    """The keyword arguments of ``update_settings`` from a JSON body ``{"premoderation"?,
-    "current_theme"?, "word_filter"?}``, checking the JSON types (the semantic checks are
-    ``update_settings``'s).
-
-    A bridge for the HTTP and Socket.IO adapters until they decode settings themselves.
-    """
-    if not isinstance(data, dict):
-        raise InvalidInput("Send the settings as a JSON object.", "invalid_body")
-    unknown = set(data) - set(SETTINGS)
-    if unknown:
-        raise InvalidInput(f"Unknown setting(s): {', '.join(sorted(unknown))}.", "unknown_setting")
-    if "premoderation" in data and not isinstance(data["premoderation"], bool):
-        raise InvalidInput("premoderation must be true or false.", "invalid_premoderation")
-    # update_settings refuses a theme that is not one of the keys, or words that are not text.
-    changes = {name: value for name, value in data.items() if name != "word_filter"}
-    if data.get("word_filter") is not None:
-        changes["word_filter"] = data["word_filter"]
-    return changes
-
-
 def settings_view(event: Event) -> dict[str, Any]:
     """The live settings, as moderators see them."""
     return {
@@ -195,6 +174,17 @@ class EventSnapshot:
     theme_keys: tuple[str, ...]
 
 
+def snapshot_of(event: Event) -> EventSnapshot:
+    """What a submission needs to know of the event, as it is now."""
+    return EventSnapshot(
+        id=event.id,
+        code=event.code,
+        premoderation=event.premoderation,
+        word_filter=tuple(event.word_filter or ()),
+        theme_keys=theme_keys(event),
+    )
+
+
 class Snapshots:
     """What a submission needs to know about its event, re-read from the database at most once
     a second: a burst of submissions does not reload the event each time. A setting changed on
@@ -212,13 +202,7 @@ class Snapshots:
         if cached is not None and now - cached[0] < self.ttl_ms:
             return cached[1]
         event = get_event(session, code)
-        copy = EventSnapshot(
-            id=event.id,
-            code=event.code,
-            premoderation=event.premoderation,
-            word_filter=tuple(event.word_filter or ()),
-            theme_keys=theme_keys(event),
-        )
+        copy = snapshot_of(event)
         self._copies[event.code] = (now, copy)
         return copy
 

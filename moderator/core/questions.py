@@ -528,9 +528,9 @@ def merge(
             .values(question_id=target.id)
         )
         session.execute(delete(Vote).where(Vote.question_id == source.id))
-        target.votes = session.scalar(
-            select(func.count()).where(Vote.question_id == target.id)
-        ) or 0
+        target.votes = (
+            session.scalar(select(func.count()).where(Vote.question_id == target.id)) or 0
+        )
         source.votes = 0
         source.status = MERGED
         source.merged_into_id = target.id

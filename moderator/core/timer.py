@@ -49,33 +49,6 @@ class TimerCommand:
     enabled: bool | None = None
 
 
-def command_from_json(data: object) -> TimerCommand:
-    """A ``TimerCommand`` from a JSON body ``{"action", "seconds"?, "index"?, "enabled"?}``,
-    checking the JSON types (the semantic checks are ``apply``'s).
-
-    A bridge for the HTTP and Socket.IO adapters until they decode commands themselves.
-    """
-    if not isinstance(data, dict):
-        raise InvalidInput("Send the clock command as a JSON object.", "invalid_body")
-    action = data.get("action")
-    if not isinstance(action, str):
-        raise _unknown_action(action)
-    seconds = data.get("seconds")
-    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float)):
-        raise InvalidInput("seconds must be a number.", "invalid_seconds")
-    index = data.get("index")
-    if index is not None and (isinstance(index, bool) or not isinstance(index, int)):
-        raise InvalidInput("index must be a whole number.", "invalid_index")
-    enabled = data.get("enabled")
-    if enabled is not None and not isinstance(enabled, bool):
-        raise InvalidInput("enabled must be true or false.", "invalid_enabled")
-    try:
-        seconds = None if seconds is None else float(seconds)
-    except OverflowError:
-        raise InvalidInput("seconds must be a finite number.", "invalid_seconds") from None
-    return TimerCommand(action=action, seconds=seconds, index=index, enabled=enabled)
-
-
 def get_timer(session: Session, event: Event, *, clock: Clock) -> Timer:
     """The event's timer, created idle on the first segment if it has none yet."""
     segments = event.spec.segments

@@ -5,24 +5,15 @@ import pytest
 
 from moderator.core import events, questions, votes
 from moderator.core.errors import Conflict, InvalidInput, NotFound
-from moderator.core.questions import Limits
+from moderator.core.votes import Ballot
+from tests.fixtures import core
 from tests.fixtures.constants import EVENT, OTHER_THEME, THEME
-from tests.fixtures.helpers import submission
-
-LIMITS = Limits()
+from tests.fixtures.core import curate as act
 
 
 def submit(session, event, clock, n=1, **overrides):
-    question, _ = questions.submit(
-        session, event, submission(n, **overrides), clock, LIMITS, events.theme_keys(event)
-    )
+    question, _ = core.submit(session, event, clock, n, **overrides)
     return question
-
-
-def act(session, event, clock, question, action, **body):
-    return questions.apply_action(
-        session, event, question.id, action, clock, body, LIMITS, events.theme_keys(event)
-    )
 
 
 def approved(session, event, clock, n=1, **overrides):
@@ -50,8 +41,6 @@ def test_an_edit_keeps_the_original_text(session, event, clock):
         ({"text": ""}, "empty_text"),
         ({"text": "  "}, "empty_text"),
         ({"text": "x" * 301}, "text_too_long"),
-        ({}, "missing_text"),
-        ({"text": 5}, "invalid_text"),
     ],
 )
 def test_bad_edits_are_refused_and_change_nothing(session, event, clock, body, code):
@@ -76,9 +65,9 @@ def test_merge_combines_votes_without_counting_anyone_twice(session, event, cloc
     keep = approved(session, event, clock, 1, text="How are exchanges funded in SSC?")
     dupe = approved(session, event, clock, 2, text="Who funds the exchanges?")
     for voter in ("voter-a001", "voter-b001"):
-        votes.vote(session, event.id, keep.id, voter, "online", clock)
+        votes.vote(session, event.id, Ballot(keep.id, voter, "online"), clock=clock)
     for voter, via in (("voter-b001", "online"), ("voter-c001", "room")):
-        votes.vote(session, event.id, dupe.id, voter, via, clock)
+        votes.vote(session, event.id, Ballot(dupe.id, voter, via), clock=clock)
     changes = act(session, event, clock, dupe, "merge", into=keep.id)
     assert [c.question.id for c in changes] == [keep.id, dupe.id]
     assert keep.votes == 3  # a, b (once) and c
@@ -88,11 +77,11 @@ def test_merge_combines_votes_without_counting_anyone_twice(session, event, cloc
     assert dupe not in questions.public_questions(session, event)
 
 
-@pytest.mark.parametrize("case", ["itself", "cycle", "dismissed", "live", "unknown", "missing"])
+@pytest.mark.parametrize("case", ["itself", "cycle", "dismissed", "live", "unknown"])
 def test_impossible_merges_are_refused(session, event, clock, case):
     a = approved(session, event, clock, 1)
     b = approved(session, event, clock, 2)
-    into = {"itself": a.id, "unknown": 999, "missing": None}.get(case, b.id)
+    into = {"itself": a.id, "unknown": 999}.get(case, b.id)
     if case == "cycle":
         act(session, event, clock, b, "merge", into=a.id)  # b is now inside a
     if case == "dismissed":
@@ -100,9 +89,7 @@ def test_impossible_merges_are_refused(session, event, clock, case):
     if case == "live":
         act(session, event, clock, a, "live")
     before = (a.status, a.merged_into_id)
-    expected = {"itself": InvalidInput, "missing": InvalidInput, "unknown": NotFound}.get(
-        case, Conflict
-    )
+    expected = {"itself": InvalidInput, "unknown": NotFound}.get(case, Conflict)
     with pytest.raises(expected):
         act(session, event, clock, a, "merge", into=into)
     session.expire_all()
@@ -114,7 +101,7 @@ def test_a_merged_question_takes_no_votes_and_no_actions(session, event, clock):
     dupe = approved(session, event, clock, 2)
     act(session, event, clock, dupe, "merge", into=keep.id)
     with pytest.raises(Conflict, match=f"merged into question {keep.id}"):
-        votes.vote(session, event.id, dupe.id, "voter-0001", "online", clock)
+        votes.vote(session, event.id, Ballot(dupe.id, "voter-0001", "online"), clock=clock)
     with pytest.raises(Conflict, match="merged"):
         act(session, event, clock, dupe, "approve")
 
@@ -125,9 +112,9 @@ def test_votes_on_dismissed_or_answered_questions_are_refused(session, event, cl
     act(session, event, clock, gone, "dismiss")
     act(session, event, clock, done, "answered")
     with pytest.raises(Conflict, match="not published"):
-        votes.vote(session, event.id, gone.id, "voter-0001", "online", clock)
+        votes.vote(session, event.id, Ballot(gone.id, "voter-0001", "online"), clock=clock)
     with pytest.raises(Conflict, match="answered"):
-        votes.vote(session, event.id, done.id, "voter-0001", "online", clock)
+        votes.vote(session, event.id, Ballot(done.id, "voter-0001", "online"), clock=clock)
 
 
 def test_the_up_next_list_keeps_its_order(session, event, clock):
@@ -135,7 +122,7 @@ def test_the_up_next_list_keeps_its_order(session, event, clock):
     for q in (a, b, c):
         act(session, event, clock, q, "queue")
     assert [a.queue_position, b.queue_position, c.queue_position] == [1, 2, 3]
-    questions.reorder_queue(session, event, [c.id, a.id, b.id], clock)
+    questions.reorder_queue(session, event, order=[c.id, a.id, b.id], clock=clock)
     assert [c.queue_position, a.queue_position, b.queue_position] == [1, 2, 3]
     act(session, event, clock, c, "live")  # on screen: it leaves the list
     assert c.queue_position is None
@@ -143,7 +130,7 @@ def test_the_up_next_list_keeps_its_order(session, event, clock):
     assert a.queue_position is None and b.queue_position == 3
 
 
-@pytest.mark.parametrize("order", ["stale", "unknown", "duplicate", "not a list", "strings"])
+@pytest.mark.parametrize("order", ["stale", "unknown", "duplicate"])
 def test_reordering_with_a_stale_or_wrong_list_is_refused(session, event, clock, order):
     a, b = approved(session, event, clock, 1), approved(session, event, clock, 2)
     for q in (a, b):
@@ -152,11 +139,9 @@ def test_reordering_with_a_stale_or_wrong_list_is_refused(session, event, clock,
         "stale": [b.id],
         "unknown": [b.id, a.id, 999],
         "duplicate": [a.id, a.id, b.id],
-        "not a list": "a,b",
-        "strings": [str(b.id), str(a.id)],
     }[order]
     with pytest.raises((Conflict, InvalidInput)):
-        questions.reorder_queue(session, event, bad, clock)
+        questions.reorder_queue(session, event, order=bad, clock=clock)
     session.expire_all()
     assert (a.queue_position, b.queue_position) == (1, 2)
 
@@ -175,23 +160,12 @@ def test_a_floor_question_completes_the_record(session, event, clock):
         "name": "Delegate of Ghana",
         "answered": True,
     }
-    question, created = questions.log_floor_question(
-        session, event, data, clock, LIMITS, events.theme_keys(event)
-    )
+    question, created = core.floor(session, event, clock, **data)
     assert created and (question.via, question.status) == ("floor", "answered")
-    again, created_again = questions.log_floor_question(
-        session, event, data, clock, LIMITS, events.theme_keys(event)
-    )
+    again, created_again = core.floor(session, event, clock, **data)
     assert again.id == question.id and not created_again
     with pytest.raises(InvalidInput):
-        questions.log_floor_question(
-            session,
-            event,
-            {**data, "client_msg_id": "floor-msg-0002", "text": ""},
-            clock,
-            LIMITS,
-            events.theme_keys(event),
-        )
+        core.floor(session, event, clock, **{**data, "client_msg_id": "floor-msg-0002", "text": ""})
 
 
 def test_the_word_filter_holds_questions_even_without_premoderation(session, event, clock):
@@ -208,14 +182,12 @@ def test_the_word_filter_holds_questions_even_without_premoderation(session, eve
     ("data", "code"),
     [
         ({"current_theme": "weather"}, "unknown_theme"),
-        ({"word_filter": "scam"}, "invalid_word_filter"),
         ({"word_filter": ["x" * 61]}, "invalid_word_filter"),
-        ({"colour": "red"}, "unknown_setting"),
     ],
 )
 def test_bad_settings_are_refused(session, event, clock, data, code):
     with pytest.raises(InvalidInput) as caught:
-        events.update_settings(session, event, clock=clock, **events.settings_from_json(data))
+        events.update_settings(session, event, clock=clock, **data)
     assert caught.value.code == code
     assert events.settings_view(event) == {
         "premoderation": True,

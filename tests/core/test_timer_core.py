@@ -168,23 +168,13 @@ Command = timer.TimerCommand
         (Command("resume"), Conflict, "not_paused"),
         (Command("previous"), Conflict, "no_previous_segment"),
         (Command("auto_advance"), InvalidInput, "invalid_enabled"),
-        # JSON bodies, decoded first:
-        ({"action": None}, InvalidInput, "unknown_action"),
-        ({"action": "goto", "index": 3}, InvalidInput, "index_out_of_range"),
-        ({"action": "goto", "index": -1}, InvalidInput, "index_out_of_range"),
-        ({"action": "goto", "index": "2"}, InvalidInput, "invalid_index"),
-        ({"action": "adjust", "seconds": "60"}, InvalidInput, "invalid_seconds"),
-        ({"action": "adjust", "seconds": True}, InvalidInput, "invalid_seconds"),
-        ({"action": "adjust", "seconds": 10**400}, InvalidInput, "invalid_seconds"),
-        ({"action": "auto_advance", "enabled": "yes"}, InvalidInput, "invalid_enabled"),
-        (["start"], InvalidInput, "invalid_body"),
+        (Command("goto", index=3), InvalidInput, "index_out_of_range"),
+        (Command("dance"), InvalidInput, "unknown_action"),
     ],
 )
 def test_bad_commands_leave_the_timer_unchanged(session, event, clock, params, error, code):
     before = view(session, event, clock)
     with pytest.raises(error) as caught:
-        if not isinstance(params, Command):
-            params = timer.command_from_json(params)
         timer.apply(session, event, params, clock=clock)
     assert caught.value.code == code
     session.expire_all()
@@ -287,11 +277,11 @@ def test_a_paused_timer_pushes_the_projected_end(session, event, clock):
 
 def test_display_messages_flash_and_blackout(session, event, clock):
     display = screens.apply_display(
-        session, event, {"action": "message", "text": " 2  minutes "}, clock
+        session, event, action="message", text=" 2  minutes ", clock=clock
     )
     assert (display.message, display.message_ms) == ("2 minutes", clock.now_ms)
-    screens.apply_display(session, event, {"action": "flash"}, clock)
-    screens.apply_display(session, event, {"action": "blackout", "on": True}, clock)
+    screens.apply_display(session, event, action="flash", clock=clock)
+    screens.apply_display(session, event, action="blackout", on=True, clock=clock)
     view_ = screens.display_view(display)
     assert view_ == {
         "blackout": True,
@@ -299,7 +289,7 @@ def test_display_messages_flash_and_blackout(session, event, clock):
         "message_ms": clock.now_ms,
         "flash_ms": clock.now_ms,
     }
-    screens.apply_display(session, event, {"action": "clear"}, clock)
+    screens.apply_display(session, event, action="clear", clock=clock)
     assert display.message is None
 
 
@@ -308,16 +298,16 @@ def test_display_messages_flash_and_blackout(session, event, clock):
     [
         ({"action": "message", "text": ""}, "empty_text"),
         ({"action": "message", "text": "x" * 201}, "text_too_long"),
-        ({"action": "blackout", "on": "yes"}, "invalid_on"),
+        ({"action": "blackout"}, "invalid_on"),
         ({"action": "dance"}, "unknown_action"),
-        ("flash", "invalid_body"),
     ],
 )
 def test_bad_display_commands_are_refused(session, event, clock, data, code):
     with pytest.raises(InvalidInput) as caught:
-        screens.apply_display(session, event, data, clock)
+        screens.apply_display(session, event, **data, clock=clock)
     assert caught.value.code == code
-    assert screens.display_view(screens.get_display(session, event, clock))["message"] is None
+    display = screens.get_display(session, event, clock=clock)
+    assert screens.display_view(display)["message"] is None
 
 
 def test_screens_report_their_offset_and_are_kept_when_they_leave(session, event, clock):
@@ -328,9 +318,9 @@ def test_screens_report_their_offset_and_are_kept_when_they_leave(session, event
         "offset_ms": -120000.5,
         "rtt_ms": 12.25,
     }
-    screens.report_screen(session, event, report, clock)
+    screens.report_screen(session, event, **report, clock=clock)
     clock.advance(5000)
-    screens.screen_gone(session, event, "screen-left-1", clock)
+    screens.screen_gone(session, event, "screen-left-1", clock=clock)
     [listed] = [screens.screen_view(s) for s in screens.list_screens(session, event)]
     assert listed == {
         "screen_id": "screen-left-1",
@@ -342,9 +332,9 @@ def test_screens_report_their_offset_and_are_kept_when_they_leave(session, event
         "last_seen_ms": clock.now_ms,
     }
     with pytest.raises(InvalidInput):
-        screens.report_screen(session, event, {**report, "kind": "toaster"}, clock)
+        screens.report_screen(session, event, **{**report, "kind": "toaster"}, clock=clock)
     with pytest.raises(InvalidInput):
-        screens.report_screen(session, event, {**report, "offset_ms": "soon"}, clock)
+        screens.report_screen(session, event, **{**report, "offset_ms": 1e13}, clock=clock)
 
 
 def test_a_rehearsal_started_at_a_later_segment_plans_the_earlier_ones_as_run(

@@ -2,6 +2,7 @@
 
 import pytest
 
+from moderator import runtime
 from tests.fixtures.constants import EVENT, SEGMENTS, TOKEN
 
 TIMER = f"/api/events/{EVENT}/timer"
@@ -105,7 +106,7 @@ def test_display_over_http(client, bearer):
 
 
 def test_server_time_for_tools(client, app):
-    app.extensions["moderator.clock"] = lambda: 1_234_567
+    runtime.of(app).clock = lambda: 1_234_567
     assert client.get("/api/time").get_json() == {"server_ms": 1_234_567}
 
 

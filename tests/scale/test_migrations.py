@@ -13,7 +13,7 @@ from moderator.db import Database, driver_url
 from moderator.models import Base
 from tests.fixtures.constants import ROOT
 
-START = "from moderator.db import Database; Database().configure({url!r})"
+START = "from moderator.db import Database; Database({url!r})"
 
 
 def schema_differences(url: str) -> list:
@@ -30,8 +30,7 @@ def database_url(request, tmp_path):
 
 
 def test_the_migrations_build_the_models_schema(database_url):
-    database = Database()
-    database.configure(database_url)
+    database = Database(database_url)
     database.dispose()
     assert schema_differences(database_url) == []
 
@@ -53,14 +52,14 @@ def test_processes_starting_at_once_on_an_empty_database(database_url):
     assert "alembic_version" in inspect(engine).get_table_names()
     assert schema_differences(database_url) == []
     # Starting again on an up-to-date database changes nothing.
-    Database().configure(database_url)
+    Database(database_url)
 
 
 def test_a_database_made_without_migrations_is_refused(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     Base.metadata.create_all(create_engine(url))
     with pytest.raises(RuntimeError, match="before schema migrations"):
-        Database().configure(url)
+        Database(url)
 
 
 def test_an_older_database_is_brought_up_to_date_with_its_data(database_url):
@@ -85,7 +84,7 @@ def test_an_older_database_is_brought_up_to_date_with_its_data(database_url):
             "SELECT id, 2, 'paused', 5000, 0, false, '[]', 1, 3 FROM events"
         )
         connection.commit()
-    Database().configure(database_url)
+    Database(database_url)
     assert schema_differences(database_url) == []
     with engine.connect() as connection:
         rows = connection.exec_driver_sql("SELECT code, title FROM events").all()
@@ -106,7 +105,7 @@ def test_the_timers_rename_can_be_undone(database_url):
 
     from moderator.db import MIGRATIONS
 
-    Database().configure(database_url)
+    Database(database_url)
     engine = create_engine(driver_url(database_url))
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))

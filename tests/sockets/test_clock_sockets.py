@@ -21,10 +21,10 @@ def test_screens_and_moderators_hear_clock_changes_and_attendees_do_not(
         sock.get_received()
     moderator_socket.get_received("/mod")
     ack = moderator_socket.emit("timer", {"action": "start"}, callback=True, namespace="/mod")
-    assert ack["timer"]["state"] == "running"
+    assert ack["state"] == "running"
     for sock in (room, stage):
         [state] = received(sock, "timer")
-        assert (state["state"], state["version"]) == ("running", ack["timer"]["version"])
+        assert (state["state"], state["version"]) == ("running", ack["version"])
     assert received(moderator_socket, "timer", "/mod")[0]["state"] == "running"
     assert received(phone, "timer") == []
 
@@ -37,7 +37,7 @@ def test_screens_and_moderators_hear_clock_changes_and_attendees_do_not(
 
 def test_a_screen_gets_the_state_and_the_time_on_request(app):
     room = screen(app)
-    state = room.emit("clock_sync", {}, callback=True)
+    state = room.emit("screen_state", {}, callback=True)
     assert state["timer"]["segment_index"] == 0 and state["display"]["blackout"] is False
     assert isinstance(room.emit("time", {}, callback=True)["server_ms"], int)
 

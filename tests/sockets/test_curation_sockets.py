@@ -12,11 +12,11 @@ from tests.fixtures.helpers import received, submission, wait_until
 def held_vote_counts(app, monkeypatch):
     """Vote counts wait to go out until the test opens the returned gate: the relay's pause
     between batches becomes a step the test takes, so coalescing is checked without timing."""
+    from moderator import runtime
     from moderator.extensions import socketio
-    from moderator.fanout import vote_relay
 
-    # A relay still flushing an earlier test's votes would send part of this test's too.
-    wait_until(lambda: not vote_relay.running, message="earlier vote counts to go out")
+    # The relay belongs to this test's app; it must not be sending anything yet.
+    assert not runtime.vote_relay(app).running
     gate = threading.Event()
     monkeypatch.setattr(socketio, "sleep", lambda seconds=0: gate.wait(timeout=30))
     yield gate

@@ -66,7 +66,7 @@ def test_bad_submissions_get_an_error_ack_and_the_socket_stays(
 def test_a_screen_without_client_id_cannot_submit(attendee_socket):
     screen = attendee_socket(client_id=None)
     ack = send(screen)
-    assert ack["error"]["code"] == "no_client_id"
+    assert ack["error"]["code"] == "missing_client_id"
 
 
 def test_an_unknown_event_or_bad_client_id_is_refused_at_connect(attendee_socket):
@@ -137,7 +137,7 @@ def test_putting_a_question_live_takes_the_previous_one_off(attendee_socket, mod
     [
         ({"id": 999, "action": "approve"}, "unknown_question"),
         ({"id": "abc", "action": "approve"}, "invalid_id"),
-        ({"action": "approve"}, "invalid_id"),
+        ({"action": "approve"}, "missing_id"),
         ({"id": 1, "action": "obliterate"}, "unknown_action"),
         ("approve 1", "invalid_body"),
     ],
