@@ -24,6 +24,7 @@ from moderator.models import Login
 
 log = logging.getLogger(__name__)
 RESTART_DELAY_S = 0.5
+ADVANCE_ATTEMPTS = 30
 
 
 class Worker:
@@ -145,13 +146,15 @@ class TimerTasks:
 
     def _advance_when_due(self, code: str, version: int, delay_ms: int) -> None:
         socketio.sleep(delay_ms / 1000)
-        while True:
+        for attempt in range(1, ADVANCE_ATTEMPTS + 1):
             try:
                 self._advance(code, version)
                 return
             except Exception:
-                log.exception("auto-advance of %s failed; trying again", code)
-                socketio.sleep(RESTART_DELAY_S * 2)
+                # A database that went away comes back; give it a minute, then leave the
+                # segment to the moderator (any later timer change schedules a new wake-up).
+                log.exception("auto-advance of %s failed (attempt %d)", code, attempt)
+                socketio.sleep(RESTART_DELAY_S * 4)
 
     def _advance(self, code: str, version: int) -> None:
         clock = runtime.clock(self.app)
