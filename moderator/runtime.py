@@ -5,7 +5,7 @@ snapshots and background services. Kept in ``app.extensions`` so that nothing ou
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, current_app
 
@@ -37,6 +37,11 @@ class Runtime:
         for worker in (self.ballot_box, self.vote_relay, self.login_watch):
             worker.stop()
         self.database.dispose()
+
+
+def current_app_object() -> Flask:
+    """The application itself behind Flask's ``current_app`` proxy (for background work)."""
+    return cast(Any, current_app)._get_current_object()  # type: ignore[no-any-return]
 
 
 def of(app: Flask | None = None) -> Runtime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from moderator import runtime
-from moderator.actions.base import UNSET, Action, Actor, Context, Result, Right, Unset
+from moderator.actions.base import UNSET, Action, Actor, Context, Handler, Result, Right, Unset
 from moderator.core import events, screens, timer
 from moderator.fanout import DisplayChanged, ScreensChanged, SettingsChanged, TimerChanged
 
@@ -39,7 +39,7 @@ class ScreenReport:
     rtt_ms: float | None = None
 
 
-def _timer_command(name: str):  # type: ignore[no-untyped-def]
+def _timer_command(name: str) -> Handler:
     def handler(context: Context, actor: Actor, command: TimerArgs) -> Result:
         core_command = timer.TimerCommand(
             action=name, seconds=command.seconds, index=command.index, enabled=command.enabled
@@ -54,7 +54,7 @@ def _timer_command(name: str):  # type: ignore[no-untyped-def]
     return handler
 
 
-def _display_command(name: str):  # type: ignore[no-untyped-def]
+def _display_command(name: str) -> Handler:
     def handler(context: Context, actor: Actor, command: DisplayArgs) -> Result:
         with context.session() as session:
             event = events.get_event(session, context.code)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import math
 import types
 import typing
@@ -19,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy.orm import Session
 
 from moderator import fanout, runtime
@@ -181,7 +182,7 @@ def perform(action: Action, actor: Actor, code: str, data: object) -> Result:
     if not isinstance(data, dict):
         raise InvalidInput("Send a JSON object.", "invalid_body")
     command = decode(action.command, data)
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = runtime.current_app_object()
     result = action.handler(Context(app, code), actor, command)
     fanout.announce(app, code, result.announce)
     return result
@@ -197,27 +198,37 @@ def decode(command_type: type, data: dict[str, Any]) -> Any:
     the command does not know are ignored unless the command sets ``STRICT = True``. What the
     values mean (lengths, ranges, states) is the core's to check.
     """
-    fields = dataclasses.fields(command_type)
-    hints = typing.get_type_hints(command_type)
+    fields = _fields_of(command_type)
     if getattr(command_type, "STRICT", False):
-        unknown = sorted(set(data) - {f.name for f in fields})
+        unknown = sorted(set(data) - {name for name, _hint, _required in fields})
         if unknown:
             raise InvalidInput(
                 f"Unknown field(s): {', '.join(unknown)}.", getattr(command_type, "UNKNOWN", "")
             )
     values: dict[str, Any] = {}
-    for item in fields:
-        if not item.init:
-            continue
-        required = (
-            item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING
-        )
-        if item.name not in data:
+    for name, hint, required in fields:
+        if name not in data:
             if required:
-                raise InvalidInput(f"{item.name} is missing.", f"missing_{item.name}")
+                raise InvalidInput(f"{name} is missing.", f"missing_{name}")
             continue
-        values[item.name] = _check(item.name, data[item.name], hints[item.name])
+        values[name] = _check(name, data[name], hint)
     return command_type(**values)
+
+
+@functools.cache
+def _fields_of(command_type: type) -> tuple[tuple[str, Any, bool], ...]:
+    """Each field's name, type and whether it is required, worked out once per command type
+    (resolving the annotations costs more than decoding a message)."""
+    hints = typing.get_type_hints(command_type)
+    return tuple(
+        (
+            item.name,
+            hints[item.name],
+            item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING,
+        )
+        for item in dataclasses.fields(command_type)
+        if item.init
+    )
 
 
 _NAMES = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}

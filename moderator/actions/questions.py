@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from moderator import runtime
-from moderator.actions.base import Action, Actor, Context, Result, Right
+from moderator.actions.base import Action, Actor, Context, Handler, Result, Right
 from moderator.core import events, questions, votes
 from moderator.core.questions import Change, Submission
 from moderator.fanout import Announcement, QuestionsChanged, VotesChanged
+from moderator.models import Event
 
 QUESTION = "/events/<code>/questions/<int:id>/<action>"
 
@@ -121,7 +125,7 @@ def similar(context: Context, actor: Actor, command: Similar) -> Result:
         )
 
 
-def _curated(context: Context, run) -> Result:  # type: ignore[no-untyped-def]
+def _curated(context: Context, run: Callable[[Session, Event], list[Change]]) -> Result:
     with context.session() as session:
         event = events.get_event(session, context.code)
         changes = run(session, event)
@@ -129,7 +133,7 @@ def _curated(context: Context, run) -> Result:  # type: ignore[no-untyped-def]
     return Result(reply, announce=[QuestionsChanged(tuple(changes))])
 
 
-def _transition(name: str):  # type: ignore[no-untyped-def]
+def _transition(name: str) -> Handler:
     def handler(context: Context, actor: Actor, command: QuestionId) -> Result:
         return _curated(
             context,
@@ -142,7 +146,7 @@ def _transition(name: str):  # type: ignore[no-untyped-def]
     return handler
 
 
-def star(starred: bool):  # type: ignore[no-untyped-def]
+def _star(starred: bool) -> Handler:
     def handler(context: Context, actor: Actor, command: QuestionId) -> Result:
         return _curated(
             context,
@@ -246,7 +250,7 @@ def floor(context: Context, actor: Actor, command: Floor) -> Result:
     return Result(reply, 201 if created else 200, announce)
 
 
-def _question_action(name: str, command: type, handler) -> Action:  # type: ignore[no-untyped-def]
+def _question_action(name: str, command: type, handler: Handler) -> Action:
     return Action(
         name=f"question.{name}",
         command=command,
@@ -293,8 +297,8 @@ ACTIONS = [
         message="similar",
     ),
     *(_question_action(name, QuestionId, _transition(name)) for name in questions.TRANSITIONS),
-    _question_action("star", QuestionId, star(True)),
-    _question_action("unstar", QuestionId, star(False)),
+    _question_action("star", QuestionId, _star(True)),
+    _question_action("unstar", QuestionId, _star(False)),
     _question_action("edit", Edit, edit),
     _question_action("retag", Retag, retag),
     _question_action("queue", QuestionId, queue),

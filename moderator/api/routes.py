@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -60,7 +61,7 @@ def _actor(body: dict[str, Any]) -> Actor:
     )
 
 
-def _route(group: list[Action]):  # type: ignore[no-untyped-def]
+def _route(group: list[Action]) -> Callable[..., ResponseReturnValue]:
     def view(code: str, **url_values: Any) -> ResponseReturnValue:
         body = _body()
         data = {**body, **url_values}

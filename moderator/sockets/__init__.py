@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
+
+from flask import request
 
 from moderator.core.errors import DomainError, InvalidInput
 from moderator.faults import fault_reply
@@ -36,6 +38,11 @@ def acknowledged(handler: Callable[[Any], Reply]) -> Callable[..., Reply]:
             return fault_reply(exc, f"Socket.IO handler {handler.__name__}")[1]
 
     return wrapper
+
+
+def socket_id() -> str:
+    """The Socket.IO id of the connection whose message is being handled."""
+    return str(cast(Any, request).sid)
 
 
 def require_object(data: object) -> dict[str, Any]:

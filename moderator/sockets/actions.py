@@ -3,6 +3,7 @@ from the connection (checked again on every message) and acknowledges with the a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import session
@@ -35,7 +36,7 @@ def moderator_actor() -> Actor:
     return Actor(moderator=still)
 
 
-def _handler(message: str, group: list[Action], namespace: str):  # type: ignore[no-untyped-def]
+def _handler(message: str, group: list[Action], namespace: str) -> Callable[..., Reply]:
     moderators = namespace == MODERATOR_NAMESPACE
 
     def handle(data: Any) -> Reply:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, session
+from flask import session
 from flask_socketio import ConnectionRefusedError, join_room
 
 from moderator import fanout, runtime
@@ -69,8 +69,7 @@ def disconnect(*_args: Any) -> None:
         event = events.get_event(s, code)
         screens.screen_gone(s, event, screen_id, clock=runtime.clock())
         listed = [screens.screen_view(x) for x in screens.list_screens(s, event)]
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    fanout.announce(app, code, [fanout.ScreensChanged(listed)])
+    fanout.announce(runtime.current_app_object(), code, [fanout.ScreensChanged(listed)])
 
 
 @socketio.on("sync", namespace=NS)

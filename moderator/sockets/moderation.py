@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, session
+from flask import session
 from flask_socketio import ConnectionRefusedError, join_room
 
 from moderator import fanout, runtime
@@ -14,7 +14,7 @@ from moderator.auth import has_moderator_session, token_matches
 from moderator.core import events, questions, screens, votes
 from moderator.core.errors import DomainError, Unauthorized
 from moderator.extensions import socketio
-from moderator.sockets import Reply, acknowledged
+from moderator.sockets import Reply, acknowledged, socket_id
 from moderator.sockets.actions import moderator_actor
 from moderator.sockets.screens import screen_state
 
@@ -44,13 +44,13 @@ def connect(auth: Any = None) -> None:
     login_id = session.get("login")
     if not by_token and isinstance(login_id, str):
         join_room(fanout.login_room(login_id))
-        runtime.of().login_watch.watch(request.sid, login_id)  # type: ignore[attr-defined]
+        runtime.of().login_watch.watch(socket_id(), login_id)
 
 
 @socketio.on("disconnect", namespace=NS)
 def disconnect(*_args: Any) -> None:
     """Stop watching this dashboard's login."""
-    runtime.of().login_watch.forget(request.sid)  # type: ignore[attr-defined]
+    runtime.of().login_watch.forget(socket_id())
 
 
 @socketio.on("sync", namespace=NS)
