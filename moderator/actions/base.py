@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from moderator import fanout, runtime
 from moderator.core.clock import Clock
 from moderator.core.errors import DomainError, Forbidden, InvalidInput, Unauthorized
+from moderator.core.events import EventSnapshot
 from moderator.core.questions import Limits
 from moderator.fanout import Announcement
 
@@ -108,6 +109,16 @@ class Context:
         """A database session, closed at the end of the block."""
         with runtime.database(self.app).session() as session:
             yield session
+
+    def snapshot(self) -> EventSnapshot:
+        """The event's settings as submissions and votes read them: a per-process copy at
+        most a second old (no database work at all while it is fresh)."""
+        snapshots = runtime.snapshots(self.app)
+        fresh = snapshots.peek(self.code, now=self.clock())
+        if fresh is not None:
+            return fresh
+        with self.session() as session:
+            return snapshots.get(session, self.code, clock=self.clock)
 
     @property
     def clock(self) -> Clock:

@@ -82,8 +82,8 @@ def submit(context: Context, actor: Actor, command: Submit) -> Result:
         name=command.name,
         affiliation=command.affiliation,
     )
+    event = context.snapshot()
     with context.session() as session:
-        event = runtime.snapshots(context.app).get(session, context.code, clock=context.clock)
         question, created = questions.submit(
             session, event, submission, limits=context.limits, clock=context.clock
         )
@@ -98,9 +98,8 @@ def vote(context: Context, actor: Actor, command: QuestionId) -> Result:
     """Upvote a published question, once per attendee; stored (in the next batch of votes)
     before it is acknowledged."""
     assert actor.client_id is not None
-    with context.session() as session:
-        event = runtime.snapshots(context.app).get(session, context.code, clock=context.clock)
-    # Outside the session: no connection is held while the vote waits for its batch.
+    event = context.snapshot()
+    # No database session is open while the vote waits for its batch.
     ballot = votes.Ballot(command.id, actor.client_id, actor.via)
     qid, count = runtime.ballot_box(context.app).cast(event.id, ballot)
     return Result({"question": {"id": qid, "votes": count}}, announce=[VotesChanged(qid)])
@@ -233,8 +232,8 @@ def floor(context: Context, actor: Actor, command: Floor) -> Result:
         name=command.name,
         affiliation=command.affiliation,
     )
+    event = context.snapshot()
     with context.session() as session:
-        event = runtime.snapshots(context.app).get(session, context.code, clock=context.clock)
         question, created = questions.log_floor_question(
             session,
             event,

@@ -206,6 +206,13 @@ class Snapshots:
         self._copies[event.code] = (now, copy)
         return copy
 
+    def peek(self, code: str, *, now: int) -> EventSnapshot | None:
+        """The copy of the event's settings if one is fresh enough, without the database."""
+        cached = self._copies.get(code)
+        if cached is not None and now - cached[0] < self.ttl_ms:
+            return cached[1]
+        return None
+
     def forget(self, code: str) -> None:
         """Drop the copy of an event whose settings just changed here."""
         self._copies.pop(code, None)
