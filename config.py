@@ -85,6 +85,15 @@ class Config:
     QUESTIONS_PER_MINUTE = _env_int("QUESTIONS_PER_MINUTE", 5)
     AFFILIATION_MAX_LENGTH = _env_int("AFFILIATION_MAX_LENGTH", 120)
 
+    # New attendee identities one network address may start per window (shared by every
+    # process: counted in the database). A conference room puts hundreds of phones behind one
+    # address: the default lets a room of 1,000 join within the window.
+    ATTENDEES_PER_ADDRESS = _env_int("ATTENDEES_PER_ADDRESS", 1000)
+    ATTENDEE_WINDOW_S = _env_int("ATTENDEE_WINDOW_S", 600)
+    # Reverse proxies in front of the server whose X-Forwarded-For is believed (0: none, the
+    # socket's address is the client's; 1: one nginx in front, as in docs/deploy.md).
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)

@@ -54,6 +54,9 @@ class Server:
             "MODERATOR_TOKEN": TOKEN,
             "PORT": str(self.port),
             "HOST": "127.0.0.1",
+            # Every simulated attendee comes from 127.0.0.1: lift the per-address budget of new
+            # identities (a real crowd comes from many addresses, or a room's NAT of ~1,000).
+            "ATTENDEES_PER_ADDRESS": "100000",
             **self.env,
         }
         self.process = subprocess.Popen(

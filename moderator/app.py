@@ -12,12 +12,13 @@ from typing import Any
 from flask import Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config
 
 # Registers the Socket.IO handlers on ``socketio`` before any init_app, so that every application
 # built by the factory (one per test) gets them.
-from moderator import sockets  # noqa: F401
+from moderator import identity, sockets  # noqa: F401
 from moderator.ballot_box import BallotBox
 from moderator.core.clock import system_clock
 from moderator.core.event_file import DEMO_EVENT_FILE, EventFileError, load_event_file
@@ -26,6 +27,7 @@ from moderator.core.questions import Limits
 from moderator.db import Database
 from moderator.extensions import babel, socketio
 from moderator.faults import fault_reply
+from moderator.identity import Identities
 from moderator.runtime import KEY, Runtime
 from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
 
@@ -76,7 +78,12 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
         vote_relay=VoteRelay(app),
         timer_tasks=TimerTasks(app),
         login_watch=LoginWatch(app),
+        identities=Identities(),
     )
+    identity.init_app(app)
+    if app.config["TRUSTED_PROXIES"] > 0:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     with database.session() as session:
         install_events(session, definitions, clock=system_clock)
 

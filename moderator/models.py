@@ -199,3 +199,15 @@ class Login(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     created_ms: Mapped[int] = mapped_column(BigInteger)
     revoked_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Attendee(Base):
+    """An attendee identity the server issued, with a keyed hash of the address it came from,
+    so that new identities can be limited per address (on every process)."""
+
+    __tablename__ = "attendees"
+    __table_args__ = (Index("ix_attendees_address_created", "address", "created_ms"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(String(32))
+    created_ms: Mapped[int] = mapped_column(BigInteger)

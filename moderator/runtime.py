@@ -16,6 +16,7 @@ from moderator.db import Database
 
 if TYPE_CHECKING:
     from moderator.ballot_box import BallotBox
+    from moderator.identity import Identities
     from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
 
 KEY = "moderator"
@@ -31,6 +32,7 @@ class Runtime:
     vote_relay: VoteRelay
     timer_tasks: TimerTasks
     login_watch: LoginWatch
+    identities: Identities
 
     def close(self) -> None:
         """Stop the background loops and close the database's connections."""

@@ -44,7 +44,7 @@ class Right(enum.Enum):
     """What an action needs of the person asking."""
 
     ANYONE = "anyone"
-    # An attendee identity (today the client's id; issued by the server from issue 9 on).
+    # An attendee identity issued by the server (``moderator/identity.py``).
     ATTENDEE = "attendee"
     # A room screen or stage monitor that said which one it is.
     SCREEN = "screen"
@@ -71,6 +71,8 @@ class Actor:
     # A moderator credential that was sent but does not hold (a wrong token, a session write
     # without its CSRF token): the refusal an action that needs a moderator gives instead.
     credential_problem: DomainError | None = None
+    # Why no attendee identity could be had (too many new ones from this address).
+    identity_problem: DomainError | None = None
 
     def has(self, right: Right) -> bool:
         """Whether this actor holds ``right``."""
@@ -187,6 +189,8 @@ def perform(action: Action, actor: Actor, code: str, data: object) -> Result:
     if not actor.has(action.right):
         if action.right is Right.MODERATOR and actor.credential_problem is not None:
             raise actor.credential_problem
+        if action.right is Right.ATTENDEE and actor.identity_problem is not None:
+            raise actor.identity_problem
         raise REFUSALS[action.right]()
     if data is None:
         data = {}

@@ -13,7 +13,7 @@ from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from moderator import actions, runtime
+from moderator import actions, identity, runtime
 from moderator.actions import Action, Actor, ScreenIdentity
 from moderator.api import bp
 from moderator.auth import is_moderator, moderator_credential, moderator_required
@@ -52,10 +52,14 @@ def _actor(body: dict[str, Any]) -> Actor:
             raise InvalidInput("label must be text.", "invalid_label")
         screen = ScreenIdentity(check_client_id(body["screen_id"], "screen_id"), kind, label)
     moderator, problem = moderator_credential()
+    attendee, identity_problem = identity.resolve(
+        None if client_id is None else check_client_id(client_id)
+    )
     return Actor(
         moderator=moderator,
         credential_problem=problem,
-        client_id=None if client_id is None else check_client_id(client_id),
+        client_id=attendee,
+        identity_problem=identity_problem,
         via=via,
         screen=screen,
     )
@@ -111,8 +115,9 @@ def list_questions(code: str) -> ResponseReturnValue:
                 ]
             }
         client_id = request.args.get("client_id")
-        if client_id is not None:
-            mine = questions.questions_of(session, event, check_client_id(client_id))
+        attendee = identity.peek(None if client_id is None else check_client_id(client_id))
+        if attendee is not None:
+            mine = questions.questions_of(session, event, attendee)
             body["mine"] = [questions.owner_view(q) for q in mine]
         return jsonify(body)
 

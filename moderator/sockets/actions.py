@@ -11,7 +11,7 @@ from flask import session
 from moderator import actions
 from moderator.actions import Action, Actor, ScreenIdentity
 from moderator.auth import has_moderator_session, token_matches
-from moderator.core.errors import Forbidden
+from moderator.core.errors import Forbidden, TooMany
 from moderator.extensions import socketio
 from moderator.fanout import ATTENDEE_NAMESPACE, MODERATOR_NAMESPACE
 from moderator.sockets import Reply, acknowledged, require_object
@@ -20,8 +20,10 @@ from moderator.sockets import Reply, acknowledged, require_object
 def attendee_actor() -> Actor:
     """An attendee or screen connection, as it was admitted at connect."""
     screen_id = session.get("screen_id")
+    problem = session.get("identity_problem")
     return Actor(
         client_id=session.get("client_id"),
+        identity_problem=None if problem is None else TooMany(problem["message"], problem["code"]),
         via=session.get("via", "online"),
         screen=ScreenIdentity(screen_id, session["role"], session.get("screen_label"))
         if screen_id

@@ -7,7 +7,7 @@ from typing import Any
 from flask import session
 from flask_socketio import ConnectionRefusedError, join_room
 
-from moderator import fanout, runtime
+from moderator import fanout, identity, runtime
 from moderator.core import events, questions, screens, votes
 from moderator.core.errors import DomainError, InvalidInput
 from moderator.extensions import socketio
@@ -44,10 +44,14 @@ def connect(auth: Any = None) -> None:
             raise InvalidInput("label must be text.", "invalid_label")
         with runtime.database().session() as s:
             event = events.get_event(s, auth.get("event"))
+        # The server's identity for this browser; the client_id the client sends is only a
+        # label for cookie-less programs (see moderator/identity.py).
+        attendee, problem = identity.resolve(client_id)
     except DomainError as exc:
         raise ConnectionRefusedError(exc.as_dict()["error"]) from None
     session["event"] = event.code
-    session["client_id"] = client_id
+    session["client_id"] = client_id = attendee
+    session["identity_problem"] = None if problem is None else problem.as_dict()["error"]
     session["via"] = via
     join_room(fanout.public_room(event.code))
     if client_id:

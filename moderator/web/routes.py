@@ -10,10 +10,10 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
-from moderator import fanout, runtime
+from moderator import fanout, identity, runtime
 from moderator.auth import csrf_token, csrf_valid, has_moderator_session, log_in, log_out
 from moderator.core import events
-from moderator.core.errors import NotFound
+from moderator.core.errors import NotFound, TooMany
 from moderator.web import bp
 from moderator.web.messages import attendee_messages, moderator_messages
 
@@ -53,6 +53,12 @@ def attendee_in_room(code: str) -> ResponseReturnValue:
 
 def _attendee_page(code: str, via: str) -> ResponseReturnValue:
     event = _event_or_404(code)
+    if identity.from_cookie() is None:
+        try:
+            identity.mint()
+        except TooMany:
+            pass  # the page still shows the questions; sending says why it cannot
+
     return render_template(
         "attendee.html",
         event=event,

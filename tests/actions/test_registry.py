@@ -136,10 +136,11 @@ class Sockets:
     """Calls actions the way the pages do: the action's message on a connection that has (or
     lacks) the right."""
 
-    def __init__(self, app, code: str):
+    def __init__(self, app, code: str, browser):
         self.app = app
         self.code = code
-        self.open: list[Any] = []
+        # The same client as the HTTP calls: the same address, hence the same attendee.
+        self.browser = browser
 
     @contextmanager
     def connection(self, action: Action, *, rights: bool) -> Iterator[tuple[Any, str]]:
@@ -157,7 +158,9 @@ class Sockets:
             namespace = "/"
         else:  # a bare connection: no attendee identity, no screen, not a moderator
             auth, namespace = {"event": self.code}, "/"
-        sock = socketio.test_client(self.app, namespace=namespace, auth=auth)
+        sock = socketio.test_client(
+            self.app, namespace=namespace, auth=auth, flask_test_client=self.browser
+        )
         assert sock.is_connected(namespace)
         try:
             yield sock, namespace
@@ -224,7 +227,7 @@ def test_the_same_action_gives_the_same_reply_on_both_transports(make_app, name)
             status, reply = http.call(action, _fill(data, names), rights=True)
             assert status < 300, reply
         else:
-            reply = Sockets(app, http.code).call(action, _fill(data, names), rights=True)
+            reply = Sockets(app, http.code, http.client).call(action, _fill(data, names), rights=True)
         assert "error" not in reply, reply
         replies.append(reply)
     assert replies[0] == replies[1]
@@ -243,7 +246,7 @@ def test_without_the_right_both_transports_give_the_same_refusal(make_app, name)
         f"/api/events/{http.code}/export.json", headers={"Authorization": f"Bearer {TOKEN}"}
     ).get_json()["questions"]
     status, over_http = http.call(action, _fill(data, names), rights=False)
-    over_socket = Sockets(app, http.code).call(action, _fill(data, names), rights=False)
+    over_socket = Sockets(app, http.code, http.client).call(action, _fill(data, names), rights=False)
     assert status in (401, 403)
     assert over_http == over_socket
     assert over_http["error"]["code"] in {"unauthorized", "missing_client_id", "not_a_screen"}
