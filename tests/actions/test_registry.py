@@ -227,7 +227,9 @@ def test_the_same_action_gives_the_same_reply_on_both_transports(make_app, name)
             status, reply = http.call(action, _fill(data, names), rights=True)
             assert status < 300, reply
         else:
-            reply = Sockets(app, http.code, http.client).call(action, _fill(data, names), rights=True)
+            reply = Sockets(app, http.code, http.client).call(
+                action, _fill(data, names), rights=True
+            )
         assert "error" not in reply, reply
         replies.append(reply)
     assert replies[0] == replies[1]
@@ -246,7 +248,9 @@ def test_without_the_right_both_transports_give_the_same_refusal(make_app, name)
         f"/api/events/{http.code}/export.json", headers={"Authorization": f"Bearer {TOKEN}"}
     ).get_json()["questions"]
     status, over_http = http.call(action, _fill(data, names), rights=False)
-    over_socket = Sockets(app, http.code, http.client).call(action, _fill(data, names), rights=False)
+    over_socket = Sockets(app, http.code, http.client).call(
+        action, _fill(data, names), rights=False
+    )
     assert status in (401, 403)
     assert over_http == over_socket
     assert over_http["error"]["code"] in {"unauthorized", "missing_client_id", "not_a_screen"}
