@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests.fixtures.constants import EVENT, THEME, TOKEN
+from tests.fixtures.helpers import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -175,7 +176,12 @@ def test_connect_src_self_alone_covers_the_websocket_in_chromium(
             assert any("transport=websocket" in url for url in watched.websockets)
             assert watched.violations(page) == []
         else:
-            page.wait_for_function("window.__csp.some((v) => v.startsWith('connect-src'))")
+            # Not wait_for_function: Playwright runs its string through eval, which the policy
+            # forbids.
+            wait_until(
+                lambda: page.evaluate("window.__csp.some((v) => v.startsWith('connect-src'))"),
+                message="the refused websocket reported",
+            )
             assert page.evaluate("document.getElementById('connection').dataset.state") != "online"
     finally:
         watched.close()
