@@ -96,7 +96,11 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    # Send the session cookie over https only. On by default when PUBLIC_URL is https (the app
+    # behind TLS); set SESSION_COOKIE_SECURE=0 or 1 to decide otherwise (docs/security.md).
+    SESSION_COOKIE_SECURE = _env_bool(
+        "SESSION_COOKIE_SECURE", (PUBLIC_URL or "").lower().startswith("https://")
+    )
     SESSION_COOKIE_NAME = "moderator_session"
 
     BABEL_DEFAULT_LOCALE = "en"

@@ -27,6 +27,7 @@ from moderator.core.questions import Limits
 from moderator.db import Database
 from moderator.extensions import babel, socketio
 from moderator.faults import fault_reply
+from moderator.health import log_http_refusal
 from moderator.identity import Identities
 from moderator.runtime import KEY, Runtime
 from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
@@ -99,9 +100,11 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
 
     from moderator.api import bp as api_bp
     from moderator.web import bp as web_bp
+    from moderator.web import security
 
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(web_bp)
+    security.init_app(app)
     _register_error_pages(app)
     app.extensions[KEY].timer_tasks.resume()
     return app
@@ -143,7 +146,9 @@ def _instance_secret(app: Flask, name: str) -> str:
 
 
 def _register_error_pages(app: Flask) -> None:
-    """JSON errors under /api/, so tools never get an HTML page or a bare 500."""
+    """JSON errors under /api/, so tools never get an HTML page or a bare 500; every refusal
+    (4xx, or a noted DomainError) logged once on ``moderator.refusals``."""
+    app.after_request(log_http_refusal)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:

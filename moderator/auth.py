@@ -3,17 +3,20 @@
 The browser's session cookie holds a fingerprint of the token, so changing MODERATOR_TOKEN logs
 every browser out, and the id of its login, stored in the database, so logging out ends the
 login everywhere (every dashboard socket is checked on every message). Cookie-authenticated
-writes also need the session's CSRF token.
+writes also need the session's CSRF token and must not come from another site's page (``Origin``,
+or ``Sec-Fetch-Site`` without it); a tool's bearer token needs neither.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
+from urllib.parse import urlsplit
 
 from flask import current_app, request, session
 from sqlalchemy import update
@@ -25,6 +28,10 @@ from moderator.models import Login
 CSRF_HEADER = "X-CSRF-Token"
 P = ParamSpec("P")
 R = TypeVar("R")
+
+# A host[:port] as an Origin or a CSP source names it: a name or IPv4 address, or a bracketed
+# IPv6 address. Anything else (a forged Host header) is left out.
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?")
 
 
 def _fingerprint(token: str) -> str:
@@ -103,8 +110,45 @@ def csrf_valid(candidate: object) -> bool:
     )
 
 
+def own_hosts() -> list[str]:
+    """The ``host[:port]`` the app is reached at: this request's Host and PUBLIC_URL's (they
+    differ behind a proxy that rewrites Host). Its pages' origins; its sockets' hosts."""
+    hosts = [request.host]
+    public = current_app.config.get("PUBLIC_URL")
+    if public:
+        hosts.append(urlsplit(public).netloc)
+    unique: list[str] = []
+    for host in hosts:
+        if host and _HOST.fullmatch(host) and host.lower() not in unique:
+            unique.append(host.lower())
+    return unique
+
+
+def cross_site_request() -> bool:
+    """Whether the browser says this request was sent by another site's page: its ``Origin``
+    names another host, or (without ``Origin``) ``Sec-Fetch-Site`` is not same-origin. A
+    request carrying neither (a tool, an old browser) is not called cross-site: the session
+    cookie's SameSite and the CSRF token still protect it."""
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return not _own_origin(origin)
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    return fetch_site is not None and fetch_site not in ("same-origin", "none")
+
+
+def _own_origin(origin: str) -> bool:
+    if origin == "null":  # sandboxed frames, privacy-sensitive redirects: not ours
+        return False
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False
+    # The host, not the scheme: behind a TLS proxy the app sees http while the page is https.
+    return parts.netloc.lower() in own_hosts()
+
+
 def check_moderator() -> None:
-    """Raise unless the request comes from a moderator: bearer token, or session plus CSRF."""
+    """Raise unless the request comes from a moderator: bearer token, or session plus (for a
+    write) CSRF token from one of the app's own pages."""
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
@@ -114,9 +158,11 @@ def check_moderator() -> None:
             raise Forbidden("That moderator token is wrong.", "wrong_token")
         return
     if has_moderator_session():
-        if request.method in ("GET", "HEAD", "OPTIONS") or csrf_valid(
-            request.headers.get(CSRF_HEADER)
-        ):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        if cross_site_request():
+            raise Forbidden("Another site's page may not act as a moderator.", "cross_site")
+        if csrf_valid(request.headers.get(CSRF_HEADER)):
             return
         raise Forbidden(f"The {CSRF_HEADER} header is missing or wrong; reload the page.", "csrf")
     raise Unauthorized("Moderator login required: send 'Authorization: Bearer <token>'.")

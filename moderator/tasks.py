@@ -39,6 +39,9 @@ class Worker:
         self.lock = threading.Lock()
         self.running = False
         self.stopped = False
+        # For the health endpoint: how often the loop died, and the type of the last exception.
+        self.restarts = 0
+        self.last_error: str | None = None
 
     def stop(self) -> None:
         """Let the loop end after its current step (the application is shutting down)."""
@@ -68,10 +71,12 @@ class Worker:
                         self.running = False
                         return
                 self.step()
-        except Exception:
+        except Exception as exc:
             log.exception("%s died; restarting it", self.name)
             with self.lock:
                 self.running = False
+                self.restarts += 1
+                self.last_error = type(exc).__name__
             socketio.sleep(RESTART_DELAY_S)
             if not self.stopped:
                 self.wake()

@@ -20,6 +20,7 @@ from moderator.auth import is_moderator, moderator_credential, moderator_require
 from moderator.core import events, questions, screens, timer, votes
 from moderator.core.errors import InvalidInput
 from moderator.core.questions import ATTENDEE_ORIGINS, check_client_id
+from moderator.health import report as health_report
 from moderator.models import Event
 
 
@@ -225,3 +226,13 @@ def list_screens(code: str) -> ResponseReturnValue:
     with runtime.database().session() as session:
         event = events.get_event(session, code)
         return jsonify([screens.screen_view(x) for x in screens.list_screens(session, event)])
+
+
+@bp.get("/health")
+def health() -> ResponseReturnValue:
+    """For monitoring, without login: database, message queue, connections, background work;
+    503 when the database does not answer (``moderator/health.py``)."""
+    status, body = health_report(runtime.current_app_object())
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, status

@@ -18,6 +18,7 @@ from flask import request
 
 from moderator.core.errors import DomainError, InvalidInput
 from moderator.faults import fault_reply
+from moderator.health import log_socket_refusal
 
 Reply = dict[str, Any]
 
@@ -28,11 +29,12 @@ def acknowledged(handler: Callable[[Any], Reply]) -> Callable[..., Reply]:
 
     @wraps(handler)
     def wrapper(data: Any = None, *rest: Any) -> Reply:
-        if rest:
-            return InvalidInput("Send one JSON object per message.", "invalid_body").as_dict()
         try:
+            if rest:
+                raise InvalidInput("Send one JSON object per message.", "invalid_body")
             return handler({} if data is None else data)
         except DomainError as exc:
+            log_socket_refusal(exc, handler.__name__)
             return exc.as_dict()
         except Exception as exc:
             return fault_reply(exc, f"Socket.IO handler {handler.__name__}")[1]

@@ -11,9 +11,17 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from moderator import fanout, identity, runtime
-from moderator.auth import csrf_token, csrf_valid, has_moderator_session, log_in, log_out
+from moderator.auth import (
+    cross_site_request,
+    csrf_token,
+    csrf_valid,
+    has_moderator_session,
+    log_in,
+    log_out,
+)
 from moderator.core import events
 from moderator.core.errors import NotFound, TooMany
+from moderator.health import note_http_refusal
 from moderator.web import bp
 from moderator.web.messages import attendee_messages, moderator_messages
 
@@ -102,6 +110,7 @@ def moderate(code: str) -> ResponseReturnValue:
         # A link carrying the token logs in once, then drops the token from the address bar.
         if log_in(token):
             return redirect(url_for("web.moderate", code=code))
+        note_http_refusal("wrong_token")
         return render_template(
             "login.html",
             event=event,
@@ -130,15 +139,24 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _refuse_cross_site() -> None:
+    if cross_site_request():
+        note_http_refusal("cross_site")
+        abort(403, "Another site's page may not log a moderator in or out.")
+
+
 @bp.post("/login")
 def login() -> ResponseReturnValue:
-    """Log a browser in with the moderator token (form post, CSRF-checked)."""
+    """Log a browser in with the moderator token (form post, CSRF- and Origin-checked)."""
+    _refuse_cross_site()
     next_url = _safe_next(request.form.get("next"))
     if not csrf_valid(request.form.get("csrf")):
+        note_http_refusal("csrf")
         return render_template(
             "login.html", event=None, next=next_url, csrf=csrf_token(), error=False, expired=True
         ), 400
     if not log_in(request.form.get("token", "").strip()):
+        note_http_refusal("wrong_token")
         return render_template(
             "login.html", event=None, next=next_url, csrf=csrf_token(), error=True
         ), 403
@@ -147,7 +165,9 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """End the moderator session (form post, CSRF-checked) and every dashboard opened with it."""
+    """End the moderator session (form post, CSRF- and Origin-checked) and every dashboard
+    opened with it."""
+    _refuse_cross_site()
     if csrf_valid(request.form.get("csrf")):
         login_id = log_out()
         if login_id is not None:

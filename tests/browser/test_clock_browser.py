@@ -9,7 +9,9 @@ from tests.fixtures.constants import EVENT, OTHER_THEME, SEGMENTS, TOKEN
 from tests.fixtures.helpers import wait_until
 from tests.fixtures.server import ServerProcess
 
-FULL_HD = {"viewport": {"width": 1920, "height": 1080}}
+# Playwright's wait_for_function evaluates its string with eval, which the pages' policy
+# forbids; these tests drive the pages, tests/browser/test_csp.py checks the policy.
+FULL_HD = {"viewport": {"width": 1920, "height": 1080}, "bypass_csp": True}
 SHIFT_MS = 7 * 60_000  # this screen's own clock is seven minutes fast
 SHIFTED_CLOCK = f"""
 (() => {{
@@ -39,7 +41,7 @@ def test_dashboard_drives_room_screen_and_stage_monitor(browser, live_server, ar
     stage_context = browser.new_context(**FULL_HD)
     stage = stage_context.new_page()
     stage.goto(f"{base}/e/{EVENT}/stage?name=Podium")
-    desk_context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    desk_context = browser.new_context(viewport={"width": 1600, "height": 1000}, bypass_csp=True)
     desk = desk_context.new_page()
     desk.goto(f"{base}/moderate/{EVENT}?token={TOKEN}")
     try:

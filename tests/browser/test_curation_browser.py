@@ -6,8 +6,15 @@ import requests
 from tests.fixtures.constants import EVENT, OTHER_THEME, THEME, TOKEN
 from tests.fixtures.helpers import wait_until
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-LAPTOP = {"viewport": {"width": 1600, "height": 1000}}
+# Playwright's wait_for_function evaluates its string with eval, which the pages' policy
+# forbids; these tests drive the pages, tests/browser/test_csp.py checks the policy.
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "bypass_csp": True,
+}
+LAPTOP = {"viewport": {"width": 1600, "height": 1000}, "bypass_csp": True}
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,59 @@
+"""Headers every response carries: pages, API replies, static files.
+
+The policy allows scripts, styles and connections from the app's own origin only: no inline
+script or style attribute (the templates hold only JSON data blocks, which are never run).
+Socket.IO connects to the page's own host; ``'self'`` covers ``ws:``/``wss:`` there in current
+browsers, and the explicit ``ws://host wss://host`` keep Safari before 16 connecting. Nothing
+may frame a page, except the room screen, which the dashboard previews in an iframe.
+
+Engine.IO's own replies (``/socket.io/``) are answered below Flask and carry none of these.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+from moderator.auth import own_hosts
+
+# Pages the app's own dashboard shows in an iframe (templates/moderate.html: the preview).
+FRAMED_BY_SELF = frozenset({"web.screen"})
+
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    # Not "no-referrer": under it browsers send "Origin: null" with every form post, which the
+    # cross-site check of moderator writes (moderator/auth.py) would then refuse.
+    "Referrer-Policy": "same-origin",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Add the headers to every response of ``app``."""
+    app.after_request(add_headers)
+
+
+def add_headers(response: Response) -> Response:
+    framed_by_self = request.endpoint in FRAMED_BY_SELF
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        own_hosts(), framed_by_self=framed_by_self
+    )
+    response.headers["X-Frame-Options"] = "SAMEORIGIN" if framed_by_self else "DENY"
+    for name, value in HEADERS.items():
+        response.headers[name] = value
+    return response
+
+
+def content_security_policy(hosts: list[str], *, framed_by_self: bool = False) -> str:
+    """The policy, with websocket sources for ``hosts`` (each ``host[:port]``)."""
+    sockets = " ".join(f"{scheme}://{host}" for host in hosts for scheme in ("ws", "wss"))
+    directives = [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        f"connect-src 'self' {sockets}".rstrip(),
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'self'" if framed_by_self else "frame-ancestors 'none'",
+    ]
+    return "; ".join(directives)
