@@ -177,7 +177,10 @@ def main() -> int:
             )
             pages = []
             for index, (_name, shift, jitter) in enumerate(SCREENS):
-                context = browser.new_context(viewport={"width": 960, "height": 540})
+                # Playwright's wait_for_function evaluates strings, which the page's CSP forbids.
+                context = browser.new_context(
+                    viewport={"width": 960, "height": 540}, bypass_csp=True
+                )
                 context.add_init_script(RECORDER % shift)
                 page = context.new_page()
                 port = proxy.port if jitter else server.port
