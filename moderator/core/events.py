@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
 from moderator.core.clock import Clock
@@ -22,9 +23,18 @@ def install_events(
     """Store each definition under its code, updating the agenda of events already stored.
 
     Settings changed at run time (pre-moderation) are kept across restarts; the file only gives
-    the initial value.
+    the initial value. Several processes may start at once on an empty database: the one whose
+    insert loses the race reads the winner's row and carries on.
     """
-    now = clock()
+    definitions = list(definitions)
+    try:
+        _install(session, definitions, now=clock())
+    except IntegrityError:
+        session.rollback()
+        _install(session, definitions, now=clock())
+
+
+def _install(session: Session, definitions: list[EventDefinition], *, now: int) -> None:
     for definition in definitions:
         event = session.scalar(select(Event).where(Event.code == definition.code))
         stored = definition.to_dict()

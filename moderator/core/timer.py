@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -65,7 +66,13 @@ def get_timer(session: Session, event: Event, *, clock: Clock) -> Timer:
             updated_ms=clock(),
         )
         session.add(timer)
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError:  # another process created it at the same moment: use theirs
+            session.rollback()
+            existing = session.get(Timer, event.id)
+            assert existing is not None
+            timer = existing
     elif timer.segment_index >= len(segments):
         # The event file lost segments since the timer was last used.
         _load_segment(timer, len(segments) - 1, running=False, now=clock())
