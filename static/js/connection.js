@@ -48,10 +48,10 @@ export function isTransient(error) {
   return TRANSIENT.has(code);
 }
 
-// A refused connection is tried again after 0.5 s doubling to 5 s: soon enough that a page is
+// A refused connection is tried again after 0.5 s doubling to 3 s: soon enough that a page is
 // back within seconds of the server's database, spread enough not to storm it.
 const RECONNECT_MIN_MS = 500;
-const RECONNECT_MAX_MS = 5000;
+const RECONNECT_MAX_MS = 3000;
 // How long a connection attempt may go without any sign of progress (the transport opening,
 // a refusal, a retry of the client's own) before it is abandoned and started again.
 const ATTEMPT_TIMEOUT_MS = 15_000;
