@@ -11,9 +11,22 @@ from moderator import fanout, identity, runtime
 from moderator.core import events, questions, screens, votes
 from moderator.core.errors import DomainError, InvalidInput
 from moderator.extensions import socketio
+from moderator.faults import fault_reply
 from moderator.sockets import Reply, acknowledged, require_object
 
 NS = fanout.ATTENDEE_NAMESPACE
+
+
+def refusal(exc: BaseException, where: str) -> ConnectionRefusedError:
+    """A connection refused with the reason as ``connect_error``'s data: ``{"code", "message"}``
+    (``err.data`` in socket.io-client). A refusal keeps its code; a fault is logged and refused
+    as ``unavailable`` (the database cannot be reached: the page tries again) or ``internal``,
+    never left unanswered."""
+    if isinstance(exc, DomainError):
+        error: dict[str, str] = exc.as_dict()["error"]
+    else:
+        error = fault_reply(exc, where)[1]["error"]
+    return ConnectionRefusedError(error["message"], error)
 
 
 @socketio.on("connect", namespace=NS)
@@ -47,8 +60,8 @@ def connect(auth: Any = None) -> None:
         # The server's identity for this browser; the client_id the client sends is only a
         # label for cookie-less programs (see moderator/identity.py).
         attendee, problem = identity.resolve(client_id)
-    except DomainError as exc:
-        raise ConnectionRefusedError(exc.as_dict()["error"]) from None
+    except Exception as exc:
+        raise refusal(exc, "Socket.IO connect on /") from None
     session["event"] = event.code
     session["client_id"] = client_id = attendee
     session["identity_problem"] = None if problem is None else problem.as_dict()["error"]

@@ -7,15 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import session
-from flask_socketio import ConnectionRefusedError, join_room
+from flask_socketio import join_room
 
 from moderator import fanout, runtime
 from moderator.auth import has_moderator_session, token_matches
 from moderator.core import events, questions, screens, votes
-from moderator.core.errors import DomainError, Unauthorized
+from moderator.core.errors import Unauthorized
 from moderator.extensions import socketio
 from moderator.sockets import Reply, acknowledged, socket_id
 from moderator.sockets.actions import moderator_actor
+from moderator.sockets.attendee import refusal
 from moderator.sockets.screens import screen_state
 
 NS = fanout.MODERATOR_NAMESPACE
@@ -28,15 +29,15 @@ def connect(auth: Any = None) -> None:
     auth = auth if isinstance(auth, dict) else {}
     token = auth.get("token")
     by_token = token is not None and token_matches(token)
-    if not (by_token or has_moderator_session()):
-        raise ConnectionRefusedError(
-            {"code": "unauthorized", "message": "Moderator login required."}
-        )
     try:
+        # Checking a login reads the database: its outage is "unavailable", not "unauthorized"
+        # (which makes the dashboard show the login form).
+        if not (by_token or has_moderator_session()):
+            raise Unauthorized("Moderator login required.", "unauthorized")
         with runtime.database().session() as s:
             event = events.get_event(s, auth.get("event"))
-    except DomainError as exc:
-        raise ConnectionRefusedError(exc.as_dict()["error"]) from None
+    except Exception as exc:
+        raise refusal(exc, "Socket.IO connect on /mod") from None
     session["mod_event"] = event.code
     if by_token:
         session["mod_token"] = token

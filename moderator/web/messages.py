@@ -28,6 +28,10 @@ def attendee_messages() -> dict[str, str]:
         "sort_votes": _("Most votes"),
         "sort_recent": _("Most recent"),
         "all_themes": _("All themes"),
+        "waiting": _("Waiting to be sent: kept on this device"),
+        "retrying": _("It will be sent again by itself."),
+        "vote_pending": _("not recorded yet; it will be sent again by itself"),
+        "unavailable": _("The server is unavailable for a moment: retrying…"),
     }
 
 
@@ -94,6 +98,7 @@ def moderator_messages() -> dict[str, str]:
         "segment_left": _("{n} min left in this segment"),
         "saved": _("Saved."),
         "floor_logged": _("Floor question logged."),
+        "unavailable": _("The server is unavailable for a moment: retrying…"),
     }
 
 

@@ -1,7 +1,13 @@
 // The attendee page: send a themed question, follow its status, upvote published ones.
-// A question is kept in localStorage until the server acknowledges it, and resent with the same
-// client_msg_id after a reconnect or a reload, so it is never lost and never duplicated.
-import { connect, el, randomId, request, showConnection, t, themeName, themesByKey } from "./connection.js";
+// A question is kept in localStorage until the server stores it, and resent with the same
+// client_msg_id (after a transient error or none, with backoff; at once after a reconnect or a
+// reload), so it is never lost and never duplicated. Only a refusal of the question itself
+// (empty, too long, unknown theme...) drops it, and its text goes back into the form. A vote is
+// kept pending the same way until the server has it.
+import {
+  Backoff, connect, el, everyConnection, isTransient, randomId, request, requestOrThrow,
+  showConnection, t, themeName, themesByKey,
+} from "./connection.js";
 
 const app = document.getElementById("app");
 const code = app.dataset.event;
@@ -20,6 +26,7 @@ const storage = {
 
 const CLIENT_KEY = "moderator:client_id";
 const OUTBOX_KEY = `moderator:${code}:outbox`;
+const VOTES_KEY = `moderator:${code}:votes`;
 const PROFILE_KEY = "moderator:profile";
 let clientId = storage.get(CLIENT_KEY, null);
 if (!clientId) {
@@ -32,7 +39,10 @@ const state = {
   mine: new Map(),                        // client_msg_id -> question
   published: new Map(),                   // id -> question
   voted: new Set(),
-  inFlight: new Set(),
+  // question id -> wanted (true: voted, false: not): clicks the server has not stored yet.
+  pendingVotes: new Map(storage.get(VOTES_KEY, [])),
+  sending: false,       // a submission is on its way
+  waiting: false,       // the last attempt failed for now; the outbox goes again later
 };
 
 const form = document.getElementById("ask");
@@ -58,6 +68,10 @@ showConnection(socket, document.getElementById("connection"));
 
 function saveOutbox() {
   storage.set(OUTBOX_KEY, state.outbox);
+}
+
+function saveVotes() {
+  storage.set(VOTES_KEY, [...state.pendingVotes]);
 }
 
 function updateCounter() {
@@ -93,6 +107,37 @@ form.addEventListener("submit", (event) => {
   flush();
 });
 
+/** Retries of what failed for now: 1 s doubling to 30 s, with jitter; a reconnect goes at once. */
+class Retry {
+  constructor(action) {
+    this.action = action;
+    this.backoff = new Backoff(1000, 30_000);
+    this.timer = null;
+  }
+
+  later() {
+    if (this.timer) return;
+    this.timer = setTimeout(() => { this.timer = null; this.action(); }, this.backoff.next());
+  }
+
+  now() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.backoff.reset();
+    this.action();
+  }
+
+  done() {
+    this.backoff.reset();
+  }
+
+  get scheduled() {
+    return this.timer !== null;
+  }
+}
+const submitRetry = new Retry(() => flush());
+const voteRetry = new Retry(() => sendVotes());
+
 textArea.addEventListener("input", () => {
   updateCounter();
   clearTimeout(lookForSimilar.timer);
@@ -123,34 +168,54 @@ function preselectTheme(key) {
   if (input) input.checked = true;
 }
 
+/** Put a refused question's text back into the form, after whatever is being typed there. */
+function giveBack(text) {
+  const current = textArea.value.trim();
+  if (current.includes(text)) return;
+  textArea.value = current ? `${current}\n\n${text}` : text;
+  updateCounter();
+}
+
+/** Send the outbox, oldest first, one at a time, until it is empty or the server cannot take it
+ *  now (then it goes again with backoff, or at once on reconnect). */
 async function flush() {
-  if (!socket.connected) return;
-  for (const entry of [...state.outbox]) {
-    if (state.inFlight.has(entry.client_msg_id)) continue;
-    state.inFlight.add(entry.client_msg_id);
-    try {
-      const reply = await request(socket, "submit", entry);
-      if (reply.error?.code === "rate_limited") {
-        // Kept in the outbox: it goes again with the next retry, a little later.
-        setStatus(reply.error.message, "error");
+  if (state.sending || !socket.connected) return;
+  state.sending = true;
+  let failed = false;
+  try {
+    while (state.outbox.length && socket.connected) {
+      const entry = state.outbox[0];
+      let reply;
+      try {
+        reply = await request(socket, "submit", entry);
+      } catch {
+        failed = true;  // no acknowledgement in time: kept, sent again with the same id
+        break;
+      }
+      if (reply?.error && isTransient(reply.error)) {
+        failed = true;
+        setStatus(`${reply.error.message} ${t("retrying")}`, "error");
         break;
       }
       state.outbox = state.outbox.filter((e) => e.client_msg_id !== entry.client_msg_id);
       saveOutbox();
-      if (reply.error) {
+      if (reply?.error) {
+        // A refusal of the question itself: say why, and keep the text for the attendee.
         setStatus(reply.error.message, "error");
-        if (!textArea.value) { textArea.value = entry.text; updateCounter(); }
+        giveBack(entry.text);
       } else {
         state.mine.set(reply.question.client_msg_id, reply.question);
         setStatus(reply.question.status === "pending" ? t("sent_review") : t("sent"), "ok");
       }
-    } catch {
-      // No acknowledgement in time: the entry stays in the outbox and goes again on reconnect.
-    } finally {
-      state.inFlight.delete(entry.client_msg_id);
+      renderMine();
     }
-    renderMine();
+  } finally {
+    state.sending = false;
   }
+  state.waiting = failed || (state.outbox.length > 0 && !socket.connected);
+  if (failed) submitRetry.later();
+  else submitRetry.done();
+  renderMine();
 }
 
 function statusBadge(status) {
@@ -172,8 +237,11 @@ function questionItem(question, { badge, voteButton }) {
 
 function renderMine() {
   const items = [];
+  const label = state.waiting || !socket.connected ? t("waiting") : t("sending");
   for (const entry of state.outbox) {
-    items.push(questionItem(entry, { badge: el("span", "badge status-sending", t("sending")) }));
+    const badge = el("span", "badge status-sending", label);
+    badge.dataset.outbox = state.waiting || !socket.connected ? "waiting" : "sending";
+    items.push(questionItem(entry, { badge }));
   }
   const sorted = [...state.mine.values()].sort((a, b) => b.id - a.id);
   for (const question of sorted) {
@@ -187,13 +255,21 @@ function renderMine() {
   mineList.replaceChildren(...(items.length ? items : [el("li", "empty", t("no_mine"))]));
 }
 
+/** Whether this attendee's vote is on the question, counting a click not yet stored. */
+function votedFor(id) {
+  return state.pendingVotes.has(id) ? state.pendingVotes.get(id) : state.voted.has(id);
+}
+
 function voteButton(question) {
   if (question.status === "answered") return null;
-  const voted = state.voted.has(question.id);
-  const button = el("button", "vote", `▲ ${question.votes}`);
+  const voted = votedFor(question.id);
+  const pending = state.pendingVotes.has(question.id);
+  const button = el("button", pending ? "vote pending" : "vote", `▲ ${question.votes}${pending ? " …" : ""}`);
   button.type = "button";
   button.setAttribute("aria-pressed", String(voted));
-  button.setAttribute("aria-label", `${voted ? t("unvote") : t("vote")} (${question.votes} ${t("votes")})`);
+  if (pending) button.setAttribute("aria-busy", "true");
+  button.setAttribute("aria-label", `${voted ? t("unvote") : t("vote")} (${question.votes} ${t("votes")})`
+    + (pending ? ` · ${t("vote_pending")}` : ""));
   button.addEventListener("click", () => toggleVote(question.id));
   return button;
 }
@@ -213,23 +289,77 @@ function renderPublic() {
   publicList.replaceChildren(...(items.length ? items : [el("li", "empty", t("no_public"))]));
 }
 
-async function toggleVote(id) {
-  const undo = state.voted.has(id);
+function toggleVote(id) {
+  const wanted = !votedFor(id);
+  if (wanted === state.voted.has(id)) state.pendingVotes.delete(id);
+  else state.pendingVotes.set(id, wanted);
+  saveVotes();
+  renderPublic();
+  if (state.pendingVotes.size) sendVotes();
+}
+
+let votesInFlight = false;
+/** Send the pending votes one at a time; keep them on a transient error or none, and retry. */
+async function sendVotes() {
+  if (votesInFlight || !socket.connected) return;
+  votesInFlight = true;
+  let failed = false;
   try {
-    const reply = await request(socket, "vote", { id, undo });
-    if (reply.error) return setStatus(reply.error.message, "error");
-    if (undo) state.voted.delete(id); else state.voted.add(id);
-    state.published.set(id, { ...state.published.get(id), votes: reply.question.votes });
-    renderPublic();
-  } catch {
-    setStatus(t("offline"), "error");
+    for (const [id, wanted] of [...state.pendingVotes]) {
+      if (!socket.connected) { failed = true; break; }
+      if (state.pendingVotes.get(id) !== wanted) continue;  // changed meanwhile: next round
+      if (wanted === state.voted.has(id)) {  // nothing to send: the server has it already
+        state.pendingVotes.delete(id);
+        continue;
+      }
+      let reply;
+      try {
+        reply = await request(socket, "vote", { id, undo: !wanted });
+      } catch {
+        failed = true;
+        break;
+      }
+      const code = reply?.error?.code;
+      if (code && isTransient(reply.error)) {
+        failed = true;
+        setStatus(`${reply.error.message} ${t("retrying")}`, "error");
+        break;
+      }
+      // A vote already there (its first acknowledgement was lost) is a vote stored, as is an
+      // undo of a vote that is not there.
+      const stored = !code || code === (wanted ? "already_voted" : "not_voted");
+      if (stored) {
+        if (wanted) state.voted.add(id); else state.voted.delete(id);
+        if (reply.question && state.published.has(id)) {
+          state.published.set(id, { ...state.published.get(id), votes: reply.question.votes });
+        }
+      } else {
+        setStatus(reply.error.message, "error");
+      }
+      if (state.pendingVotes.get(id) === wanted) state.pendingVotes.delete(id);
+    }
+  } finally {
+    votesInFlight = false;
+    saveVotes();
+  }
+  renderPublic();
+  if (failed) voteRetry.later();
+  else {
+    voteRetry.done();
+    // A click that came while this round was out goes now.
+    if ([...state.pendingVotes].some(([id, wanted]) => wanted !== state.voted.has(id))) sendVotes();
   }
 }
 
-socket.on("connect", async () => {
+// After every (re)connection: the whole state again (what was missed while away), retried with
+// backoff while the server cannot answer; then what this page holds goes out at once.
+everyConnection(socket, async () => {
   try {
-    const reply = await request(socket, "sync", {});
-    if (reply.error) return setStatus(reply.error.message, "error");
+    const reply = await requestOrThrow(socket, "sync", {});
+    if (reply.error) {
+      setStatus(reply.error.message, "error");
+      return;
+    }
     state.published = new Map(reply.questions.map((q) => [q.id, q]));
     state.mine = new Map((reply.mine || []).map((q) => [q.client_msg_id, q]));
     state.voted = new Set(reply.voted || []);
@@ -239,9 +369,12 @@ socket.on("connect", async () => {
     saveOutbox();
     renderMine();
     renderPublic();
-  } catch { /* the next reconnect syncs again */ }
-  flush();
+  } finally {
+    submitRetry.now();
+    voteRetry.now();
+  }
 });
+socket.on("disconnect", renderMine);
 
 function published(questions) {
   for (const question of questions) state.published.set(question.id, question);
@@ -267,9 +400,11 @@ socket.on("votes", ({ counts }) => {
 });
 socket.on("current_theme", ({ current_theme: key }) => preselectTheme(key));
 
-// A submission whose acknowledgement timed out, or that came too fast, is retried while the
-// page stays open.
-setInterval(() => { if (state.outbox.length) flush(); }, 10_000);
+// A safety net: anything still held goes again now and then while the page stays open.
+setInterval(() => {
+  if (state.outbox.length && !submitRetry.scheduled) flush();
+  if (state.pendingVotes.size && !voteRetry.scheduled) sendVotes();
+}, 30_000);
 
 updateCounter();
 renderMine();

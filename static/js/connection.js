@@ -1,6 +1,6 @@
-// Shared by every page: the Socket.IO connection, acknowledgements with a deadline, the
-// translated message table, ids and small DOM helpers. User-written text only ever goes
-// through textContent.
+// Shared by every page: the Socket.IO connection that comes back by itself from every fault,
+// acknowledgements with a deadline, retries with backoff, the translated message table, ids and
+// small DOM helpers. User-written text only ever goes through textContent.
 import { io } from "/static/vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
 
 const messages = JSON.parse(document.getElementById("messages")?.textContent || "{}");
@@ -16,20 +16,127 @@ export function randomId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Open a Socket.IO connection that reconnects forever with jittered backoff. */
-export function connect(namespace, auth) {
-  return io(namespace, {
-    auth,
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 5000,
-    randomizationFactor: 0.5,
-    transports: ["websocket", "polling"],
-  });
+/** Exponential backoff with jitter: `min` doubling up to `max`, each delay drawn between half
+ *  and all of it, so that a room of pages refused together does not come back together. */
+export class Backoff {
+  constructor(min = 1000, max = 30_000) {
+    this.min = min;
+    this.max = max;
+    this.attempts = 0;
+  }
+
+  next() {
+    const ceiling = Math.min(this.max, this.min * 2 ** this.attempts);
+    this.attempts += 1;
+    return Math.round(ceiling * (0.5 + Math.random() / 2));
+  }
+
+  reset() {
+    this.attempts = 0;
+  }
 }
 
-/** Emit and resolve with the acknowledgement; reject after `timeoutMs` without one. */
+// Error codes that mean "not now": the server could not do it (its database is unreachable,
+// it failed, it is busy, it asks to wait) or no answer came. The same request goes again later.
+const TRANSIENT = new Set(["unavailable", "internal", "busy", "vote_failed", "rate_limited",
+  "timeout", "offline"]);
+
+/** Whether an error reply (`{code}`), an `Error` from `request`, or a code is worth retrying. */
+export function isTransient(error) {
+  if (!error) return false;
+  const code = typeof error === "string" ? error : error.code ?? error.data?.code ?? error.message;
+  return TRANSIENT.has(code);
+}
+
+// A refused connection is tried again after 0.5 s doubling to 3 s: soon enough that a page is
+// back within seconds of the server's database, spread enough not to storm it.
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 3000;
+// How long a connection attempt may go without any sign of progress (the transport opening,
+// a refusal, a retry of the client's own) before it is abandoned and started again.
+const ATTEMPT_TIMEOUT_MS = 15_000;
+const WATCHDOG_MS = 1000;
+
+/** Open a Socket.IO connection that comes back by itself, whatever happened to it.
+ *
+ *  socket.io-client reconnects by itself after a lost transport, but not after the server
+ *  closed the connection ("io server disconnect") nor after the server refused it (a
+ *  `connect_error` from the connect handler: the socket is then inactive). Both are retried
+ *  here with backoff, and an attempt that gets no answer at all is abandoned and started again.
+ *  `options.refused(error)` may return true to stop retrying a refusal (the dashboard reloads
+ *  on `unauthorized`); `socket.stayClosed = true` stops retrying a server's disconnect (logout).
+ */
+export function connect(namespace, auth, { refused } = {}) {
+  const socket = io(namespace, {
+    auth,
+    reconnectionDelay: RECONNECT_MIN_MS,
+    reconnectionDelayMax: RECONNECT_MAX_MS,
+    randomizationFactor: 0.5,
+    timeout: 10_000,  // bounds the transport's opening; then the manager tries again
+    transports: ["websocket", "polling"],
+  });
+  const backoff = new Backoff(RECONNECT_MIN_MS, RECONNECT_MAX_MS);
+  let retry = null;
+  let progress = performance.now();
+  const moved = () => { progress = performance.now(); };
+
+  function again(delay) {
+    clearTimeout(retry);
+    retry = setTimeout(() => {
+      retry = null;
+      if (socket.connected || socket.stayClosed) return;
+      moved();
+      // disconnect() first: it drops whatever is left of the previous attempt (a transport
+      // that opened but whose connect got no answer), then connect() starts afresh.
+      socket.disconnect();
+      socket.connect();
+    }, delay);
+  }
+
+  socket.on("connect", () => {
+    moved();
+    backoff.reset();
+    clearTimeout(retry);
+    retry = null;
+    socket.lastError = null;
+  });
+  socket.on("connect_error", (error) => {
+    moved();
+    socket.lastError = error.data?.code || error.message;
+    if (socket.active) return;  // a transport error: the manager retries by itself
+    if (refused?.(error)) return;
+    again(backoff.next());
+  });
+  socket.on("disconnect", (reason) => {
+    moved();
+    // "io client disconnect" is this page's own doing (a retry or a reload).
+    if (socket.active || reason === "io client disconnect" || socket.stayClosed) return;
+    again(backoff.next());
+  });
+  for (const name of ["open", "reconnect_attempt", "reconnect_error", "error"]) {
+    socket.io.on(name, moved);
+  }
+  setInterval(() => {
+    if (socket.connected || retry || socket.stayClosed) {
+      moved();
+      return;
+    }
+    if (performance.now() - progress > ATTEMPT_TIMEOUT_MS) {
+      socket.lastError = "timeout";
+      again(0);
+    }
+  }, WATCHDOG_MS);
+  return socket;
+}
+
+/** Emit and resolve with the acknowledgement; reject after `timeoutMs` without one, or at once
+ *  when offline (a message is then not queued to go out late). */
 export function request(socket, event, data, timeoutMs = 10000) {
   return new Promise((resolve, reject) => {
+    if (!socket.connected) {
+      reject(new Error("offline"));
+      return;
+    }
     socket.timeout(timeoutMs).emit(event, data, (err, reply) => {
       if (err) reject(new Error("timeout"));
       else resolve(reply);
@@ -37,16 +144,64 @@ export function request(socket, event, data, timeoutMs = 10000) {
   });
 }
 
-/** Keep a status element in step with the connection. */
+/** Run `task` after every (re)connection until it completes, retrying it with backoff while
+ *  the connection lasts: `task` throws (or rejects) when it should be tried again. A new
+ *  connection starts it over; `run()` starts it now (if connected). Returns `{ run }`. */
+export function everyConnection(socket, task, { min = 1000, max = 10_000 } = {}) {
+  let generation = 0;
+  let timer = null;
+  const backoff = new Backoff(min, max);
+
+  async function attempt(mine) {
+    if (mine !== generation || !socket.connected) return;
+    try {
+      await task();
+      return;
+    } catch {
+      if (mine !== generation || !socket.connected) return;
+    }
+    timer = setTimeout(() => attempt(mine), backoff.next());
+  }
+
+  function run() {
+    generation += 1;
+    clearTimeout(timer);
+    backoff.reset();
+    attempt(generation);
+  }
+
+  socket.on("connect", run);
+  socket.on("disconnect", () => { generation += 1; clearTimeout(timer); });
+  return { run };
+}
+
+/** The acknowledgement of `event`, or a thrown error when it is a transient refusal or none
+ *  came (for `everyConnection`); a final refusal is returned as it is. */
+export async function requestOrThrow(socket, event, data, timeoutMs = 10000) {
+  const reply = await request(socket, event, data, timeoutMs);
+  if (reply?.error && isTransient(reply.error)) {
+    const error = new Error(reply.error.code);
+    error.reply = reply;
+    throw error;
+  }
+  return reply;
+}
+
+/** Keep a status element in step with the connection: connecting, online, or offline (with
+ *  the reason when the server said it is unavailable). */
 export function showConnection(socket, element) {
-  const set = (state) => {
+  if (!element) return;
+  const set = (state, text = t(state)) => {
     element.dataset.state = state;
-    element.textContent = t(state);
+    if (element.textContent !== text) element.textContent = text;
   };
   set("connecting");
   socket.on("connect", () => set("online"));
   socket.on("disconnect", () => set("offline"));
-  socket.on("connect_error", () => set("offline"));
+  socket.on("connect_error", (error) => {
+    const code = error.data?.code;
+    set("offline", code === "unavailable" || code === "internal" ? t("unavailable") : t("offline"));
+  });
 }
 
 /** Create an element with a class and text (never HTML). */

@@ -1,7 +1,10 @@
 // The moderator dashboard: a live queue that never needs a reload. Every change arrives as a
 // "question" message; actions go out as "act" and come back acknowledged or refused (another
 // moderator may have acted first: the server decides and both screens converge).
-import { connect, el, randomId, request, showConnection, t, themeName, themesByKey } from "./connection.js";
+import {
+  connect, el, everyConnection, randomId, request, requestOrThrow, showConnection, t, themeName,
+  themesByKey,
+} from "./connection.js";
 import { setupTimer } from "./moderate-timer.js";
 
 const app = document.getElementById("app");
@@ -30,7 +33,15 @@ const state = {
   dragging: null,
 };
 
-const socket = connect("/mod", { event: code });
+// Every fault is retried by connection.js, except a refusal for want of a login: the reload then
+// shows the login form instead of a dashboard that can no longer act.
+const socket = connect("/mod", { event: code }, {
+  refused: (error) => {
+    if (error.data?.code !== "unauthorized") return false;
+    window.location.reload();
+    return true;
+  },
+});
 showConnection(socket, document.getElementById("connection"));
 const premoderation = document.getElementById("premoderation");
 const toast = document.getElementById("toast");
@@ -434,25 +445,31 @@ document.getElementById("floor-form").addEventListener("submit", async (event) =
   }
 });
 
-async function resync() {
-  const reply = await send("sync", {});
-  if (!reply) return;
+// The whole state after every (re)connection, retried with backoff until the server answers.
+const fullSync = everyConnection(socket, async () => {
+  const reply = await requestOrThrow(socket, "sync", {});
+  if (reply.error) {
+    notify(`${t("failed")} ${reply.error.message}`);
+    if (reply.error.code === "unauthorized") window.location.reload();
+    return;
+  }
   state.questions = new Map(reply.questions.map((q) => [q.id, q]));
   state.split = reply.vote_split || {};
   applySettings(reply.settings);
   timerPanel.load(reply);
   render();
+});
+
+function resync() {
+  fullSync.run();
 }
 
-socket.on("connect", resync);
-socket.on("connect_error", (error) => {
-  if (error.data?.code === "unauthorized") window.location.reload();
-});
 // This login ended (logged out in another tab): the server closes the connection; the reload
-// shows the login form instead of a dashboard that can no longer act.
-socket.on("logged_out", () => window.location.reload());
-socket.on("disconnect", (reason) => {
-  if (reason === "io server disconnect") window.location.reload();
+// shows the login form. Any other disconnect by the server is retried (connection.js), and a
+// login that ended meanwhile is then refused as "unauthorized", which reloads.
+socket.on("logged_out", () => {
+  socket.stayClosed = true;
+  window.location.reload();
 });
 socket.on("question", upsert);
 socket.on("questions", (list) => list.forEach(upsert));

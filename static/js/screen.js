@@ -1,7 +1,11 @@
 // The room screen: a countdown that fills the width, the segment and who speaks, what comes
 // next, the question on screen, a QR code to join; warning colours, blackout. Left unattended
-// for hours: it reconnects by itself and resynchronises its server time.
-import { connect, el, randomId, request, showConnection, themeName, themesByKey } from "./connection.js";
+// for hours: it reconnects by itself whatever happened (connection.js), and after every
+// reconnection asks for the timer, the display and the live question again until it has them.
+import {
+  connect, el, everyConnection, randomId, request, requestOrThrow, showConnection, themeName,
+  themesByKey,
+} from "./connection.js";
 import { ServerTime } from "./server-time.js";
 import { Countdown } from "./timer.js";
 
@@ -42,7 +46,11 @@ function setText(id, text) {
   if (node) node.textContent = text || "";
 }
 
+let shownVersion = -1;
 function renderTimer(timer) {
+  // A reply that left the server before a change it broadcast must not undo that change.
+  if (timer.version < shownVersion) return;
+  shownVersion = timer.version;
   countdown.update(timer);
   setText("segment-title", timer.segment.title);
   setText("speakers", timer.segment.speakers.join(" · "));
@@ -83,33 +91,33 @@ function renderLive() {
   );
 }
 
+/** The timer and display as the server has them now; throws if it could not answer. */
 async function refresh() {
-  try {
-    const state = await request(socket, "screen_state", {});
-    if (state.error) return;
-    renderTimer(state.timer);
-    renderDisplay(state.display);
-  } catch { /* the next keepalive or reconnect tries again */ }
+  const state = await requestOrThrow(socket, "screen_state", {});
+  if (state.error) throw new Error(state.error.code);
+  renderTimer(state.timer);
+  renderDisplay(state.display);
 }
 
-socket.on("connect", async () => {
-  refresh();
-  if (document.getElementById("live")) {
-    try {
-      const reply = await request(socket, "sync", {});
-      published.clear();
-      for (const q of reply.questions || []) published.set(q.id, q);
-      renderLive();
-    } catch { /* resynced on the next reconnect */ }
-  }
-});
+async function refreshLive() {
+  if (!document.getElementById("live")) return;
+  const reply = await requestOrThrow(socket, "sync", {});
+  if (reply.error) throw new Error(reply.error.code);
+  published.clear();
+  for (const q of reply.questions || []) published.set(q.id, q);
+  renderLive();
+}
+
+// Each is retried with backoff until it succeeds, after every (re)connection.
+const timerSync = everyConnection(socket, refresh);
+everyConnection(socket, refreshLive);
 socket.on("timer", renderTimer);
 socket.on("display", renderDisplay);
 socket.on("question", (q) => { published.set(q.id, q); renderLive(); });
 socket.on("questions", (list) => { for (const q of list) published.set(q.id, q); renderLive(); });
 socket.on("question_removed", ({ id }) => { published.delete(id); renderLive(); });
 // A slow keepalive, in case a change was missed while the network hiccupped.
-setInterval(() => { if (socket.connected) refresh(); }, 30_000);
+setInterval(() => { if (socket.connected) timerSync.run(); }, 30_000);
 
 // What the benchmark and tests read: the offset estimate and each displayed flip.
 window.serverTime = serverTime;
