@@ -29,7 +29,10 @@ def _body() -> dict[str, Any]:
         return request.args.to_dict()
     if not request.get_data():
         return {}
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes: malformed like any other
+        data = None
     if not isinstance(data, dict):
         raise InvalidInput(
             "Send a JSON object with 'Content-Type: application/json'.", "invalid_body"
