@@ -490,9 +490,12 @@ def test_every_action_is_fuzzed_on_both_transports() -> None:
 def test_http(harness: Harness, route: tuple[str, str]) -> None:
     """FUZZ_EXAMPLES requests to each route of the registry (its actions drawn in turn)."""
 
+    ran: list[int] = []
+
     @FUZZ
     @given(call=http_calls(ROUTES[route]))
     def example(call: HttpCall) -> None:
+        ran.append(1)
         harness.start_example()
         before = harness.before()
         note(f"{call.method} {call.url[:300]} headers={call.headers}")
@@ -502,6 +505,7 @@ def test_http(harness: Harness, route: tuple[str, str]) -> None:
         harness.check_after(before, refused=refused)
 
     example()
+    assert len(ran) >= EXAMPLES, f"only {len(ran)} cases ran"
 
 
 # --- Socket.IO -----------------------------------------------------------------------------------
@@ -599,9 +603,12 @@ def test_socketio(harness: Harness, message: str) -> None:
     """FUZZ_EXAMPLES messages of each kind of the registry (its actions drawn in turn)."""
     from moderator.extensions import socketio
 
+    ran: list[int] = []
+
     @FUZZ
     @given(call=socket_calls(MESSAGES[message]))
     def example(call: SocketCall) -> None:
+        ran.append(1)
         harness.start_example()
         before = harness.before()
         note(f"{call.connection}: {message} {call.raw or call.args!r}"[:2000])
@@ -625,6 +632,7 @@ def test_socketio(harness: Harness, message: str) -> None:
         harness.check_after(before, refused=refused)
 
     example()
+    assert len(ran) >= EXAMPLES, f"only {len(ran)} cases ran"
 
 
 @pytest.mark.xfail(
