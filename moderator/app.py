@@ -30,6 +30,7 @@ from moderator.faults import fault_reply
 from moderator.health import log_http_refusal
 from moderator.identity import Identities
 from moderator.runtime import KEY, Runtime
+from moderator.sockets import wire
 from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +97,7 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
         channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=_origin_check(app.config["SOCKETIO_CORS_ORIGINS"]),
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
+        json=wire,
     )
 
     from moderator.api import bp as api_bp

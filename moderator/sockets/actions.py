@@ -11,10 +11,10 @@ from flask import session
 from moderator import actions
 from moderator.actions import Action, Actor, ScreenIdentity
 from moderator.auth import has_moderator_session, token_matches
-from moderator.core.errors import Forbidden, TooMany
+from moderator.core.errors import Forbidden, InvalidInput, TooMany
 from moderator.extensions import socketio
 from moderator.fanout import ATTENDEE_NAMESPACE, MODERATOR_NAMESPACE
-from moderator.sockets import Reply, acknowledged, require_object
+from moderator.sockets import Reply, acknowledged, require_object, wire
 
 
 def attendee_actor() -> Actor:
@@ -53,6 +53,14 @@ def _handler(message: str, group: list[Action], namespace: str) -> Callable[...,
     handle.__doc__ = f"The {message!r} message: {', '.join(a.name for a in group)}."
     return acknowledged(handle)
 
+
+def malformed(*_args: Any) -> Reply:
+    """A message the packet parser could not read (``moderator/sockets/wire.py``)."""
+    return InvalidInput("The message is not JSON this server can read.", "invalid_body").as_dict()
+
+
+for _namespace in (ATTENDEE_NAMESPACE, MODERATOR_NAMESPACE):
+    socketio.on(wire.MALFORMED, namespace=_namespace)(malformed)
 
 for _message, _group in actions.by_message().items():
     for _namespace in (ATTENDEE_NAMESPACE, MODERATOR_NAMESPACE):
