@@ -7,6 +7,7 @@ and pass the cross-site check."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.fixtures.constants import EVENT, THEME, TOKEN
 from tests.fixtures.helpers import wait_until
@@ -96,7 +97,8 @@ def test_the_dashboard_and_its_screen_preview_run_under_the_policy(watched, live
     online(page)
     preview = page.frame_locator(".preview-frame iframe")
     preview.locator("#connection[data-state=online]").wait_for(state="attached", timeout=10000)
-    assert re.fullmatch(r"-?\d+:\d\d", preview.locator("#countdown").text_content().strip())
+    # The countdown appears once the timer state has arrived (after the connection is up).
+    expect(preview.locator("#countdown")).to_have_text(re.compile(r"^\s*-?\d+:\d\d\s*$"))
     # The preview is scaled by a CSS variable set from script (allowed: no style attribute).
     assert page.evaluate(
         "getComputedStyle(document.querySelector('.preview-frame')).getPropertyValue("
