@@ -4,6 +4,8 @@ Rooms, per event:
 - ``<code>:public`` on ``/``: attendees and room screens; approved, live and answered questions.
 - ``<code>:client:<client_id>`` on ``/``: one attendee's own questions, whatever their status.
 - ``<code>:screens`` on ``/``: room screens and stage monitors; the timer and the display.
+- ``<code>:screen:<screen_id>`` on ``/``: one screen's page, told when it is paired (with its
+  secret token) or unpaired.
 - ``<code>:moderators`` on ``/mod``: moderators; every question with every detail, the timer,
   the display and the list of screens.
 - ``login:<id>`` on ``/mod``: the dashboards of one moderator login, told when it ends.
@@ -52,6 +54,10 @@ def moderators_room(code: str) -> str:
 
 def screens_room(code: str) -> str:
     return f"{code}:screens"
+
+
+def screen_room(code: str, screen_id: str) -> str:
+    return f"{code}:screen:{screen_id}"
 
 
 def login_room(login_id: str) -> str:
@@ -103,6 +109,22 @@ class ScreensChanged:
     screens: list[dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class ScreenPaired:
+    """A moderator paired a screen: its page gets its name and its secret token, once."""
+
+    screen_id: str
+    label: str
+    token: str
+
+
+@dataclass(frozen=True)
+class ScreenUnpaired:
+    """A moderator removed a screen: its page shows a pairing code again."""
+
+    screen_id: str
+
+
 Announcement = (
     QuestionsChanged
     | VotesChanged
@@ -110,6 +132,8 @@ Announcement = (
     | TimerChanged
     | DisplayChanged
     | ScreensChanged
+    | ScreenPaired
+    | ScreenUnpaired
 )
 
 
@@ -134,6 +158,20 @@ def announce(app: Flask, code: str, items: Iterable[Announcement]) -> None:
             runtime.timer_tasks(app).schedule_auto_advance(code, item.view)
         elif isinstance(item, DisplayChanged):
             _to_screens_and_moderators(code, "display", item.view)
+        elif isinstance(item, ScreenPaired):
+            socketio.emit(
+                "paired",
+                {"screen_id": item.screen_id, "label": item.label, "screen_token": item.token},
+                to=screen_room(code, item.screen_id),
+                namespace=ATTENDEE_NAMESPACE,
+            )
+        elif isinstance(item, ScreenUnpaired):
+            socketio.emit(
+                "unpaired",
+                {"screen_id": item.screen_id},
+                to=screen_room(code, item.screen_id),
+                namespace=ATTENDEE_NAMESPACE,
+            )
         else:
             _to_moderators(code, "screens", item.screens)
 

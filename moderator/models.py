@@ -173,10 +173,18 @@ class Display(Base):
 
 
 class Screen(Base):
-    """A room screen or stage monitor, with the clock offset and round trip it measured."""
+    """A room screen or stage monitor, with the clock offset and round trip it measured.
+
+    ``screen_id`` is issued by the server. An unpaired screen (a page that is showing its
+    ``pairing_code``) is not listed; pairing stores the name the moderator gave and the hash of
+    the secret token the screen presents from then on."""
 
     __tablename__ = "screens"
-    __table_args__ = (UniqueConstraint("event_id", "screen_id", name="uq_screens_event_screen"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "screen_id", name="uq_screens_event_screen"),
+        UniqueConstraint("token_hash", name="uq_screens_token_hash"),
+        Index("ix_screens_event_pairing_code", "event_id", "pairing_code"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
@@ -188,6 +196,10 @@ class Screen(Base):
     connected: Mapped[bool] = mapped_column(default=True)
     first_seen_ms: Mapped[int] = mapped_column(BigInteger)
     last_seen_ms: Mapped[int] = mapped_column(BigInteger)
+    paired: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    token_hash: Mapped[str | None] = mapped_column(String(64))
+    pairing_code: Mapped[str | None] = mapped_column(String(12))
+    code_expires_ms: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Login(Base):

@@ -4,10 +4,11 @@ actor, listed in one registry. HTTP views (``moderator/api``) and Socket.IO hand
 
 - ``questions.py``: submit, vote, similar; every moderator action on a question; reorder; floor.
 - ``agenda.py``: timer and display commands, live settings, screen reports.
+- ``screens.py``: pairing, renaming and removing room screens and stage monitors.
 - ``base.py``: ``Actor``, ``Right``, ``Action``, ``Result``, the JSON decoder and ``perform``.
 """
 
-from moderator.actions import agenda, questions
+from moderator.actions import agenda, questions, screens
 from moderator.actions.base import (
     ANONYMOUS,
     Action,
@@ -19,7 +20,9 @@ from moderator.actions.base import (
     perform,
 )
 
-REGISTRY: dict[str, Action] = {a.name: a for a in (*questions.ACTIONS, *agenda.ACTIONS)}
+REGISTRY: dict[str, Action] = {
+    a.name: a for a in (*questions.ACTIONS, *agenda.ACTIONS, *screens.ACTIONS)
+}
 
 
 def by_route() -> dict[tuple[str, str], list[Action]]:

@@ -37,6 +37,8 @@ class Settings:
 class ScreenReport:
     offset_ms: float | None = None
     rtt_ms: float | None = None
+    # The secret the screen was given when a moderator paired it.
+    screen_token: str | None = None
 
 
 def _timer_command(name: str) -> Handler:
@@ -82,7 +84,8 @@ def settings(context: Context, actor: Actor, command: Settings) -> Result:
 
 
 def screen_report(context: Context, actor: Actor, command: ScreenReport) -> Result:
-    """A screen's measured clock offset and round trip; the first report lists it."""
+    """A paired screen's measured clock offset and round trip (with its token); an unpaired
+    screen is refused ``not_paired``."""
     assert actor.screen is not None
     with context.session() as session:
         event = events.get_event(session, context.code)
@@ -90,8 +93,7 @@ def screen_report(context: Context, actor: Actor, command: ScreenReport) -> Resu
             session,
             event,
             screen_id=actor.screen.screen_id,
-            kind=actor.screen.kind,
-            label=actor.screen.label,
+            token=command.screen_token,
             offset_ms=command.offset_ms,
             rtt_ms=command.rtt_ms,
             clock=context.clock,

@@ -48,7 +48,9 @@ def _actor(body: dict[str, Any]) -> Actor:
     if via not in ATTENDEE_ORIGINS:
         raise InvalidInput("via must be 'online' or 'room'.", "invalid_via")
     screen = None
-    if body.get("screen_id") is not None:
+    # A screen says which it is with its kind (a moderator's body may name a screen_id too);
+    # what it may do is then decided by its token (``moderator/core/screens.py``).
+    if body.get("screen_id") is not None and body.get("kind") is not None:
         kind, label = body.get("kind"), body.get("label")
         if kind not in screens.KINDS:
             raise InvalidInput("kind must be 'screen' or 'stage'.", "invalid_kind")

@@ -25,9 +25,9 @@ def attendee_actor() -> Actor:
         client_id=session.get("client_id"),
         identity_problem=None if problem is None else TooMany(problem["message"], problem["code"]),
         via=session.get("via", "online"),
-        screen=ScreenIdentity(screen_id, session["role"], session.get("screen_label"))
-        if screen_id
-        else None,
+        # The screen id the server issued at connect (paired or waiting); a report must also
+        # carry the token pairing gave (``moderator/core/screens.py``).
+        screen=ScreenIdentity(screen_id, session["role"], None) if screen_id else None,
     )
 
 

@@ -9,9 +9,10 @@ from flask_socketio import ConnectionRefusedError, join_room
 
 from moderator import fanout, identity, runtime
 from moderator.core import events, questions, screens, votes
-from moderator.core.errors import DomainError, InvalidInput
+from moderator.core.errors import DomainError, Forbidden, InvalidInput
 from moderator.extensions import socketio
 from moderator.faults import fault_reply
+from moderator.models import Screen
 from moderator.sockets import Reply, acknowledged, require_object
 
 NS = fanout.ATTENDEE_NAMESPACE
@@ -35,8 +36,10 @@ def connect(auth: Any = None) -> None:
     room screen or stage monitor also joins the screens room.
 
     ``auth``: ``{"event": code, "client_id": id, "via": "online"|"room"}`` for attendees;
-    ``{"event": code, "role": "screen"|"stage", "screen_id": id, "label": text}`` for screens
-    (no ``screen_id``: a preview, not listed among the screens).
+    ``{"event": code, "role": "screen"|"stage", "pair": true, "screen_token": token}`` for
+    screens (``screen_id`` instead of ``pair`` is accepted, its value ignored; neither: a
+    preview, never listed). A token a moderator's pairing issued makes it that paired screen;
+    without one (or with one that no longer holds) it waits with a pairing code (``pairing``).
     """
     try:
         auth = require_object(auth)
@@ -52,11 +55,24 @@ def connect(auth: Any = None) -> None:
         screen_id = auth.get("screen_id")
         if screen_id is not None:
             screen_id = questions.check_client_id(screen_id, "screen_id")
-        label = auth.get("label")
-        if label is not None and not isinstance(label, str):
-            raise InvalidInput("label must be text.", "invalid_label")
+        token = auth.get("screen_token")
+        if token is not None and not isinstance(token, str):
+            raise InvalidInput("screen_token must be text.", "invalid_screen_token")
+        # A preview (the dashboard's) says none of these: it shows the countdown, nothing more.
+        is_screen = role is not None and (
+            auth.get("pair") is True or screen_id is not None or token is not None
+        )
+        screen: Screen | None = None
         with runtime.database().session() as s:
             event = events.get_event(s, auth.get("event"))
+            if is_screen:
+                assert isinstance(role, str)
+                clock = runtime.clock()
+                screen = screens.paired_by_token(
+                    s, event, token, kind=role, clock=clock
+                ) or screens.waiting_screen(s, event, kind=role, clock=clock)
+                screen_id, paired = screen.screen_id, screen.paired
+                listed = [screens.screen_view(x) for x in screens.list_screens(s, event)]
         # The server's identity for this browser; the client_id the client sends is only a
         # label for cookie-less programs (see moderator/identity.py).
         attendee, problem = identity.resolve(client_id)
@@ -71,20 +87,40 @@ def connect(auth: Any = None) -> None:
         join_room(fanout.client_room(event.code, client_id))
     if role:
         session["role"] = role
-        session["screen_id"] = screen_id
-        session["screen_label"] = label
+        session["screen_id"] = screen_id if screen is not None else None
         join_room(fanout.screens_room(event.code))
+    if screen is not None:
+        join_room(fanout.screen_room(event.code, screen_id))
+        if paired:  # back: listed as connected again
+            fanout.announce(
+                runtime.current_app_object(), event.code, [fanout.ScreensChanged(listed)]
+            )
+
+
+@socketio.on("pairing", namespace=NS)
+@acknowledged
+def pairing(_data: Any) -> Reply:
+    """A screen page's pairing: ``{"paired": true, "screen_id", "label"}``, or ``{"paired":
+    false, "screen_id", "code", "expires_ms"}`` with the code to show (renewed once expired)."""
+    screen_id, code = session.get("screen_id"), session.get("event")
+    if not screen_id or not isinstance(code, str):
+        raise Forbidden("Only a room screen or stage monitor is paired.", "not_a_screen")
+    with runtime.database().session() as s:
+        event = events.get_event(s, code)
+        return screens.pairing_state(s, event, screen_id, clock=runtime.clock())
 
 
 @socketio.on("disconnect", namespace=NS)
 def disconnect(*_args: Any) -> None:
-    """A registered screen going away stays listed, marked disconnected."""
+    """A paired screen going away stays listed, marked disconnected; an unpaired one is
+    forgotten (its code with it)."""
     screen_id, code = session.get("screen_id"), session.get("event")
     if not screen_id or not code:
         return
     with runtime.database().session() as s:
         event = events.get_event(s, code)
-        screens.screen_gone(s, event, screen_id, clock=runtime.clock())
+        if not screens.screen_gone(s, event, screen_id, clock=runtime.clock()):
+            return
         listed = [screens.screen_view(x) for x in screens.list_screens(s, event)]
     fanout.announce(runtime.current_app_object(), code, [fanout.ScreensChanged(listed)])
 

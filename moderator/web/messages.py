@@ -73,7 +73,13 @@ def moderator_messages() -> dict[str, str]:
         "projected_end": _("projected end {time}, planned {planned}"),
         "planned": _("planned"),
         "started": _("started"),
-        "no_screens": _("No screen has connected yet."),
+        "no_screens": _(
+            "No screen is paired yet: open a room screen, then pair it with the code it shows."
+        ),
+        "screen_paired": _("Screen paired: {name}"),
+        "rename": _("Rename"),
+        "rename_prompt": _("New name for this screen"),
+        "remove": _("Remove"),
         "disconnected": _("disconnected"),
         "seconds_ago": _("{n} s ago"),
         "stale": _("stale"),

@@ -98,6 +98,29 @@ export function setupTimer(socket, notify) {
     document.getElementById("current-message").textContent = state.message || t("no_message");
   }
 
+  async function screenCommand(data) {
+    try {
+      const reply = await request(socket, "screens", data);
+      if (reply.error) notify(`${t("failed")} ${reply.error.message}`);
+      return reply.error ? null : reply;
+    } catch {
+      notify(`${t("failed")} ${t("offline")}`);
+      return null;
+    }
+  }
+
+  document.getElementById("pair-form")?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const codeInput = document.getElementById("pair-code");
+    const labelInput = document.getElementById("pair-label");
+    const reply = await screenCommand({ action: "pair", code: codeInput.value, label: labelInput.value });
+    if (reply) {
+      notify(t("screen_paired").replace("{name}", reply.screen.label));
+      codeInput.value = "";
+      labelInput.value = "";
+    }
+  });
+
   function renderScreens() {
     const now = serverTime.now();
     const rows = screens.map((screen) => {
@@ -113,13 +136,24 @@ export function setupTimer(socket, notify) {
       const rtt = screen.rtt_ms == null ? "–" : `${Math.round(screen.rtt_ms)} ms${imprecise ? ` (${t("imprecise")})` : ""}`;
       const contact = !screen.connected ? t("disconnected")
         : `${t("seconds_ago").replace("{n}", Math.max(0, Math.round(age / 1000)))}${stale ? ` (${t("stale")})` : ""}`;
-      row.append(name, el("td", null, offset), el("td", null, rtt), el("td", null, contact));
+      const actions = el("td", "screen-actions");
+      const rename = el("button", null, t("rename"));
+      rename.type = "button";
+      rename.addEventListener("click", () => {
+        const label = prompt(t("rename_prompt"), screen.label);
+        if (label) screenCommand({ action: "rename", screen_id: screen.screen_id, label });
+      });
+      const remove = el("button", null, t("remove"));
+      remove.type = "button";
+      remove.addEventListener("click", () => screenCommand({ action: "remove", screen_id: screen.screen_id }));
+      actions.append(rename, remove);
+      row.append(name, el("td", null, offset), el("td", null, rtt), el("td", null, contact), actions);
       return row;
     });
     if (!rows.length) {
       const row = el("tr");
       const cell = el("td", "empty", t("no_screens"));
-      cell.colSpan = 4;
+      cell.colSpan = 5;
       row.append(cell);
       rows.push(row);
     }

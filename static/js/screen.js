@@ -3,7 +3,7 @@
 // for hours: it reconnects by itself whatever happened (connection.js), and after every
 // reconnection asks for the timer, the display and the live question again until it has them.
 import {
-  connect, el, everyConnection, randomId, request, requestOrThrow, showConnection, themeName,
+  connect, el, everyConnection, request, requestOrThrow, showConnection, themeName,
   themesByKey,
 } from "./connection.js";
 import { ServerTime } from "./server-time.js";
@@ -16,27 +16,58 @@ const params = new URLSearchParams(location.search);
 const preview = params.has("preview");
 const themes = themesByKey();
 
-function screenId() {
-  const key = `moderator:screen:${role}`;
-  let id = localStorage.getItem(key);
-  if (!id) { id = randomId(); localStorage.setItem(key, id); }
-  return id;
-}
-
+// The secret a moderator's pairing gave this screen (kept across reloads and restarts); without
+// it the page shows a pairing code and is not counted as a screen.
+const tokenKey = `moderator:screen-token:${code}:${role}`;
 const auth = { event: code, role };
 if (!preview) {
-  auth.screen_id = screenId();
-  auth.label = params.get("name") || undefined;
+  auth.pair = true;
+  const token = localStorage.getItem(tokenKey);
+  if (token) auth.screen_token = token;
 }
 const socket = connect("/", auth);
 showConnection(socket, document.getElementById("connection"));
+let paired = false;
+let lastSync = null;
+
+function reportClock() {
+  const token = localStorage.getItem(tokenKey);
+  if (preview || !paired || !token || !lastSync) return;
+  request(socket, "screen_report", {
+    offset_ms: lastSync.offset, rtt_ms: lastSync.rtt, screen_token: token,
+  }).catch(() => {});
+}
 
 const serverTime = new ServerTime(socket, {
   onUpdate: () => countdown.render(),
-  onSynced: (c) => {
-    if (!preview) request(socket, "screen_report", { offset_ms: c.offset, rtt_ms: c.rtt }).catch(() => {});
-  },
+  onSynced: (c) => { lastSync = c; reportClock(); },
 });
+
+function showPairing(state) {
+  paired = Boolean(state.paired);
+  if (!paired) {
+    localStorage.removeItem(tokenKey);
+    delete auth.screen_token;
+  }
+  const box = document.getElementById("pairing");
+  if (box) box.hidden = paired;
+  const codeNode = document.getElementById("pairing-code");
+  if (codeNode) codeNode.textContent = paired ? "" : (state.code || "");
+  app.toggleAttribute("data-paired", paired);
+}
+
+let pairingTimer = null;
+async function refreshPairing() {
+  const state = await requestOrThrow(socket, "pairing", {});
+  if (state.error) throw new Error(state.error.code);
+  showPairing(state);
+  clearTimeout(pairingTimer);
+  // A code lasts 10 minutes: ask for the next one when it ends.
+  if (!state.paired) {
+    pairingTimer = setTimeout(() => pairingSync.run(), Math.max(5000, state.expires_ms - serverTime.now()));
+  }
+}
+
 const countdown = new Countdown(serverTime, document.getElementById("countdown"), app);
 const published = new Map();
 let lastFlash = null;
@@ -110,6 +141,15 @@ async function refreshLive() {
 
 // Each is retried with backoff until it succeeds, after every (re)connection.
 const timerSync = everyConnection(socket, refresh);
+const pairingSync = preview ? null : everyConnection(socket, refreshPairing);
+socket.on("paired", (message) => {
+  // Told at once: keep the token for the next connections, hide the code, report the clock.
+  localStorage.setItem(tokenKey, message.screen_token);
+  auth.screen_token = message.screen_token;
+  showPairing({ paired: true, label: message.label });
+  reportClock();
+});
+socket.on("unpaired", () => { showPairing({ paired: false }); pairingSync?.run(); });
 everyConnection(socket, refreshLive);
 socket.on("timer", renderTimer);
 socket.on("display", renderDisplay);

@@ -18,7 +18,6 @@ from moderator.extensions import socketio
 
 TOKEN = "registry-token"
 ATTENDEE = "attendee-registry-1"
-SCREEN = {"screen_id": "screen-registry-1", "kind": "screen", "label": "Left TV"}
 
 # What each action is sent with, and what must be true first: (action, data) steps run over
 # HTTP by a moderator (or the attendee, for attendee actions) before the call under test.
@@ -57,7 +56,10 @@ EXAMPLES: dict[str, tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]] = {
     "display.clear": ({}, [("display.message", {"text": "Two minutes"})]),
     "display.flash": ({}, []),
     "display.blackout": ({"on": True}, []),
-    "screen_report": ({"offset_ms": 12.5, "rtt_ms": 40}, []),
+    "screen_report": ({"offset_ms": 12.5, "rtt_ms": 40, "screen_token": "{screen_token}"}, []),
+    "screen.pair": ({"code": "{pairing_code}", "label": "Right TV"}, []),
+    "screen.rename": ({"screen_id": "{screen_id}", "label": "Stage left"}, []),
+    "screen.remove": ({"screen_id": "{screen_id}"}, []),
 }
 
 
@@ -88,6 +90,8 @@ def make_app(tmp_path):
         return app
 
     yield make
+    while WAITING:
+        WAITING.pop().disconnect()
     for app in apps:
         runtime.of(app).close()
 
@@ -108,6 +112,8 @@ class Http:
     def __init__(self, app, code: str):
         self.client = app.test_client()
         self.code = code
+        # The paired screen of the scenario: {"screen_id", "kind"} (its token is in the data).
+        self.screen: dict[str, str] = {}
 
     def call(self, action: Action, data: dict[str, Any], *, rights: bool) -> tuple[int, Any]:
         body = dict(data)
@@ -123,7 +129,7 @@ class Http:
         if rights and action.right is Right.ATTENDEE:
             body["client_id"] = ATTENDEE
         if rights and action.right is Right.SCREEN:
-            body.update(SCREEN)
+            body.update(self.screen)
         method = action.http[0]
         if method == "GET":
             response = self.client.get(url, query_string=body, headers=headers)
@@ -136,9 +142,10 @@ class Sockets:
     """Calls actions the way the pages do: the action's message on a connection that has (or
     lacks) the right."""
 
-    def __init__(self, app, code: str, browser):
+    def __init__(self, app, code: str, browser, screen_token: str = ""):
         self.app = app
         self.code = code
+        self.screen_token = screen_token
         # The same client as the HTTP calls: the same address, hence the same attendee.
         self.browser = browser
 
@@ -149,12 +156,7 @@ class Sockets:
         elif rights and action.right is Right.ATTENDEE:
             auth, namespace = {"event": self.code, "client_id": ATTENDEE}, "/"
         elif rights and action.right is Right.SCREEN:
-            auth = {
-                "event": self.code,
-                "role": SCREEN["kind"],
-                "screen_id": SCREEN["screen_id"],
-                "label": SCREEN["label"],
-            }
+            auth = {"event": self.code, "role": "screen", "screen_token": self.screen_token}
             namespace = "/"
         else:  # a bare connection: no attendee identity, no screen, not a moderator
             auth, namespace = {"event": self.code}, "/"
@@ -209,7 +211,33 @@ def _prepare(app) -> tuple[Http, dict[str, Any]]:
     themes = [t["key"] for t in http.client.get(f"/api/events/{code}").get_json()["themes"]]
     names: dict[str, Any] = {"t": themes[0], "t2": themes[1]}
     names.update(_scenario(http, themes[0]))
+    names.update(_screens(app, http))
     return http, names
+
+
+def _screens(app, http: Http) -> dict[str, Any]:
+    """A paired screen (disconnected since), and a screen waiting with its pairing code (its
+    connection stays open, or its code would be forgotten)."""
+    paired = socketio.test_client(app, auth={"event": http.code, "role": "screen", "pair": True})
+    code = paired.emit("pairing", {}, callback=True)["code"]
+    status, reply = http.call(
+        REGISTRY["screen.pair"], {"code": code, "label": "Left TV"}, rights=True
+    )
+    assert status == 200, reply
+    [message] = [m["args"][0] for m in paired.get_received() if m["name"] == "paired"]
+    paired.disconnect()
+    http.screen = {"screen_id": message["screen_id"], "kind": "screen"}
+    waiting = socketio.test_client(app, auth={"event": http.code, "role": "screen", "pair": True})
+    WAITING.append(waiting)
+    return {
+        "screen_id": message["screen_id"],
+        "screen_token": message["screen_token"],
+        "pairing_code": waiting.emit("pairing", {}, callback=True)["code"],
+    }
+
+
+# Connections that must stay open for the whole test.
+WAITING: list[Any] = []
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
@@ -227,10 +255,12 @@ def test_the_same_action_gives_the_same_reply_on_both_transports(make_app, name)
             status, reply = http.call(action, _fill(data, names), rights=True)
             assert status < 300, reply
         else:
-            reply = Sockets(app, http.code, http.client).call(
+            reply = Sockets(app, http.code, http.client, names["screen_token"]).call(
                 action, _fill(data, names), rights=True
             )
         assert "error" not in reply, reply
+        if isinstance(reply.get("screen"), dict):  # ids the server issued differ per app
+            reply["screen"].pop("screen_id")
         replies.append(reply)
     assert replies[0] == replies[1]
 
@@ -248,7 +278,7 @@ def test_without_the_right_both_transports_give_the_same_refusal(make_app, name)
         f"/api/events/{http.code}/export.json", headers={"Authorization": f"Bearer {TOKEN}"}
     ).get_json()["questions"]
     status, over_http = http.call(action, _fill(data, names), rights=False)
-    over_socket = Sockets(app, http.code, http.client).call(
+    over_socket = Sockets(app, http.code, http.client, names["screen_token"]).call(
         action, _fill(data, names), rights=False
     )
     assert status in (401, 403)

@@ -32,15 +32,32 @@ def seconds_shown(text: str) -> int:
     return sign * value
 
 
+def pair_through_the_dashboard(desk, page, name: str) -> None:
+    """Type the code the screen shows into the dashboard's pairing form; the code goes away
+    without a reload. A screen that reconnected meanwhile shows a new code: read it again."""
+    for _attempt in range(3):
+        wait_until(lambda: len(page.locator("#pairing-code").text_content() or "") == 6)
+        assert page.locator("#pairing").is_visible()
+        desk.fill("#pair-code", page.locator("#pairing-code").text_content() or "")
+        desk.fill("#pair-label", name)
+        desk.click("#pair-form button[type=submit]")
+        try:
+            wait_until(lambda: not page.locator("#pairing").is_visible(), timeout=5)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError(f"{name} was not paired after three codes")
+
+
 def test_dashboard_drives_room_screen_and_stage_monitor(browser, live_server, artifacts):
     base = live_server.url
     room_context = browser.new_context(**FULL_HD)
     room_context.add_init_script(SHIFTED_CLOCK)
     room = room_context.new_page()
-    room.goto(f"{base}/e/{EVENT}/screen?name=Back%20wall")
+    room.goto(f"{base}/e/{EVENT}/screen")
     stage_context = browser.new_context(**FULL_HD)
     stage = stage_context.new_page()
-    stage.goto(f"{base}/e/{EVENT}/stage?name=Podium")
+    stage.goto(f"{base}/e/{EVENT}/stage")
     desk_context = browser.new_context(viewport={"width": 1600, "height": 1000}, bypass_csp=True)
     desk = desk_context.new_page()
     desk.goto(f"{base}/moderate/{EVENT}?token={TOKEN}")
@@ -48,6 +65,10 @@ def test_dashboard_drives_room_screen_and_stage_monitor(browser, live_server, ar
         for page in (room, stage, desk):
             page.wait_for_selector("#countdown, #clock-countdown")
             page.wait_for_function("document.querySelector('[role=timer]').textContent === '10:00'")
+        # Each shows a pairing code; the dashboard pairs it under a name, and the code goes
+        # away without a reload.
+        for page, name in ((room, "Back wall"), (stage, "Podium")):
+            pair_through_the_dashboard(desk, page, name)
         # The shifted screen measured its offset and reported it; the dashboard lists both.
         wait_until(lambda: room.evaluate("window.serverTime && window.serverTime.synced"))
         assert abs(room.evaluate("window.serverTime.offset") + SHIFT_MS) < 100

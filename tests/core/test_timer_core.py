@@ -11,7 +11,7 @@ import pytest
 
 from moderator.core import events, screens, timer
 from moderator.core.clock import FakeClock
-from moderator.core.errors import Conflict, InvalidInput
+from moderator.core.errors import Conflict, Forbidden, InvalidInput
 from tests.fixtures.constants import EVENT, SEGMENTS
 
 MIN = 60_000
@@ -310,20 +310,20 @@ def test_bad_display_commands_are_refused(session, event, clock, data, code):
     assert screens.display_view(display)["message"] is None
 
 
-def test_screens_report_their_offset_and_are_kept_when_they_leave(session, event, clock):
-    report = {
-        "screen_id": "screen-left-1",
-        "kind": "screen",
-        "label": "Left TV",
-        "offset_ms": -120000.5,
-        "rtt_ms": 12.25,
-    }
-    screens.report_screen(session, event, **report, clock=clock)
+def test_paired_screens_report_their_offset_and_are_kept_when_they_leave(session, event, clock):
+    waiting = screens.waiting_screen(session, event, kind="screen", clock=clock)
+    assert screens.list_screens(session, event) == []
+    assert waiting.pairing_code is not None
+    screen, token = screens.pair_screen(
+        session, event, code=waiting.pairing_code, label=" Left  TV ", clock=clock
+    )
+    report = {"screen_id": screen.screen_id, "token": token, "offset_ms": -120000.5}
+    screens.report_screen(session, event, **report, rtt_ms=12.25, clock=clock)
     clock.advance(5000)
-    screens.screen_gone(session, event, "screen-left-1", clock=clock)
+    screens.screen_gone(session, event, screen.screen_id, clock=clock)
     [listed] = [screens.screen_view(s) for s in screens.list_screens(session, event)]
     assert listed == {
-        "screen_id": "screen-left-1",
+        "screen_id": screen.screen_id,
         "kind": "screen",
         "label": "Left TV",
         "offset_ms": -120000.5,
@@ -331,10 +331,14 @@ def test_screens_report_their_offset_and_are_kept_when_they_leave(session, event
         "connected": False,
         "last_seen_ms": clock.now_ms,
     }
+    with pytest.raises(Forbidden):
+        screens.report_screen(
+            session, event, **{**report, "token": "wrong"}, rtt_ms=None, clock=clock
+        )
     with pytest.raises(InvalidInput):
-        screens.report_screen(session, event, **{**report, "kind": "toaster"}, clock=clock)
-    with pytest.raises(InvalidInput):
-        screens.report_screen(session, event, **{**report, "offset_ms": 1e13}, clock=clock)
+        screens.report_screen(
+            session, event, **{**report, "offset_ms": 1e13}, rtt_ms=None, clock=clock
+        )
 
 
 def test_a_rehearsal_started_at_a_later_segment_plans_the_earlier_ones_as_run(

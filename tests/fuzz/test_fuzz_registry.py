@@ -62,7 +62,11 @@ FUZZ = settings(
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
 ATTENDEE = "fuzz-attendee-0001"
 BYSTANDER = "fuzz-bystander-0001"
-SCREEN = {"screen_id": "fuzz-screen-0001", "kind": "screen", "label": "Left TV"}
+# The scenario's paired screen, with its id and token set to these (the server issues random
+# ones), and a screen waiting with this pairing code, so that examples can name them.
+SCREEN_TOKEN = "fuzz-screen-token-0001-fuzz-screen-token-0001"
+SCREEN = {"screen_id": "fuzz-screen-0001", "kind": "screen", "screen_token": SCREEN_TOKEN}
+PAIRING_CODE = "FUZZ23"
 SCENARIO_QUESTIONS = 6
 
 # --- Strategies --------------------------------------------------------------------------------
@@ -123,8 +127,13 @@ MEANINGFUL: dict[str, st.SearchStrategy[Any]] = {
     "index": st.integers(-1, 3),
     "seconds": st.integers(-600, 600),
     "order": st.permutations(list(range(1, SCENARIO_QUESTIONS + 1))).map(lambda o: o[:2]),
+    "screen_id": st.sampled_from([SCREEN["screen_id"], "fuzz-screen-0002"]),
+    "screen_token": st.sampled_from([SCREEN_TOKEN, SCREEN_TOKEN[:-1], ""]),
+    "code": st.sampled_from([PAIRING_CODE, PAIRING_CODE.lower(), "FUZZ-23", "AAAAAA"]),
+    "label": st.sampled_from(["Right TV", "Stage left", " ", "x" * 61]),
 }
 IDENTITY_KEYS = ["client_id", "via", "screen_id", "kind", "label", "action", "undo", "id", "event"]
+IDENTITY_KEYS += ["screen_token", "pair"]
 
 
 def well_typed(hint: Any) -> st.SearchStrategy[Any]:
@@ -238,15 +247,8 @@ class Harness:
     CONNECTIONS: typing.ClassVar[dict[str, tuple[str, dict[str, Any]]]] = {
         "bare": ("/", {"event": EVENT}),
         "attendee": ("/", {"event": EVENT, "client_id": ATTENDEE}),
-        "screen": (
-            "/",
-            {
-                "event": EVENT,
-                "role": SCREEN["kind"],
-                "screen_id": SCREEN["screen_id"],
-                "label": SCREEN["label"],
-            },
-        ),
+        "screen": ("/", {"event": EVENT, "role": "screen", "screen_token": SCREEN_TOKEN}),
+        "waiting": ("/", {"event": EVENT, "role": "screen", "pair": True}),
         "moderator": ("/mod", {"event": EVENT, "token": TOKEN}),
         "bystander": ("/", {"event": EVENT, "client_id": BYSTANDER}),
         "dashboard": ("/mod", {"event": EVENT, "token": TOKEN}),
@@ -345,6 +347,44 @@ def _scenario(app: Any) -> None:
     assert response.status_code == 200, response.get_json()
     for view in ("timer", "display"):  # created on first read: before any example
         assert client.get(f"{base}/{view}").status_code == 200
+    _paired_screen(app)
+
+
+def _paired_screen(app: Any) -> None:
+    """Pair a screen through the API, then give it the id and token the strategies know."""
+    from sqlalchemy import update
+
+    from moderator.core.screens import hash_token
+    from moderator.extensions import socketio
+    from moderator.models import Screen
+
+    sock = socketio.test_client(app, auth={"event": EVENT, "role": "screen", "pair": True})
+    code = sock.emit("pairing", {}, callback=True)["code"]
+    response = app.test_client().post(
+        f"/api/events/{EVENT}/screens/pair", json={"code": code, "label": "Left TV"}, headers=BEARER
+    )
+    assert response.status_code == 200, response.get_json()
+    sock.disconnect()
+    with runtime.database(app).session() as session:
+        session.execute(
+            update(Screen).values(
+                screen_id=SCREEN["screen_id"], token_hash=hash_token(SCREEN_TOKEN)
+            )
+        )
+        session.commit()
+
+
+def _waiting_code(app: Any) -> None:
+    """The waiting screen shows the code the strategies know."""
+    from sqlalchemy import update
+
+    from moderator.models import Screen
+
+    with runtime.database(app).session() as session:
+        session.execute(
+            update(Screen).where(Screen.paired.is_(False)).values(pairing_code=PAIRING_CODE)
+        )
+        session.commit()
 
 
 @pytest.fixture
@@ -365,6 +405,7 @@ def harness(config_class: type) -> Iterator[Harness]:
     try:
         for kind in Harness.CONNECTIONS:
             harness.socket(kind)
+        _waiting_code(app)
         yield harness
     finally:
         root.removeHandler(recorder)
@@ -550,7 +591,9 @@ def socketio_parsable(value: Any) -> Any:
 def socket_calls(draw: st.DrawFn, group: list[Action]) -> SocketCall:
     """A message: one of its actions, a body for it, on a connection with or without rights."""
     action = draw(st.sampled_from(group))
-    connection = draw(st.sampled_from(["bare", "attendee", "screen", "moderator", "refused"]))
+    connection = draw(
+        st.sampled_from(["bare", "attendee", "screen", "waiting", "moderator", "refused"])
+    )
     if connection == "refused":
         token = draw(st.one_of(st.none(), ANY_JSON))
         # An object or nothing: a number here would be read as the packet's ack id.

@@ -1,7 +1,7 @@
 """The agenda clock over Socket.IO: screens, stage monitors and moderators."""
 
 from tests.fixtures.constants import EVENT, SEGMENTS
-from tests.fixtures.helpers import received
+from tests.fixtures.helpers import pair_screen, received
 
 
 def screen(app, screen_id="screen-left-01", role="screen", label="Left TV"):
@@ -43,18 +43,17 @@ def test_a_screen_gets_the_state_and_the_time_on_request(app):
 
 
 def test_screens_report_their_offset_to_the_moderators(app, moderator_socket):
-    room = screen(app)
+    room, _screen_id, token = pair_screen(app)
     moderator_socket.get_received("/mod")
-    assert room.emit("screen_report", {"offset_ms": 300_012.5, "rtt_ms": 3.5}, callback=True) == {
-        "ok": True
-    }
+    report = {"offset_ms": 300_012.5, "rtt_ms": 3.5, "screen_token": token}
+    assert room.emit("screen_report", report, callback=True) == {"ok": True}
     [listed] = received(moderator_socket, "screens", "/mod")
     assert (listed[0]["label"], listed[0]["offset_ms"], listed[0]["connected"]) == (
         "Left TV",
         300_012.5,
         True,
     )
-    ack = room.emit("screen_report", {"offset_ms": "far"}, callback=True)
+    ack = room.emit("screen_report", {"offset_ms": "far", "screen_token": token}, callback=True)
     assert ack["error"]["code"] == "invalid_offset_ms"
     room.disconnect()
     [listed] = received(moderator_socket, "screens", "/mod")
