@@ -151,7 +151,6 @@ class Action:
     http: tuple[str, str]
     message: str
     selector: tuple[str, object] | None = None
-    doc: str = ""
 
 
 REFUSALS: dict[Right, Callable[[], DomainError]] = {
@@ -160,7 +159,9 @@ REFUSALS: dict[Right, Callable[[], DomainError]] = {
         "unauthorized",
     ),
     Right.ATTENDEE: lambda: Unauthorized(
-        "Connect with a client_id to send questions or vote.", "missing_client_id"
+        "Open the event's attendee page first (it gives this browser its identity), or send "
+        "a client_id.",
+        "missing_client_id",
     ),
     Right.SCREEN: lambda: Forbidden(
         "Only a room screen or stage monitor reports its clock.", "not_a_screen"
@@ -180,7 +181,8 @@ def choose(actions: list[Action], data: dict[str, Any]) -> Action:
         return defaults[0]
     key = actions[0].selector[0] if actions[0].selector else "action"
     options = ", ".join(str(a.selector[1]) for a in actions if a.selector)
-    raise InvalidInput(f"Unknown {key} {data.get(key)!r}; use one of: {options}.", f"unknown_{key}")
+    named = repr(data.get(key))[:40]
+    raise InvalidInput(f"Unknown {key} {named}; use one of: {options}.", f"unknown_{key}")
 
 
 def perform(action: Action, actor: Actor, code: str, data: object) -> Result:
