@@ -238,6 +238,13 @@ def shoot(base: str) -> None:
         ).new_page()
         desk.goto(f"{base}/moderate/ssc25?token={TOKEN}")
         desk.wait_for_selector("ol[data-status=approved] li.question")
+        # Screens count once a moderator pairs them with the code they show.
+        for page, name in ((screen, "Back wall"), (stage, "Podium")):
+            page.wait_for_function("document.getElementById('pairing-code').textContent.length")
+            code = page.locator("#pairing-code").text_content()
+            pair = {"code": code, "label": name}
+            requests.post(f"{api}/screens/pair", json=pair, headers=auth, timeout=5)
+            page.wait_for_selector("#pairing", state="hidden")
 
         clock(action="goto", index=2)
         clock(action="start")
