@@ -94,6 +94,12 @@ class Config:
     # socket's address is the client's; 1: one nginx in front, as in docs/deploy.md).
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
+    # The room pass in the room screen's QR code rotates every ROOM_PASS_SECONDS (a pass is
+    # accepted in its window and the next); a phone that showed one is counted "in the room"
+    # for ROOM_COOKIE_SECONDS (docs/security.md).
+    ROOM_PASS_SECONDS = _env_int("ROOM_PASS_SECONDS", 300)
+    ROOM_COOKIE_SECONDS = _env_int("ROOM_COOKIE_SECONDS", 4 * 3600)
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Send the session cookie over https only. On by default when PUBLIC_URL is https (the app

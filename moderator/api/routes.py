@@ -13,7 +13,7 @@ from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from moderator import actions, identity, runtime
+from moderator import actions, identity, room_pass, runtime
 from moderator.actions import Action, Actor, ScreenIdentity
 from moderator.api import bp
 from moderator.auth import is_moderator, moderator_credential, moderator_required
@@ -22,6 +22,7 @@ from moderator.core.errors import InvalidInput
 from moderator.core.questions import ATTENDEE_ORIGINS, check_client_id
 from moderator.health import report as health_report
 from moderator.models import Event
+from moderator.web.routes import public_base_url
 
 
 def _body() -> dict[str, Any]:
@@ -40,13 +41,15 @@ def _body() -> dict[str, Any]:
     return data
 
 
-def _actor(body: dict[str, Any]) -> Actor:
+def _actor(body: dict[str, Any], code: str) -> Actor:
     """Who sends this request: a moderator's credential (header or session), and the attendee
-    or screen identity the body gives."""
+    or screen identity the body gives. ``via: "room"`` counts only with a valid room pass (the
+    ``room`` cookie, or ``room_pass`` in the body); otherwise the request is ``online``."""
     client_id = body.get("client_id")
     via = body.get("via", "online")
     if via not in ATTENDEE_ORIGINS:
         raise InvalidInput("via must be 'online' or 'room'.", "invalid_via")
+    via = room_pass.origin(code, via, body.get("room_pass"))
     screen = None
     # A screen says which it is with its kind (a moderator's body may name a screen_id too);
     # what it may do is then decided by its token (``moderator/core/screens.py``).
@@ -75,7 +78,7 @@ def _route(group: list[Action]) -> Callable[..., ResponseReturnValue]:
     def view(code: str, **url_values: Any) -> ResponseReturnValue:
         body = _body()
         data = {**body, **url_values}
-        result = actions.perform(actions.choose(group, data), _actor(body), code, data)
+        result = actions.perform(actions.choose(group, data), _actor(body, code), code, data)
         return jsonify(result.reply), result.status
 
     return view
@@ -231,6 +234,25 @@ def list_screens(code: str) -> ResponseReturnValue:
     with runtime.database().session() as session:
         event = events.get_event(session, code)
         return jsonify([screens.screen_view(x) for x in screens.list_screens(session, event)])
+
+
+@bp.get("/events/<code>/room-pass")
+@moderator_required
+def get_room_pass(code: str) -> ResponseReturnValue:
+    """The link that counts a phone "in the room": ``{"url", "valid_until_ms"}``. With
+    ``?printable=1`` the printed pass for today (in the event's time zone), valid until the
+    day ends; otherwise the rotating pass the paired room screens show now."""
+    with runtime.database().session() as session:
+        timezone = events.get_event(session, code).spec.timezone
+    if request.args.get("printable") in {"1", "true", "yes"}:
+        token, until = room_pass.printed(code, timezone)
+    else:
+        token, until = room_pass.rotating(code)
+    response = jsonify(
+        {"url": f"{public_base_url()}/r/{code}?pass={token}", "valid_until_ms": until}
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/health")

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import session
+from flask import current_app, session
 from flask_socketio import ConnectionRefusedError, join_room
+from sqlalchemy import select
 
-from moderator import fanout, identity, runtime
+from moderator import fanout, identity, room_pass, runtime
 from moderator.core import events, questions, screens, votes
 from moderator.core.errors import DomainError, Forbidden, InvalidInput
 from moderator.extensions import socketio
 from moderator.faults import fault_reply
 from moderator.models import Screen
 from moderator.sockets import Reply, acknowledged, require_object
+from moderator.web.routes import public_base_url, qr_svg
 
 NS = fanout.ATTENDEE_NAMESPACE
 
@@ -35,7 +37,9 @@ def connect(auth: Any = None) -> None:
     """Join the event's public room and, for an attendee, the room of their own questions; a
     room screen or stage monitor also joins the screens room.
 
-    ``auth``: ``{"event": code, "client_id": id, "via": "online"|"room"}`` for attendees;
+    ``auth``: ``{"event": code, "client_id": id, "via": "online"|"room", "room_pass"?}`` for
+    attendees (``room`` is recorded only with a valid room pass: the ``room`` cookie the page got
+    from ``/r/<code>?pass=…``, or ``room_pass``; otherwise ``online``);
     ``{"event": code, "role": "screen"|"stage", "pair": true, "screen_token": token}`` for
     screens (``screen_id`` instead of ``pair`` is accepted, its value ignored; neither: a
     preview, never listed). A token a moderator's pairing issued makes it that paired screen;
@@ -76,6 +80,8 @@ def connect(auth: Any = None) -> None:
         # The server's identity for this browser; the client_id the client sends is only a
         # label for cookie-less programs (see moderator/identity.py).
         attendee, problem = identity.resolve(client_id)
+        # "room" only with a valid room pass (its cookie, or ``room_pass``); see room_pass.py.
+        via = room_pass.origin(event.code, via, auth.get("room_pass"))
     except Exception as exc:
         raise refusal(exc, "Socket.IO connect on /") from None
     session["event"] = event.code
@@ -108,6 +114,30 @@ def pairing(_data: Any) -> Reply:
     with runtime.database().session() as s:
         event = events.get_event(s, code)
         return screens.pairing_state(s, event, screen_id, clock=runtime.clock())
+
+
+@socketio.on("join_link", namespace=NS)
+@acknowledged
+def join_link(_data: Any) -> Reply:
+    """The link and QR code (SVG) a room screen shows to join from the room: ``{"url", "svg",
+    "valid_until_ms", "refresh_ms"}``. A paired screen's carries the current rotating room
+    pass; any other page's has none (an attendee who follows it is counted online)."""
+    screen_id, code = session.get("screen_id"), session.get("event")
+    if not screen_id or not isinstance(code, str):
+        raise Forbidden("Only a room screen shows the link to join.", "not_a_screen")
+    with runtime.database().session() as s:
+        event = events.get_event(s, code)
+        paired = s.scalar(
+            select(Screen.paired).where(Screen.event_id == event.id, Screen.screen_id == screen_id)
+        )
+    url = f"{public_base_url()}/r/{code}"
+    refresh_ms = max(1, int(current_app.config["ROOM_PASS_SECONDS"])) * 500
+    reply: Reply = {"url": url, "refresh_ms": refresh_ms}
+    if paired:
+        token, until = room_pass.rotating(code)
+        reply.update(url=f"{url}?pass={token}", valid_until_ms=until)
+    reply["svg"] = str(qr_svg(reply["url"]))
+    return reply
 
 
 @socketio.on("disconnect", namespace=NS)

@@ -10,7 +10,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
-from moderator import fanout, identity, runtime
+from moderator import fanout, identity, room_pass, runtime
 from moderator.auth import (
     cross_site_request,
     csrf_token,
@@ -39,6 +39,13 @@ def public_base_url() -> str:
     return (current_app.config["PUBLIC_URL"] or request.host_url).rstrip("/")
 
 
+def qr_svg(url: str) -> Markup:
+    """The QR code of ``url`` as inline SVG."""
+    return Markup(
+        segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff", omitsize=True)
+    )
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """The hosted events, with links to each page."""
@@ -55,7 +62,16 @@ def attendee(code: str) -> ResponseReturnValue:
 
 @bp.get("/r/<code>")
 def attendee_in_room(code: str) -> ResponseReturnValue:
-    """The attendee page opened from the room's QR code: questions are marked as from the room."""
+    """The attendee page opened from the room's QR code: questions are marked as from the room
+    once the browser has shown a valid room pass (``?pass=``, then its ``room`` cookie; see
+    ``moderator/room_pass.py``), otherwise as online. A valid pass is kept in the cookie and
+    dropped from the address bar."""
+    if "pass" in request.args:
+        event = _event_or_404(code)
+        response = redirect(url_for("web.attendee_in_room", code=code), 303)
+        if room_pass.valid(code, event["timezone"], request.args.get("pass")):
+            room_pass.give_cookie(response, code)
+        return response
     return _attendee_page(code, "room")
 
 
@@ -80,17 +96,15 @@ def _attendee_page(code: str, via: str) -> ResponseReturnValue:
 
 @bp.get("/e/<code>/screen")
 def screen(code: str) -> ResponseReturnValue:
-    """The room screen: the question on screen and a QR code to join from the room."""
+    """The room screen: the question on screen and a QR code to join from the room. The page
+    carries no room pass: a paired screen asks for the rotating link (``join_link``)."""
     event = _event_or_404(code)
     join_url = f"{public_base_url()}/r/{code}"
-    qr = segno.make(join_url, error="m").svg_inline(
-        scale=8, dark="#000", light="#fff", omitsize=True
-    )
     return render_template(
         "screen.html",
         event=event,
         join_url=join_url,
-        qr_svg=Markup(qr),
+        qr_svg=qr_svg(join_url),
         messages=attendee_messages(),
     )
 

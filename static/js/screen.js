@@ -142,14 +142,29 @@ async function refreshLive() {
 // Each is retried with backoff until it succeeds, after every (re)connection.
 const timerSync = everyConnection(socket, refresh);
 const pairingSync = preview ? null : everyConnection(socket, refreshPairing);
+// The QR code to join from the room. A paired screen's carries the room pass, which rotates:
+// asked for at every connection and every half rotation, and replaced in place.
+let joinTimer = null;
+async function refreshJoin() {
+  const box = document.getElementById("qr");
+  if (!box) return;
+  const link = await requestOrThrow(socket, "join_link", {});
+  if (link.error) throw new Error(link.error.code);
+  const svg = new DOMParser().parseFromString(link.svg, "text/html").body.firstElementChild;
+  if (svg) box.replaceChildren(document.importNode(svg, true));
+  clearTimeout(joinTimer);
+  joinTimer = setTimeout(() => joinSync.run(), Math.max(5000, link.refresh_ms));
+}
+const joinSync = preview || role !== "screen" ? null : everyConnection(socket, refreshJoin);
 socket.on("paired", (message) => {
   // Told at once: keep the token for the next connections, hide the code, report the clock.
   localStorage.setItem(tokenKey, message.screen_token);
   auth.screen_token = message.screen_token;
   showPairing({ paired: true, label: message.label });
   reportClock();
+  joinSync?.run();
 });
-socket.on("unpaired", () => { showPairing({ paired: false }); pairingSync?.run(); });
+socket.on("unpaired", () => { showPairing({ paired: false }); pairingSync?.run(); joinSync?.run(); });
 everyConnection(socket, refreshLive);
 socket.on("timer", renderTimer);
 socket.on("display", renderDisplay);

@@ -5,7 +5,7 @@ import pytest
 import requests
 
 from tests.fixtures.constants import EVENT, OTHER_THEME, THEME, TOKEN
-from tests.fixtures.helpers import wait_until
+from tests.fixtures.helpers import room_link, wait_until
 from tests.fixtures.server import ServerProcess
 
 PHONE = {
@@ -27,10 +27,11 @@ def stored_questions(server):
     ).json()["questions"]
 
 
-def open_attendee(browser, server, path=f"/r/{EVENT}"):
+def open_attendee(browser, server, path=None):
+    """A phone that opened ``path``; by default the room's QR code (with its room pass)."""
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    page.goto(server.url + path)
+    page.goto(room_link(server.url) if path is None else server.url + path)
     page.wait_for_selector("#connection[data-state=online]")
     return context, page
 

@@ -4,7 +4,7 @@ import pytest
 import requests
 
 from tests.fixtures.constants import EVENT, OTHER_THEME, THEME, TOKEN
-from tests.fixtures.helpers import wait_until
+from tests.fixtures.helpers import room_link, wait_until
 
 # Playwright's wait_for_function evaluates its string with eval, which the pages' policy
 # forbids; these tests drive the pages, tests/browser/test_csp.py checks the policy.
@@ -27,6 +27,8 @@ def seed(base, n, text, theme=THEME, via="online"):
             "text": text,
             "theme": theme,
             "via": via,
+            # "room" counts only with the room pass the room screen shows.
+            **({"room_pass": room_link(base).split("pass=")[1]} if via == "room" else {}),
             "client_id": f"seed-client-{n:03d}",
             "client_msg_id": f"seed-message-{n:03d}",
         },
@@ -53,7 +55,7 @@ def test_two_attendees_vote_while_the_moderator_curates(browser, live_server, ar
     desk_ctx = browser.new_context(**LAPTOP)
     try:
         in_room, online = room_ctx.new_page(), online_ctx.new_page()
-        in_room.goto(f"{base}/r/{EVENT}")
+        in_room.goto(room_link(base))
         online.goto(f"{base}/e/{EVENT}")
         desk = desk_ctx.new_page()
         desk.goto(f"{base}/moderate/{EVENT}?token={TOKEN}")

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from tests.fixtures.constants import EVENT, OTHER_THEME
-from tests.fixtures.helpers import submission
+from tests.fixtures.helpers import room_pass_of, submission
 
 BASE = f"/api/events/{EVENT}"
 
@@ -107,7 +107,9 @@ def test_similar_questions_for_attendees(client, bearer):
 
 def test_votes_by_origin_and_the_full_export(client, bearer):
     qid = approved(client, bearer, 1, text="=cmd|' /C calc'!A0")
-    client.post(f"{BASE}/questions/{qid}/vote", json={"client_id": "voter-0001", "via": "room"})
+    # "room" counts with the room pass the room screen shows (a bare claim would be online).
+    in_room = {"client_id": "voter-0001", "via": "room", "room_pass": room_pass_of(client)}
+    client.post(f"{BASE}/questions/{qid}/vote", json=in_room)
     client.post(f"{BASE}/questions/{qid}/vote", json={"client_id": "voter-0002"})
     assert (
         client.post(
