@@ -76,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         lines += [
             f"  event {code}",
             f"    attendees online : {base}/e/{code}",
-            f"    in the room (QR) : {base}/r/{code}",
-            f"    room screen      : {base}/e/{code}/screen",
+            f"    room screen      : {base}/e/{code}/screen  (pair it from the dashboard: its "
+            "QR code then carries the room pass)",
+            f"    stage monitor    : {base}/e/{code}/stage",
             f"    moderator        : {base}/moderate/{code}?token={token}",
         ]
     lines.append(f"  moderator token  : {token}")
