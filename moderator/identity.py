@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from moderator import runtime
 from moderator.core.errors import DomainError, TooMany
 from moderator.models import Attendee
+from moderator.web.security import set_private_cookie
 
 COOKIE = "attendee"
 COOKIE_MAX_AGE_S = 30 * 24 * 3600
@@ -151,13 +152,8 @@ def set_cookie(response: Response) -> Response:
     """``after_request``: hand a newly minted identity to the browser."""
     identity = g.pop("new_attendee", None)
     if identity is not None:
-        response.set_cookie(
-            COOKIE,
-            _serializer().dumps(identity),
-            max_age=COOKIE_MAX_AGE_S,
-            httponly=True,
-            samesite="Lax",
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        set_private_cookie(
+            response, COOKIE, _serializer().dumps(identity), max_age=COOKIE_MAX_AGE_S
         )
     return response
 

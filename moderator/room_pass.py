@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 
 from moderator import runtime
 from moderator.core import events
+from moderator.web.security import set_private_cookie
 
 COOKIE = "room"
 ROOM, ONLINE = "room", "online"
@@ -85,13 +86,8 @@ def give_cookie(response: Response, code: str) -> Response:
     """Set the room cookie of this event on ``response`` (the caller checked the pass)."""
     seconds = int(current_app.config["ROOM_COOKIE_SECONDS"])
     until = runtime.clock()() + seconds * 1000
-    response.set_cookie(
-        COOKIE,
-        _serializer().dumps({"event": code, "until": until}),
-        max_age=seconds,
-        httponly=True,
-        samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    set_private_cookie(
+        response, COOKIE, _serializer().dumps({"event": code, "until": until}), max_age=seconds
     )
     return response
 

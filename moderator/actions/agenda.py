@@ -98,7 +98,7 @@ def screen_report(context: Context, actor: Actor, command: ScreenReport) -> Resu
             rtt_ms=command.rtt_ms,
             clock=context.clock,
         )
-        listed = [screens.screen_view(x) for x in screens.list_screens(session, event)]
+        listed = screens.screen_views(session, event)
     return Result({"ok": True}, announce=[ScreensChanged(listed)])
 
 

@@ -28,12 +28,6 @@ class Remove:
     screen_id: str
 
 
-def _listed(context: Context) -> list[dict[str, object]]:
-    with context.session() as session:
-        event = events.get_event(session, context.code)
-        return [screens.screen_view(x) for x in screens.list_screens(session, event)]
-
-
 def pair(context: Context, actor: Actor, command: Pair) -> Result:
     """Pair the waiting screen that shows this code, under the name given; the screen is told
     at once (and given its secret token) and starts reporting."""
@@ -43,7 +37,7 @@ def pair(context: Context, actor: Actor, command: Pair) -> Result:
             session, event, code=command.code, label=command.label, clock=context.clock
         )
         view = screens.screen_view(screen)
-        listed = [screens.screen_view(x) for x in screens.list_screens(session, event)]
+        listed = screens.screen_views(session, event)
     return Result(
         {"screen": view},
         announce=[ScreenPaired(view["screen_id"], view["label"], token), ScreensChanged(listed)],
@@ -58,7 +52,8 @@ def rename(context: Context, actor: Actor, command: Rename) -> Result:
             session, event, screen_id=command.screen_id, label=command.label
         )
         view = screens.screen_view(screen)
-    return Result({"screen": view}, announce=[ScreensChanged(_listed(context))])
+        listed = screens.screen_views(session, event)
+    return Result({"screen": view}, announce=[ScreensChanged(listed)])
 
 
 def remove(context: Context, actor: Actor, command: Remove) -> Result:
@@ -66,9 +61,10 @@ def remove(context: Context, actor: Actor, command: Remove) -> Result:
     with context.session() as session:
         event = events.get_event(session, context.code)
         screens.remove_screen(session, event, screen_id=command.screen_id, clock=context.clock)
+        listed = screens.screen_views(session, event)
     return Result(
         {"ok": True},
-        announce=[ScreenUnpaired(command.screen_id), ScreensChanged(_listed(context))],
+        announce=[ScreenUnpaired(command.screen_id), ScreensChanged(listed)],
     )
 
 

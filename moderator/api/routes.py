@@ -233,7 +233,7 @@ def list_screens(code: str) -> ResponseReturnValue:
     """The room screens and stage monitors, with offset, round trip and last contact."""
     with runtime.database().session() as session:
         event = events.get_event(session, code)
-        return jsonify([screens.screen_view(x) for x in screens.list_screens(session, event)])
+        return jsonify(screens.screen_views(session, event))
 
 
 @bp.get("/events/<code>/room-pass")

@@ -355,3 +355,8 @@ def screen_view(screen: Screen) -> dict[str, Any]:
         "connected": screen.connected,
         "last_seen_ms": screen.last_seen_ms,
     }
+
+
+def screen_views(session: Session, event: Event) -> list[dict[str, Any]]:
+    """The moderator's list of the event's screens, as every transport sends it."""
+    return [screen_view(screen) for screen in list_screens(session, event)]

@@ -76,7 +76,7 @@ def connect(auth: Any = None) -> None:
                     s, event, token, kind=role, clock=clock
                 ) or screens.waiting_screen(s, event, kind=role, clock=clock)
                 screen_id, paired = screen.screen_id, screen.paired
-                listed = [screens.screen_view(x) for x in screens.list_screens(s, event)]
+                listed = screens.screen_views(s, event)
         # The server's identity for this browser; the client_id the client sends is only a
         # label for cookie-less programs (see moderator/identity.py).
         attendee, problem = identity.resolve(client_id)
@@ -151,7 +151,7 @@ def disconnect(*_args: Any) -> None:
         event = events.get_event(s, code)
         if not screens.screen_gone(s, event, screen_id, clock=runtime.clock()):
             return
-        listed = [screens.screen_view(x) for x in screens.list_screens(s, event)]
+        listed = screens.screen_views(s, event)
     fanout.announce(runtime.current_app_object(), code, [fanout.ScreensChanged(listed)])
 
 

@@ -67,6 +67,6 @@ def sync(_data: Any) -> Reply:
             "questions": [questions.moderator_view(q) for q in questions.all_questions(s, event)],
             "vote_split": votes.split_by_origin(s, event),
             "settings": events.settings_view(event),
-            "screens": [screens.screen_view(x) for x in screens.list_screens(s, event)],
+            "screens": screens.screen_views(s, event),
             **screen_state(event.code),
         }

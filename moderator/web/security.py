@@ -11,7 +11,8 @@ Engine.IO's own replies (``/socket.io/``) are answered below Flask and carry non
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from moderator.auth import own_hosts
 
@@ -57,3 +58,16 @@ def content_security_policy(hosts: list[str], *, framed_by_self: bool = False) -
         "frame-ancestors 'self'" if framed_by_self else "frame-ancestors 'none'",
     ]
     return "; ".join(directives)
+
+
+def set_private_cookie(response: BaseResponse, name: str, value: str, *, max_age: int) -> None:
+    """Set a cookie only the server reads: HttpOnly, SameSite=Lax, Secure behind TLS
+    (``SESSION_COOKIE_SECURE``), like the session cookie."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
