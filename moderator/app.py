@@ -29,6 +29,7 @@ from moderator.extensions import babel, socketio
 from moderator.faults import fault_reply
 from moderator.health import log_http_refusal
 from moderator.identity import Identities
+from moderator.limits import Limiter, rules_from
 from moderator.runtime import KEY, Runtime
 from moderator.sockets import wire
 from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
@@ -81,11 +82,14 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
         timer_tasks=TimerTasks(app),
         login_watch=LoginWatch(app),
         identities=Identities(),
+        limiter=Limiter(
+            rules_from(app.config),
+            secret=app.config["SECRET_KEY"],
+            redis_url=app.config["RATE_LIMIT_REDIS_URL"],
+            prefix=app.config["SOCKETIO_CHANNEL"],
+        ),
     )
     identity.init_app(app)
-    if app.config["TRUSTED_PROXIES"] > 0:
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     with database.session() as session:
         install_events(session, definitions, clock=system_clock)
 
@@ -99,6 +103,11 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
         json=wire,
     )
+    if app.config["TRUSTED_PROXIES"] > 0:
+        # Outside the Socket.IO middleware, so that a connection's address (its limits, its
+        # identity) is the client's too, not the proxy's.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     from moderator.api import bp as api_bp
     from moderator.web import bp as web_bp

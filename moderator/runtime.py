@@ -1,6 +1,6 @@
-"""What belongs to one running application: its database, clock, limits, per-process event
-snapshots and background services. Kept in ``app.extensions`` so that nothing outlives the app
-(each test's app has its own)."""
+"""What belongs to one running application: its database, clock, limits, rate limiter,
+per-process event snapshots and background services. Kept in ``app.extensions`` so that
+nothing outlives the app (each test's app has its own)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from moderator.db import Database
 if TYPE_CHECKING:
     from moderator.ballot_box import BallotBox
     from moderator.identity import Identities
+    from moderator.limits import Limiter
     from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
 
 KEY = "moderator"
@@ -33,11 +34,13 @@ class Runtime:
     timer_tasks: TimerTasks
     login_watch: LoginWatch
     identities: Identities
+    limiter: Limiter
 
     def close(self) -> None:
-        """Stop the background loops and close the database's connections."""
+        """Stop the background loops and close the database's and Redis's connections."""
         for worker in (self.ballot_box, self.vote_relay, self.login_watch):
             worker.stop()
+        self.limiter.close()
         self.database.dispose()
 
 
@@ -66,6 +69,11 @@ def clock(app: Flask | None = None) -> Clock:
 def limits(app: Flask | None = None) -> Limits:
     """The configured limits of a submission."""
     return of(app).limits
+
+
+def limiter(app: Flask | None = None) -> Limiter:
+    """The rate limits per person and per address (``moderator/limits.py``)."""
+    return of(app).limiter
 
 
 def snapshots(app: Flask | None = None) -> Snapshots:

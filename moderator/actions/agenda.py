@@ -142,5 +142,6 @@ ACTIONS = [
         handler=screen_report,
         http=("POST", "/events/<code>/screens/report"),
         message="screen_report",
+        limit="screen_report",
     ),
 ]

@@ -73,6 +73,9 @@ class Actor:
     credential_problem: DomainError | None = None
     # Why no attendee identity could be had (too many new ones from this address).
     identity_problem: DomainError | None = None
+    # The network address the request or connection came from (``identity.address()``,
+    # trusted-proxy aware); rate limits count per address as well as per person.
+    address: str | None = None
 
     def has(self, right: Right) -> bool:
         """Whether this actor holds ``right``."""
@@ -151,6 +154,8 @@ class Action:
     http: tuple[str, str]
     message: str
     selector: tuple[str, object] | None = None
+    # The rate limit it counts against (a rule of ``moderator/limits.py``), if any.
+    limit: str | None = None
 
 
 REFUSALS: dict[Right, Callable[[], DomainError]] = {
@@ -194,15 +199,31 @@ def perform(action: Action, actor: Actor, code: str, data: object) -> Result:
         if action.right is Right.ATTENDEE and actor.identity_problem is not None:
             raise actor.identity_problem
         raise REFUSALS[action.right]()
+    app = runtime.current_app_object()
+    if action.limit is not None:
+        # Counted before anything is decoded or read: a flood of malformed messages costs
+        # its sender the same budget as well-formed ones.
+        runtime.limiter(app).hit(
+            action.limit, identity=_who(actor), address=actor.address, clock=runtime.clock(app)
+        )
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise InvalidInput("Send a JSON object.", "invalid_body")
     command = decode(action.command, data)
-    app = runtime.current_app_object()
     result = action.handler(Context(app, code), actor, command)
     fanout.announce(app, code, result.announce)
     return result
+
+
+def _who(actor: Actor) -> str | None:
+    """The person a rate limit counts: the attendee identity the server issued, or the
+    screen; none for an anonymous actor (then only the address counts)."""
+    if actor.client_id is not None:
+        return f"attendee:{actor.client_id}"
+    if actor.screen is not None:
+        return f"screen:{actor.screen.screen_id}"
+    return None
 
 
 # --- Commands from JSON --------------------------------------------------------------------------

@@ -269,6 +269,7 @@ ACTIONS = [
         handler=submit,
         http=("POST", "/events/<code>/questions"),
         message="submit",
+        limit="submit",
     ),
     Action(
         name="vote",
@@ -277,6 +278,7 @@ ACTIONS = [
         handler=vote,
         http=("POST", "/events/<code>/questions/<int:id>/vote"),
         message="vote",
+        limit="vote",
     ),
     Action(
         name="unvote",
@@ -286,6 +288,7 @@ ACTIONS = [
         http=("DELETE", "/events/<code>/questions/<int:id>/vote"),
         message="vote",
         selector=("undo", True),
+        limit="vote",
     ),
     Action(
         name="similar",
@@ -294,6 +297,7 @@ ACTIONS = [
         handler=similar,
         http=("GET", "/events/<code>/similar"),
         message="similar",
+        limit="similar",
     ),
     *(_question_action(name, QuestionId, _transition(name)) for name in questions.TRANSITIONS),
     _question_action("star", QuestionId, _star(True)),

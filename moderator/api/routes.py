@@ -71,6 +71,7 @@ def _actor(body: dict[str, Any], code: str) -> Actor:
         identity_problem=identity_problem,
         via=via,
         screen=screen,
+        address=identity.address(),
     )
 
 

@@ -1,5 +1,7 @@
 """Errors the core raises for bad input or impossible actions; adapters turn them into replies."""
 
+from typing import Any
+
 
 class DomainError(Exception):
     """An action was refused. ``code`` is stable for programs, ``message`` is for people."""
@@ -13,7 +15,7 @@ class DomainError(Exception):
         if code is not None:
             self.code = code
 
-    def as_dict(self) -> dict[str, dict[str, str]]:
+    def as_dict(self) -> dict[str, dict[str, Any]]:
         """The ``{"error": {"code", "message"}}`` body of HTTP replies and acknowledgements."""
         return {"error": {"code": self.code, "message": self.message}}
 
@@ -46,6 +48,21 @@ class Forbidden(DomainError):
 class TooMany(DomainError):
     status = 429
     code = "rate_limited"
+
+
+class RateLimited(TooMany):
+    """Too many of something in the current window: the same request may go again in
+    ``retry_after`` seconds (HTTP's ``Retry-After``; the pages wait that long, then resend)."""
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None):
+        super().__init__(message, code)
+        self.retry_after = retry_after
+
+    def as_dict(self) -> dict[str, dict[str, Any]]:
+        """The refusal's body, with ``retry_after`` (seconds) beside its code and message."""
+        body = super().as_dict()
+        body["error"]["retry_after"] = self.retry_after
+        return body
 
 
 class Unavailable(DomainError):

@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from moderator.core import similarity
 from moderator.core.clock import Clock
-from moderator.core.errors import Conflict, InvalidInput, NotFound, TooMany
+from moderator.core.errors import Conflict, InvalidInput, NotFound, RateLimited
 from moderator.models import Event, Question, Vote
 
 PENDING, APPROVED, LIVE, ANSWERED, DISMISSED, MERGED = (
@@ -190,17 +190,20 @@ def submit(
     # A resend is recognised by the unique (event, client_msg_id) when it is stored again
     # (see _store): no lookup on the common path.
     draft = _checked(submission, limits=limits, theme_keys=event.theme_keys)
-    recent = session.scalar(
-        _SENT_SINCE,
-        {"event_id": event.id, "client_id": draft.client_id, "since": clock() - 60_000},
-    )
+    now = clock()
+    window = {"event_id": event.id, "client_id": draft.client_id, "since": now - 60_000}
+    recent = session.scalar(_SENT_SINCE, window)
     if recent is not None and recent >= limits.per_minute:
         existing = _by_client_msg_id(session, event.id, draft.client_msg_id)
         if existing is not None:  # a resend of one already counted
             return _resent(existing, draft.client_id), False
-        raise TooMany(
+        # A place frees up when the oldest question of the last minute leaves it.
+        oldest = session.scalar(_OLDEST_SINCE, window)
+        wait_ms = (oldest if oldest is not None else now) + 60_000 - now
+        raise RateLimited(
             f"You have sent {recent} questions in the last minute; please wait a moment before "
             f"sending another.",
+            retry_after=max(1, -(-wait_ms // 1000)),
         )
     flag = filtered_word(event.word_filter, draft.text)
     status = PENDING if event.premoderation or flag else APPROVED
@@ -291,6 +294,11 @@ def _store(
 # The statements of the submission path, built once (a burst pays only for executing them).
 _INSERT_QUESTION = insert(Question).returning(Question.id)
 _SENT_SINCE = select(func.count()).where(
+    Question.event_id == bindparam("event_id"),
+    Question.client_id == bindparam("client_id"),
+    Question.created_ms > bindparam("since"),
+)
+_OLDEST_SINCE = select(func.min(Question.created_ms)).where(
     Question.event_id == bindparam("event_id"),
     Question.client_id == bindparam("client_id"),
     Question.created_ms > bindparam("since"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import session
 
-from moderator import actions
+from moderator import actions, identity
 from moderator.actions import Action, Actor, ScreenIdentity
 from moderator.auth import has_moderator_session, token_matches
 from moderator.core.errors import Forbidden, InvalidInput, TooMany
@@ -28,6 +28,7 @@ def attendee_actor() -> Actor:
         # The screen id the server issued at connect (paired or waiting); a report must also
         # carry the token pairing gave (``moderator/core/screens.py``).
         screen=ScreenIdentity(screen_id, session["role"], None) if screen_id else None,
+        address=identity.address(),
     )
 
 

@@ -13,6 +13,7 @@ from moderator.core import events, questions, screens, votes
 from moderator.core.errors import DomainError, Forbidden, InvalidInput
 from moderator.extensions import socketio
 from moderator.faults import fault_reply
+from moderator.health import log_refusal
 from moderator.models import Screen
 from moderator.sockets import Reply, acknowledged, require_object
 from moderator.web.routes import public_base_url, qr_svg
@@ -24,9 +25,10 @@ def refusal(exc: BaseException, where: str) -> ConnectionRefusedError:
     """A connection refused with the reason as ``connect_error``'s data: ``{"code", "message"}``
     (``err.data`` in socket.io-client). A refusal keeps its code; a fault is logged and refused
     as ``unavailable`` (the database cannot be reached: the page tries again) or ``internal``,
-    never left unanswered."""
+    never left unanswered. A rate limit's data also holds ``retry_after`` (seconds)."""
     if isinstance(exc, DomainError):
-        error: dict[str, str] = exc.as_dict()["error"]
+        log_refusal("socket", exc.code, exc.status, namespace=NS, message="connect")
+        error: dict[str, Any] = exc.as_dict()["error"]
     else:
         error = fault_reply(exc, where)[1]["error"]
     return ConnectionRefusedError(error["message"], error)
@@ -62,6 +64,14 @@ def connect(auth: Any = None) -> None:
         token = auth.get("screen_token")
         if token is not None and not isinstance(token, str):
             raise InvalidInput("screen_token must be text.", "invalid_screen_token")
+        # New connections per person and per address, before any database work.
+        person = identity.peek(client_id)
+        runtime.limiter().hit(
+            "connect",
+            identity=None if person is None else f"attendee:{person}",
+            address=identity.address(),
+            clock=runtime.clock(),
+        )
         # A preview (the dashboard's) says none of these: it shows the countdown, nothing more.
         is_screen = role is not None and (
             auth.get("pair") is True or screen_id is not None or token is not None
