@@ -55,8 +55,14 @@ class Server:
             "PORT": str(self.port),
             "HOST": "127.0.0.1",
             # Every simulated attendee comes from 127.0.0.1: lift the per-address budget of new
-            # identities (a real crowd comes from many addresses, or a room's NAT of ~1,000).
+            # identities (a real crowd comes from many addresses, or a room's NAT of ~1,000),
+            # and the per-address rate limits (0: off), which a crowd of thousands on one
+            # address would reach; the per-person limits stay as configured.
             "ATTENDEES_PER_ADDRESS": "100000",
+            "NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE": "0",
+            "QUESTIONS_PER_ADDRESS_PER_MINUTE": "0",
+            "VOTES_PER_ADDRESS_PER_MINUTE": "0",
+            "SIMILAR_PER_ADDRESS_PER_MINUTE": "0",
             **self.env,
         }
         self.process = subprocess.Popen(

@@ -199,11 +199,10 @@ def submit(
             return _resent(existing, draft.client_id), False
         # A place frees up when the oldest question of the last minute leaves it.
         oldest = session.scalar(_OLDEST_SINCE, window)
-        wait_ms = (oldest if oldest is not None else now) + 60_000 - now
+        wait_s = max(1, -(-((oldest if oldest is not None else now) + 60_000 - now) // 1000))
         raise RateLimited(
-            f"You have sent {recent} questions in the last minute; please wait a moment before "
-            f"sending another.",
-            retry_after=max(1, -(-wait_ms // 1000)),
+            f"You have sent {recent} questions in the last minute; please try again in {wait_s} s.",
+            retry_after=wait_s,
         )
     flag = filtered_word(event.word_filter, draft.text)
     status = PENDING if event.premoderation or flag else APPROVED
