@@ -90,27 +90,27 @@ class Config:
     # address: the default lets a room of 1,000 join within the window.
     ATTENDEES_PER_ADDRESS = _env_int("ATTENDEES_PER_ADDRESS", 1000)
     ATTENDEE_WINDOW_S = _env_int("ATTENDEE_WINDOW_S", 600)
-    # Rate limits per minute (docs/security.md, "Limits"), each counted per person (the
-    # server-issued attendee identity, or the screen) and per network address. The address
-    # figures are generous because a conference room puts hundreds of phones behind one NAT:
-    # the defaults let a room of 500 behind one address join and vote within two minutes.
-    # 0 switches a figure off. Shared by every process through Redis when there is one
-    # (RATE_LIMIT_REDIS_URL); otherwise each process counts its own.
-    NEW_CONNECTIONS_PER_MINUTE = _env_int("NEW_CONNECTIONS_PER_MINUTE", 30)
-    NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE = _env_int(
-        "NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE", 3000
-    )
-    # Questions per attendee: QUESTIONS_PER_MINUTE above (counted in the database).
-    QUESTIONS_PER_ADDRESS_PER_MINUTE = _env_int("QUESTIONS_PER_ADDRESS_PER_MINUTE", 1000)
+    # Rate limits (docs/security.md, "Limits"): how many of each thing one person (the
+    # server-issued attendee identity, or the screen) and one network address may do per
+    # RATE_LIMIT_WINDOW_S. The address figures are generous because a conference room puts
+    # hundreds of phones behind one NAT: the defaults let a room of 500 behind one address
+    # join and vote within two minutes. 0 switches a figure off. Shared by every process
+    # through Redis when there is one (RATE_LIMIT_REDIS_URL); otherwise each process counts
+    # its own.
+    RATE_LIMIT_WINDOW_S = _env_int("RATE_LIMIT_WINDOW_S", 60)
+    NEW_CONNECTIONS_PER_PERSON = _env_int("NEW_CONNECTIONS_PER_PERSON", 30)
+    NEW_CONNECTIONS_PER_ADDRESS = _env_int("NEW_CONNECTIONS_PER_ADDRESS", 3000)
+    # Questions per person: QUESTIONS_PER_MINUTE above (counted in the database).
+    QUESTIONS_PER_ADDRESS = _env_int("QUESTIONS_PER_ADDRESS", 1000)
     # Votes and taken-back votes together.
-    VOTES_PER_MINUTE = _env_int("VOTES_PER_MINUTE", 60)
-    VOTES_PER_ADDRESS_PER_MINUTE = _env_int("VOTES_PER_ADDRESS_PER_MINUTE", 6000)
+    VOTES_PER_PERSON = _env_int("VOTES_PER_PERSON", 60)
+    VOTES_PER_ADDRESS = _env_int("VOTES_PER_ADDRESS", 6000)
     # "Already asked?" look-ups while a question is typed.
-    SIMILAR_PER_MINUTE = _env_int("SIMILAR_PER_MINUTE", 30)
-    SIMILAR_PER_ADDRESS_PER_MINUTE = _env_int("SIMILAR_PER_ADDRESS_PER_MINUTE", 3000)
-    # A room screen or stage monitor reports its clock about twice a minute.
-    SCREEN_REPORTS_PER_MINUTE = _env_int("SCREEN_REPORTS_PER_MINUTE", 30)
-    SCREEN_REPORTS_PER_ADDRESS_PER_MINUTE = _env_int("SCREEN_REPORTS_PER_ADDRESS_PER_MINUTE", 600)
+    SIMILAR_PER_PERSON = _env_int("SIMILAR_PER_PERSON", 30)
+    SIMILAR_PER_ADDRESS = _env_int("SIMILAR_PER_ADDRESS", 3000)
+    # A paired room screen or stage monitor reports its clock about twice a minute.
+    SCREEN_REPORTS_PER_SCREEN = _env_int("SCREEN_REPORTS_PER_SCREEN", 30)
+    SCREEN_REPORTS_PER_ADDRESS = _env_int("SCREEN_REPORTS_PER_ADDRESS", 600)
     # Where the rate-limit counters are shared: by default the Socket.IO message queue's Redis.
     RATE_LIMIT_REDIS_URL = os.environ.get("RATE_LIMIT_REDIS_URL") or SOCKETIO_MESSAGE_QUEUE
 

@@ -59,10 +59,10 @@ class Server:
             # and the per-address rate limits (0: off), which a crowd of thousands on one
             # address would reach; the per-person limits stay as configured.
             "ATTENDEES_PER_ADDRESS": "100000",
-            "NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE": "0",
-            "QUESTIONS_PER_ADDRESS_PER_MINUTE": "0",
-            "VOTES_PER_ADDRESS_PER_MINUTE": "0",
-            "SIMILAR_PER_ADDRESS_PER_MINUTE": "0",
+            "NEW_CONNECTIONS_PER_ADDRESS": "0",
+            "QUESTIONS_PER_ADDRESS": "0",
+            "VOTES_PER_ADDRESS": "0",
+            "SIMILAR_PER_ADDRESS": "0",
             **self.env,
         }
         self.process = subprocess.Popen(

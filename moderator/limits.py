@@ -57,26 +57,27 @@ class Rule:
 # without Redis, and a resend of a question already stored does not count again.
 RULES: dict[str, tuple[str | None, str, str]] = {
     "connect": (
-        "NEW_CONNECTIONS_PER_MINUTE",
-        "NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE",
+        "NEW_CONNECTIONS_PER_PERSON",
+        "NEW_CONNECTIONS_PER_ADDRESS",
         "connection attempts",
     ),
-    "submit": (None, "QUESTIONS_PER_ADDRESS_PER_MINUTE", "questions"),
-    "vote": ("VOTES_PER_MINUTE", "VOTES_PER_ADDRESS_PER_MINUTE", "votes"),
-    "similar": ("SIMILAR_PER_MINUTE", "SIMILAR_PER_ADDRESS_PER_MINUTE", "look-ups"),
+    "submit": (None, "QUESTIONS_PER_ADDRESS", "questions"),
+    "vote": ("VOTES_PER_PERSON", "VOTES_PER_ADDRESS", "votes"),
+    "similar": ("SIMILAR_PER_PERSON", "SIMILAR_PER_ADDRESS", "look-ups"),
     "screen_report": (
-        "SCREEN_REPORTS_PER_MINUTE",
-        "SCREEN_REPORTS_PER_ADDRESS_PER_MINUTE",
+        "SCREEN_REPORTS_PER_SCREEN",
+        "SCREEN_REPORTS_PER_ADDRESS",
         "clock reports",
     ),
 }
 
 
 def rules_from(config: Mapping[str, Any]) -> dict[str, Rule]:
-    """Each rule with the figures ``config`` sets (windows of a minute)."""
+    """Each rule with the figures and the window ``config`` sets."""
+    window_s = max(1, int(config["RATE_LIMIT_WINDOW_S"]))
     return {
-        name: Rule(name, int(config[identity]) if identity else 0, int(config[address]), 60, what)
-        for name, (identity, address, what) in RULES.items()
+        name: Rule(name, int(config[person]) if person else 0, int(config[address]), window_s, what)
+        for name, (person, address, what) in RULES.items()
     }
 
 
@@ -210,8 +211,9 @@ class Limiter:
 def _refusal(rule: Rule, kind: str, limit: int, *, retry_after_ms: int) -> RateLimited:
     seconds = max(1, -(-retry_after_ms // 1000))
     who = "from your network" if kind == "addr" else "from you"
+    window = "minute" if rule.window_s == 60 else f"{rule.window_s} s"
     return RateLimited(
-        f"Too many {rule.what} {who} in the last minute (the limit is {limit}); "
+        f"Too many {rule.what} {who} in this {window} (the limit is {limit}); "
         f"please try again in {seconds} s.",
         retry_after=seconds,
     )

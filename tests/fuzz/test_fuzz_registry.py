@@ -394,12 +394,12 @@ def harness(config_class: type) -> Iterator[Harness]:
 
     class FuzzConfig(config_class):  # type: ignore[valid-type,misc]
         QUESTIONS_PER_MINUTE = 1_000_000  # the fake clock does not move: no rate limit here
-        # ... nor any other (0 switches a figure off; tests/*/test_limits*.py test them).
-        NEW_CONNECTIONS_PER_MINUTE = NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE = 0
-        QUESTIONS_PER_ADDRESS_PER_MINUTE = 0
-        VOTES_PER_MINUTE = VOTES_PER_ADDRESS_PER_MINUTE = 0
-        SIMILAR_PER_MINUTE = SIMILAR_PER_ADDRESS_PER_MINUTE = 0
-        SCREEN_REPORTS_PER_MINUTE = SCREEN_REPORTS_PER_ADDRESS_PER_MINUTE = 0
+        # ... nor any other (0 switches a figure off; tests/*/test_limit*.py test them).
+        NEW_CONNECTIONS_PER_PERSON = NEW_CONNECTIONS_PER_ADDRESS = 0
+        QUESTIONS_PER_ADDRESS = 0
+        VOTES_PER_PERSON = VOTES_PER_ADDRESS = 0
+        SIMILAR_PER_PERSON = SIMILAR_PER_ADDRESS = 0
+        SCREEN_REPORTS_PER_SCREEN = SCREEN_REPORTS_PER_ADDRESS = 0
 
     app = create_app(FuzzConfig)
     runtime.of(app).clock = FakeClock()

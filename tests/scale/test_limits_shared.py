@@ -27,7 +27,7 @@ def installation(config_class, redis_url):
         class Shared(config_class):
             SOCKETIO_CHANNEL = channel
             RATE_LIMIT_REDIS_URL = redis_url
-            SIMILAR_PER_ADDRESS_PER_MINUTE = 4
+            SIMILAR_PER_ADDRESS = 4
 
         app = create_app(Shared)
         runtime.of(app).clock = FakeClock(START_MS)

@@ -24,10 +24,10 @@ START_MS = 60_000 * 29_140_575 + 30_000
 @pytest.fixture
 def config_class(config_class):
     class Limited(config_class):
-        NEW_CONNECTIONS_PER_MINUTE = 2
-        NEW_CONNECTIONS_PER_ADDRESS_PER_MINUTE = 4
-        VOTES_PER_MINUTE = 2
-        SCREEN_REPORTS_PER_MINUTE = 2
+        NEW_CONNECTIONS_PER_PERSON = 2
+        NEW_CONNECTIONS_PER_ADDRESS = 4
+        VOTES_PER_PERSON = 2
+        SCREEN_REPORTS_PER_SCREEN = 2
 
     return Limited
 
