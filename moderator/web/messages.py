@@ -30,6 +30,8 @@ def attendee_messages() -> dict[str, str]:
         "all_themes": _("All themes"),
         "waiting": _("Waiting to be sent: kept on this device"),
         "retrying": _("It will be sent again by itself."),
+        # Past a rate limit: what the page holds goes again by itself after the wait.
+        "sending_again": _("Sending again in {n} s"),
         "vote_pending": _("not recorded yet; it will be sent again by itself"),
         "unavailable": _("The server is unavailable for a moment: retrying…"),
     }

@@ -3,10 +3,11 @@
 // client_msg_id (after a transient error or none, with backoff; at once after a reconnect or a
 // reload), so it is never lost and never duplicated. Only a refusal of the question itself
 // (empty, too long, unknown theme...) drops it, and its text goes back into the form. A vote is
-// kept pending the same way until the server has it.
+// kept pending the same way until the server has it. Past a rate limit the server says when to
+// come back (`retry_after`): both wait that long, saying so, and go again.
 import {
   Backoff, connect, el, everyConnection, isTransient, randomId, request, requestOrThrow,
-  showConnection, t, themeName, themesByKey,
+  retryAfterMs, showConnection, t, themeName, themesByKey,
 } from "./connection.js";
 
 const app = document.getElementById("app");
@@ -107,12 +108,14 @@ form.addEventListener("submit", (event) => {
   flush();
 });
 
-/** Retries of what failed for now: 1 s doubling to 30 s, with jitter; a reconnect goes at once. */
+/** Retries of what failed for now: 1 s doubling to 30 s, with jitter; a reconnect goes at once,
+ *  unless the server said when to come back (a rate limit): then not before. */
 class Retry {
   constructor(action) {
     this.action = action;
     this.backoff = new Backoff(1000, 30_000);
     this.timer = null;
+    this.notBefore = 0;
   }
 
   later() {
@@ -120,7 +123,19 @@ class Retry {
     this.timer = setTimeout(() => { this.timer = null; this.action(); }, this.backoff.next());
   }
 
+  /** Go again in `ms`, as the server asked, and not sooner. */
+  after(ms) {
+    clearTimeout(this.timer);
+    this.notBefore = Date.now() + ms;
+    this.timer = setTimeout(() => { this.timer = null; this.action(); }, ms);
+  }
+
   now() {
+    const wait = this.notBefore - Date.now();
+    if (wait > 0) {
+      this.after(wait);
+      return;
+    }
     clearTimeout(this.timer);
     this.timer = null;
     this.backoff.reset();
@@ -134,9 +149,33 @@ class Retry {
   get scheduled() {
     return this.timer !== null;
   }
+
+  /** Whether the server asked to wait and the time is not up (the timer then goes). */
+  get holding() {
+    return this.notBefore > Date.now();
+  }
 }
 const submitRetry = new Retry(() => flush());
 const voteRetry = new Retry(() => sendVotes());
+
+// "Sending again in N s": what waits for a rate limit, counted down until it goes.
+const wait = { until: 0, timer: null };
+function showWait(ms) {
+  wait.until = Math.max(wait.until, Date.now() + ms);
+  clearInterval(wait.timer);
+  const tick = () => {
+    const left = Math.ceil((wait.until - Date.now()) / 1000);
+    if (left <= 0) {
+      clearInterval(wait.timer);
+      wait.timer = null;
+      if (formStatus.dataset.kind === "wait") setStatus(t("sending"));
+      return;
+    }
+    setStatus(t("sending_again").replace("{n}", String(left)), "wait");
+  };
+  tick();
+  wait.timer = setInterval(tick, 1000);
+}
 
 textArea.addEventListener("input", () => {
   updateCounter();
@@ -180,8 +219,14 @@ function giveBack(text) {
  *  now (then it goes again with backoff, or at once on reconnect). */
 async function flush() {
   if (state.sending || !socket.connected) return;
+  if (submitRetry.holding) {  // a new question waits behind the held ones
+    state.waiting = true;
+    renderMine();
+    return;
+  }
   state.sending = true;
   let failed = false;
+  let waitMs = 0;
   try {
     while (state.outbox.length && socket.connected) {
       const entry = state.outbox[0];
@@ -193,8 +238,11 @@ async function flush() {
         break;
       }
       if (reply?.error && isTransient(reply.error)) {
+        // Kept: a limit reached or a server that cannot take it now.
         failed = true;
-        setStatus(`${reply.error.message} ${t("retrying")}`, "error");
+        waitMs = retryAfterMs(reply.error);
+        if (waitMs) showWait(waitMs);
+        else setStatus(`${reply.error.message} ${t("retrying")}`, "error");
         break;
       }
       state.outbox = state.outbox.filter((e) => e.client_msg_id !== entry.client_msg_id);
@@ -213,7 +261,8 @@ async function flush() {
     state.sending = false;
   }
   state.waiting = failed || (state.outbox.length > 0 && !socket.connected);
-  if (failed) submitRetry.later();
+  if (failed && waitMs) submitRetry.after(waitMs);
+  else if (failed) submitRetry.later();
   else submitRetry.done();
   renderMine();
 }
@@ -301,9 +350,10 @@ function toggleVote(id) {
 let votesInFlight = false;
 /** Send the pending votes one at a time; keep them on a transient error or none, and retry. */
 async function sendVotes() {
-  if (votesInFlight || !socket.connected) return;
+  if (votesInFlight || !socket.connected || voteRetry.holding) return;
   votesInFlight = true;
   let failed = false;
+  let waitMs = 0;
   try {
     for (const [id, wanted] of [...state.pendingVotes]) {
       if (!socket.connected) { failed = true; break; }
@@ -322,7 +372,9 @@ async function sendVotes() {
       const code = reply?.error?.code;
       if (code && isTransient(reply.error)) {
         failed = true;
-        setStatus(`${reply.error.message} ${t("retrying")}`, "error");
+        waitMs = retryAfterMs(reply.error);
+        if (waitMs) showWait(waitMs);
+        else setStatus(`${reply.error.message} ${t("retrying")}`, "error");
         break;
       }
       // A vote already there (its first acknowledgement was lost) is a vote stored, as is an
@@ -343,7 +395,8 @@ async function sendVotes() {
     saveVotes();
   }
   renderPublic();
-  if (failed) voteRetry.later();
+  if (failed && waitMs) voteRetry.after(waitMs);
+  else if (failed) voteRetry.later();
   else {
     voteRetry.done();
     // A click that came while this round was out goes now.

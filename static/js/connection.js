@@ -57,6 +57,15 @@ const RECONNECT_MAX_MS = 3000;
 const ATTEMPT_TIMEOUT_MS = 15_000;
 const WATCHDOG_MS = 1000;
 
+/** How long the server asked to wait before sending again (a `rate_limited` refusal's
+ *  `retry_after`, in seconds), in milliseconds with up to a second of jitter, so that a room
+ *  refused together does not come back at the same instant; 0 when it did not say. */
+export function retryAfterMs(error) {
+  const seconds = Number(error?.retry_after ?? error?.data?.retry_after);
+  if (!Number.isFinite(seconds) || seconds <= 0) return 0;
+  return Math.min(seconds, 3600) * 1000 + Math.round(Math.random() * 1000);
+}
+
 /** Open a Socket.IO connection that comes back by itself, whatever happened to it.
  *
  *  socket.io-client reconnects by itself after a lost transport, but not after the server
@@ -105,7 +114,8 @@ export function connect(namespace, auth, { refused } = {}) {
     socket.lastError = error.data?.code || error.message;
     if (socket.active) return;  // a transport error: the manager retries by itself
     if (refused?.(error)) return;
-    again(backoff.next());
+    // Too many connection attempts: not before the server says, however short the backoff.
+    again(Math.max(backoff.next(), retryAfterMs(error.data)));
   });
   socket.on("disconnect", (reason) => {
     moved();
@@ -200,7 +210,8 @@ export function showConnection(socket, element) {
   socket.on("disconnect", () => set("offline"));
   socket.on("connect_error", (error) => {
     const code = error.data?.code;
-    set("offline", code === "unavailable" || code === "internal" ? t("unavailable") : t("offline"));
+    if (code === "rate_limited") set("offline", error.data.message || t("offline"));
+    else set("offline", code === "unavailable" || code === "internal" ? t("unavailable") : t("offline"));
   });
 }
 

@@ -3,7 +3,7 @@
 // for hours: it reconnects by itself whatever happened (connection.js), and after every
 // reconnection asks for the timer, the display and the live question again until it has them.
 import {
-  connect, el, everyConnection, request, requestOrThrow, showConnection, themeName,
+  connect, el, everyConnection, request, requestOrThrow, retryAfterMs, showConnection, themeName,
   themesByKey,
 } from "./connection.js";
 import { ServerTime } from "./server-time.js";
@@ -30,11 +30,18 @@ showConnection(socket, document.getElementById("connection"));
 let paired = false;
 let lastSync = null;
 
+// A report refused for its rate (or while the server cannot take it) is not sent again: the
+// next clock sync reports anew, and none goes before the time the server asked to wait.
+let reportsPausedUntil = 0;
 function reportClock() {
   const token = localStorage.getItem(tokenKey);
   if (preview || !paired || !token || !lastSync) return;
+  if (Date.now() < reportsPausedUntil) return;
   request(socket, "screen_report", {
     offset_ms: lastSync.offset, rtt_ms: lastSync.rtt, screen_token: token,
+  }).then((reply) => {
+    const wait = retryAfterMs(reply?.error);
+    if (wait) reportsPausedUntil = Date.now() + wait;
   }).catch(() => {});
 }
 
