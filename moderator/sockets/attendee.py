@@ -21,13 +21,13 @@ from moderator.web.routes import public_base_url, qr_svg
 NS = fanout.ATTENDEE_NAMESPACE
 
 
-def refusal(exc: BaseException, where: str) -> ConnectionRefusedError:
+def refusal(exc: BaseException, where: str, namespace: str = NS) -> ConnectionRefusedError:
     """A connection refused with the reason as ``connect_error``'s data: ``{"code", "message"}``
     (``err.data`` in socket.io-client). A refusal keeps its code; a fault is logged and refused
     as ``unavailable`` (the database cannot be reached: the page tries again) or ``internal``,
     never left unanswered. A rate limit's data also holds ``retry_after`` (seconds)."""
     if isinstance(exc, DomainError):
-        log_refusal("socket", exc.code, exc.status, namespace=NS, message="connect")
+        log_refusal("socket", exc.code, exc.status, namespace=namespace, message="connect")
         error: dict[str, Any] = exc.as_dict()["error"]
     else:
         error = fault_reply(exc, where)[1]["error"]

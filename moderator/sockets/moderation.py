@@ -9,7 +9,7 @@ from typing import Any
 from flask import session
 from flask_socketio import join_room
 
-from moderator import fanout, runtime
+from moderator import fanout, identity, runtime
 from moderator.auth import has_moderator_session, token_matches
 from moderator.core import events, questions, screens, votes
 from moderator.core.errors import Unauthorized
@@ -30,6 +30,10 @@ def connect(auth: Any = None) -> None:
     token = auth.get("token")
     by_token = token is not None and token_matches(token)
     try:
+        # New connections per address (no person yet), before the login is read.
+        runtime.limiter().hit(
+            "connect", identity=None, address=identity.address(), clock=runtime.clock()
+        )
         # Checking a login reads the database: its outage is "unavailable", not "unauthorized"
         # (which makes the dashboard show the login form).
         if not (by_token or has_moderator_session()):
@@ -37,7 +41,7 @@ def connect(auth: Any = None) -> None:
         with runtime.database().session() as s:
             event = events.get_event(s, auth.get("event"))
     except Exception as exc:
-        raise refusal(exc, "Socket.IO connect on /mod") from None
+        raise refusal(exc, "Socket.IO connect on /mod", NS) from None
     session["mod_event"] = event.code
     if by_token:
         session["mod_token"] = token

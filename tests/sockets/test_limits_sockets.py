@@ -111,3 +111,16 @@ def test_a_paired_screen_reporting_too_often_is_refused(app, clock):
     acks = [sock.emit("screen_report", report, callback=True) for _ in range(3)]
     assert acks[:2] == [{"ok": True}] * 2
     assert acks[2]["error"]["code"] == "rate_limited" and acks[2]["error"]["retry_after"] == 30
+
+
+def test_dashboard_connections_count_against_the_address_too(app, clock, moderator_client, caplog):
+    caplog.set_level(logging.INFO, logger="moderator.refusals")
+    moderator_client.environ_base["REMOTE_ADDR"] = "127.0.0.35"
+    socks = [
+        socketio.test_client(
+            app, namespace="/mod", auth={"event": EVENT}, flask_test_client=moderator_client
+        )
+        for _ in range(5)
+    ]
+    assert [s.is_connected("/mod") for s in socks] == [True] * 4 + [False]
+    assert "transport=socket namespace=/mod message=connect code=rate_limited" in caplog.text
