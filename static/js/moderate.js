@@ -27,7 +27,7 @@ const ACTIONS = {
   dismissed: ["restore", "approve"],
   merged: [],
 };
-const PAGE_SIZE = 50;  // cards shown per column before "show more"
+const PAGE_SIZE = 25;  // cards shown per column before "show more"
 const KEYS = { a: "approve", d: "dismiss", l: "live", x: "answered", r: "restore", u: "unlive", n: "queue" };
 
 const state = {
@@ -57,6 +57,7 @@ const socket = connect("/mod", { event: code }, {
 showConnection(socket, document.getElementById("connection"));
 const premoderation = document.getElementById("premoderation");
 const toast = document.getElementById("toast");
+const columnsBox = document.querySelector(".columns");
 const timerPanel = setupTimer(socket, notify);
 
 function notify(message) {
@@ -691,6 +692,7 @@ const fullSync = everyConnection(socket, async () => {
   const split = {};
   state.loading = fresh;
   state.counts = reply.counts;
+  columnsBox.setAttribute("aria-busy", "true");  // until the last page
   if (!state.questions.size) state.questions = fresh;
   applySettings(reply.settings);
   timerPanel.load(reply);
@@ -711,6 +713,7 @@ const fullSync = everyConnection(socket, async () => {
   state.split = split;
   state.loading = null;
   state.counts = null;
+  columnsBox.setAttribute("aria-busy", "false");
   render();
 });
 

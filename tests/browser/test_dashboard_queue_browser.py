@@ -13,7 +13,7 @@ from tests.fixtures.queue import fill_pending
 # forbids; tests/browser/test_csp.py checks the policy.
 LAPTOP = {"viewport": {"width": 1440, "height": 900}, "bypass_csp": True}
 PENDING = 10_000
-SHOWN = 50  # PAGE_SIZE in static/js/moderate.js
+SHOWN = 25  # PAGE_SIZE in static/js/moderate.js
 
 pytestmark = pytest.mark.browser
 
@@ -37,10 +37,10 @@ def test_ten_thousand_pending_questions_stay_bounded_exact_and_clickable(browser
         )
         assert desk.evaluate(f"{cards('pending')}.length") == SHOWN
         assert desk.evaluate("document.querySelectorAll('li.question').length") <= 6 * SHOWN
-        assert "Showing 50 of 10000" in desk.locator("[data-more=pending]").text_content()
+        assert "Showing 25 of 10000" in desk.locator("[data-more=pending]").text_content()
 
         # Approve the first question five times: each one leaves "incoming" for "approved",
-        # the next one moves up, the counts follow exactly and the column stays at 50 cards.
+        # the next one moves up, the counts follow exactly and the column stays at 25 cards.
         for k in range(1, 6):
             desk.locator("ol[data-status=pending] li.question").first.locator(
                 "button.act-approve"
@@ -98,7 +98,7 @@ def test_ten_thousand_pending_questions_stay_bounded_exact_and_clickable(browser
             }})()"""
         ) == [False, True, "A shorter wording, not saved yet", True]
 
-        # "Show more" adds the next 50; the search finds one question among 9,994.
+        # "Show more" adds the next 25; the search finds one question among 9,994.
         desk.locator("[data-more=pending] button.show-more").click()
         desk.wait_for_function(f"{cards('pending')}.length === {2 * SHOWN}")
         desk.fill("#search", "Pending question 7777:")
