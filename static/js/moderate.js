@@ -41,6 +41,7 @@ const state = {
   search: "",       // lower-case text a question must contain; "" means all
   limits: Object.fromEntries(COLUMNS.map((column) => [column, PAGE_SIZE])),
   loading: null,    // the Map a paged sync is filling, until its last page
+  loadingSplit: null,  // ... and its vote split
   counts: null,     // the server's exact column counts, shown while the sync pages arrive
   shown: [],        // ids of the cards on the page, in keyboard order
 };
@@ -691,6 +692,7 @@ const fullSync = everyConnection(socket, async () => {
   const fresh = new Map();
   const split = {};
   state.loading = fresh;
+  state.loadingSplit = split;
   state.counts = reply.counts;
   columnsBox.setAttribute("aria-busy", "true");  // until the last page
   if (!state.questions.size) state.questions = fresh;
@@ -699,7 +701,7 @@ const fullSync = everyConnection(socket, async () => {
   for (;;) {
     for (const question of reply.questions) keep(fresh, question);
     Object.assign(split, reply.vote_split || {});
-    if (state.questions === fresh) Object.assign(state.split, reply.vote_split || {});
+    if (state.questions === fresh) state.split = split;
     if (reply.next == null) break;
     scheduleRender();
     reply = await requestOrThrow(socket, "sync", { after: reply.next });
@@ -712,6 +714,7 @@ const fullSync = everyConnection(socket, async () => {
   state.questions = fresh;
   state.split = split;
   state.loading = null;
+  state.loadingSplit = null;
   state.counts = null;
   columnsBox.setAttribute("aria-busy", "false");
   render();
@@ -731,11 +734,16 @@ socket.on("logged_out", () => {
 socket.on("question", upsert);
 socket.on("questions", (list) => list.forEach(upsert));
 socket.on("votes", ({ counts, split }) => {
-  for (const [id, votes] of Object.entries(counts)) {
-    const question = state.questions.get(Number(id));
-    if (question) question.votes = votes;
+  // Into the shown state and, during a paged sync, the state that will replace it.
+  for (const questions of new Set([state.questions, state.loading])) {
+    for (const [id, votes] of Object.entries(counts)) {
+      const question = questions?.get(Number(id));
+      if (question) question.votes = votes;
+    }
   }
-  Object.assign(state.split, split || {});
+  for (const known of new Set([state.split, state.loadingSplit])) {
+    if (known) Object.assign(known, split || {});
+  }
   scheduleRender();
 });
 socket.on("settings", applySettings);
