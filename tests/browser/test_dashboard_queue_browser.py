@@ -108,5 +108,19 @@ def test_ten_thousand_pending_questions_stay_bounded_exact_and_clickable(browser
         )
         desk.fill("#search", "")
         desk.wait_for_function(f"{count('pending')} === '{PENDING - 6}'")
+
+        # From the keyboard: select the top card, "a" approves it and the selection moves down
+        # to the next one, so a second "a" approves that.
+        desk.locator("ol[data-status=pending] li.question").first.locator("p.text").click()
+        for k in (7, 8):
+            desk.keyboard.press("a")
+            desk.wait_for_function(
+                f"{count('pending')} === '{PENDING - k}' && {count('approved')} === '{k}'"
+            )
+        approved = desk.evaluate(
+            "[...document.querySelectorAll('ol[data-status=approved] li.question')]"
+            ".map(li => Number(li.dataset.id))"
+        )
+        assert set(approved) == set(ids[:8])
     finally:
         context.close()
