@@ -79,6 +79,10 @@ class Config:
     # message per vote: only for measuring what coalescing saves (bench/vote_storm.py).
     VOTE_BROADCAST_INTERVAL_MS = _env_int("VOTE_BROADCAST_INTERVAL_MS", 250)
 
+    # Questions per page of the dashboard's sync: a dashboard (re)connecting to 10,000
+    # questions reads them in pages of this many, each a bounded read and message.
+    SYNC_PAGE_SIZE = _env_int("SYNC_PAGE_SIZE", 500)
+
     QUESTION_MAX_LENGTH = _env_int("QUESTION_MAX_LENGTH", 300)
     NAME_MAX_LENGTH = _env_int("NAME_MAX_LENGTH", 80)
     # Questions one attendee may send per minute (shared by every process: counted in the DB).

@@ -637,6 +637,38 @@ def all_questions(session: Session, event: Event) -> list[Question]:
     )
 
 
+def questions_after(session: Session, event: Event, after: object, limit: int) -> list[Question]:
+    """One page of the event's questions for moderators: at most ``limit`` with an id above
+    ``after``, oldest first. A dashboard reads a large queue page by page (each a bounded read
+    and a bounded message) instead of in one read of every question."""
+    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= MAX_ID:
+        raise InvalidInput("after: must be a question id (a whole number, 0 to start).", "invalid")
+    return list(
+        session.scalars(
+            select(Question)
+            .where(Question.event_id == event.id, Question.id > after)
+            .order_by(Question.id)
+            .limit(max(1, limit))
+        )
+    )
+
+
+def column_counts(session: Session, event: Event) -> dict[str, int]:
+    """How many of the event's questions are in each of the dashboard's columns, exactly:
+    every status, with the approved ones in "up next" counted as ``upnext`` instead."""
+    in_queue = Question.queue_position.is_not(None)
+    rows = session.execute(
+        select(Question.status, in_queue, func.count())
+        .where(Question.event_id == event.id)
+        .group_by(Question.status, in_queue)
+    )
+    counts = dict.fromkeys((PENDING, "upnext", APPROVED, LIVE, ANSWERED, DISMISSED, MERGED), 0)
+    for status, queued, count in rows:
+        column = "upnext" if status == APPROVED and queued else status
+        counts[column] = counts.get(column, 0) + count
+    return counts
+
+
 def questions_of(session: Session, event: Event, client_id: str) -> list[Question]:
     """The questions one attendee sent, whatever their status."""
     return list(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import session
+from flask import current_app, session
 from flask_socketio import join_room
 
 from moderator import fanout, identity, runtime
@@ -14,7 +14,7 @@ from moderator.auth import has_moderator_session, token_matches
 from moderator.core import events, questions, screens, votes
 from moderator.core.errors import Unauthorized
 from moderator.extensions import socketio
-from moderator.sockets import Reply, acknowledged, socket_id
+from moderator.sockets import Reply, acknowledged, require_object, socket_id
 from moderator.sockets.actions import moderator_actor
 from moderator.sockets.attendee import refusal
 from moderator.sockets.screens import screen_state
@@ -60,16 +60,32 @@ def disconnect(*_args: Any) -> None:
 
 @socketio.on("sync", namespace=NS)
 @acknowledged
-def sync(_data: Any) -> Reply:
-    """The event and every question, with all details, the timer, the display and screens."""
+def sync(data: Any) -> Reply:
+    """The dashboard's state, with the questions one page at a time (``SYNC_PAGE_SIZE``, oldest
+    first), so that 10,000 questions are neither one read nor one message.
+
+    ``{}``: the event, the settings, the timer, the display, the screens, the exact count of
+    each column and the first page of questions. ``{"after": id}``: the next page only. Each
+    page carries its questions' vote split and ``next``, the ``after`` of the following page
+    (``None`` on the last)."""
     if not moderator_actor().moderator:
         raise Unauthorized("Moderator login required.", "unauthorized")
+    data = require_object(data)
+    limit = int(current_app.config["SYNC_PAGE_SIZE"])
     with runtime.database().session() as s:
         event = events.get_event(s, session.get("mod_event"))
+        page = questions.questions_after(s, event, data.get("after", 0), limit)
+        reply: Reply = {
+            "questions": [questions.moderator_view(q) for q in page],
+            "vote_split": votes.split_by_origin(s, event, [q.id for q in page]) if page else {},
+            "next": page[-1].id if len(page) >= limit else None,
+        }
+        if "after" in data:
+            return reply
         return {
             "event": events.event_view(event),
-            "questions": [questions.moderator_view(q) for q in questions.all_questions(s, event)],
-            "vote_split": votes.split_by_origin(s, event),
+            **reply,
+            "counts": questions.column_counts(s, event),
             "settings": events.settings_view(event),
             "screens": screens.screen_views(s, event),
             **screen_state(event.code),

@@ -107,6 +107,8 @@ def moderator_messages() -> dict[str, str]:
         "saved": _("Saved."),
         "floor_logged": _("Floor question logged."),
         "unavailable": _("The server is unavailable for a moment: retrying…"),
+        "showing": _("Showing {shown} of {total}."),
+        "show_more": _("Show {n} more"),
     }
 
 

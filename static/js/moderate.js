@@ -1,6 +1,12 @@
 // The moderator dashboard: a live queue that never needs a reload. Every change arrives as a
 // "question" message; actions go out as "act" and come back acknowledged or refused (another
 // moderator may have acted first: the server decides and both screens converge).
+//
+// A queue may hold 10,000 questions: the page keeps them all (the counts stay exact) but shows
+// each column's first PAGE_SIZE, with "show more", and patches the page in place: a card is
+// rebuilt only when its question changed, keyed by question id, so an open edit box, typed text
+// and focus in another card survive every update. The sync arrives in pages (the server's
+// SYNC_PAGE_SIZE), each a bounded message.
 import {
   connect, el, everyConnection, randomId, request, requestOrThrow, showConnection, t, themeName,
   themesByKey,
@@ -21,6 +27,7 @@ const ACTIONS = {
   dismissed: ["restore", "approve"],
   merged: [],
 };
+const PAGE_SIZE = 25;  // cards shown per column before "show more"
 const KEYS = { a: "approve", d: "dismiss", l: "live", x: "answered", r: "restore", u: "unlive", n: "queue" };
 
 const state = {
@@ -31,6 +38,12 @@ const state = {
   selected: null,   // question id with keyboard focus
   currentTheme: null,
   dragging: null,
+  search: "",       // lower-case text a question must contain; "" means all
+  limits: Object.fromEntries(COLUMNS.map((column) => [column, PAGE_SIZE])),
+  loading: null,    // the Map a paged sync is filling, until its last page
+  loadingSplit: null,  // ... and its vote split
+  counts: null,     // the server's exact column counts, shown while the sync pages arrive
+  shown: [],        // ids of the cards on the page, in keyboard order
 };
 
 // Every fault is retried by connection.js, except a refusal for want of a login: the reload then
@@ -45,6 +58,7 @@ const socket = connect("/mod", { event: code }, {
 showConnection(socket, document.getElementById("connection"));
 const premoderation = document.getElementById("premoderation");
 const toast = document.getElementById("toast");
+const columnsBox = document.querySelector(".columns");
 const timerPanel = setupTimer(socket, notify);
 
 function notify(message) {
@@ -75,10 +89,16 @@ async function act(id, action, extra = {}) {
   return reply;
 }
 
-function upsert(question) {
-  const known = state.questions.get(question.id);
+function keep(questions, question) {
+  const known = questions.get(question.id);
   if (known && known.version > question.version) return;  // an older message arrived late
-  state.questions.set(question.id, { ...known, ...question });
+  questions.set(question.id, { ...known, ...question });
+}
+
+function upsert(question) {
+  keep(state.questions, question);
+  // A change during a paged sync also goes to the map that will replace this one.
+  if (state.loading && state.loading !== state.questions) keep(state.loading, question);
   scheduleRender();
 }
 
@@ -91,7 +111,18 @@ function scheduleRender() {
 
 function visible(question) {
   return (!state.theme || question.theme === state.theme)
-    && (!state.origin || question.via === state.origin);
+    && (!state.origin || question.via === state.origin)
+    && (!state.search || matches(question, state.search));
+}
+
+function matches(question, search) {
+  if (search === `#${question.id}`) return true;
+  return [question.text, question.name, question.affiliation]
+    .some((field) => field && field.toLowerCase().includes(search));
+}
+
+function filtering() {
+  return Boolean(state.theme || state.origin || state.search);
 }
 
 function columnOf(question) {
@@ -216,6 +247,8 @@ function moreMenu(question) {
     form.append(mergeLabel, into,
       button(t("merge"), "act", () => act(question.id, "merge", { into: Number(into.value) })));
   }
+  // Typed but not saved: kept when the card is rebuilt by an update (carryOver).
+  form.addEventListener("input", (event) => { event.target.dataset.dirty = "1"; });
   form.addEventListener("submit", (event) => event.preventDefault());
   details.append(form);
   return details;
@@ -254,41 +287,79 @@ async function reorder(order) {
   }
 }
 
-function chip(label, count, pressed, onClick) {
-  const node = button(label, "chip", onClick);
-  node.append(el("span", "chip-count", String(count)));
+// The chips stay the same buttons across renders (a focused chip keeps its focus); only their
+// label, count and pressed state change.
+const chips = new Map();
+function chip(key, label, count, pressed, onClick) {
+  let node = chips.get(key);
+  if (!node) {
+    node = button("", "chip", onClick);
+    node.append(document.createTextNode(""), el("span", "chip-count"));
+    chips.set(key, node);
+  }
+  if (node.firstChild.textContent !== label) node.firstChild.textContent = label;
+  node.lastChild.textContent = String(count);
   node.setAttribute("aria-pressed", String(pressed));
   return node;
 }
 
-function renderFilters(all) {
-  const active = all.filter((q) => !["dismissed", "merged"].includes(q.status));
-  const themeChips = [chip(t("all"), active.length, state.theme === null, () => { state.theme = null; render(); })];
+function tally(all) {
+  // One pass over every question: what the chips, the coverage table and the columns need.
+  const byTheme = new Map([...themes.keys()].map((key) => [key, {
+    active: 0, submitted: 0, approved: 0, answered: 0, live: 0, votes: 0,
+  }]));
+  const byOrigin = new Map(ORIGINS.map((origin) => [origin, { active: 0, votes: 0 }]));
+  const columns = Object.fromEntries(COLUMNS.map((column) => [column, []]));
+  let active = 0;
+  let live = null;
+  for (const q of all) {
+    const theme = byTheme.get(q.theme);
+    const origin = byOrigin.get(q.via);
+    const open = q.status !== "dismissed" && q.status !== "merged";
+    if (open) {
+      active += 1;
+      if (theme) theme.active += 1;
+      if (origin) { origin.active += 1; origin.votes += q.votes; }
+    }
+    if (theme && q.status !== "merged") {
+      theme.submitted += 1;
+      theme.votes += q.votes;
+      if (q.status === "approved") theme.approved += 1;
+      else if (q.status === "answered") theme.answered += 1;
+      else if (q.status === "live") theme.live += 1;
+    }
+    if (q.status === "live") live = q;
+    const column = columnOf(q);
+    if (columns[column] && visible(q)) columns[column].push(q);
+  }
+  return { byTheme, byOrigin, columns, active, live };
+}
+
+function renderFilters(stats) {
+  const themeChips = [chip("theme:", t("all"), stats.active, state.theme === null, () => { state.theme = null; render(); })];
   for (const [key, theme] of themes) {
-    themeChips.push(chip(themeName(theme), active.filter((q) => q.theme === key).length, state.theme === key, () => {
+    themeChips.push(chip(`theme:${key}`, themeName(theme), stats.byTheme.get(key).active, state.theme === key, () => {
       state.theme = state.theme === key ? null : key; render();
     }));
   }
-  document.getElementById("theme-filters").replaceChildren(...themeChips);
-  const originChips = [chip(t("all"), active.length, state.origin === null, () => { state.origin = null; render(); })];
+  patchChildren(document.getElementById("theme-filters"), themeChips);
+  const originChips = [chip("origin:", t("all"), stats.active, state.origin === null, () => { state.origin = null; render(); })];
   for (const origin of ORIGINS) {
-    const mine = active.filter((q) => q.via === origin);
-    const votes = mine.reduce((sum, q) => sum + q.votes, 0);
-    originChips.push(chip(`${t(`via_${origin}`)} · ▲${votes}`, mine.length, state.origin === origin, () => {
+    const mine = stats.byOrigin.get(origin);
+    originChips.push(chip(`origin:${origin}`, `${t(`via_${origin}`)} · ▲${mine.votes}`, mine.active, state.origin === origin, () => {
       state.origin = state.origin === origin ? null : origin; render();
     }));
   }
-  document.getElementById("origin-filters").replaceChildren(...originChips);
+  patchChildren(document.getElementById("origin-filters"), originChips);
 }
 
-function renderCoverage(all) {
+function renderCoverage(stats) {
   // Per theme: submitted, approved, answered, votes, and what is still waiting.
   const rows = [...themes].map(([key, theme]) => {
-    const mine = all.filter((q) => q.theme === key && q.status !== "merged");
-    const count = (status) => mine.filter((q) => q.status === status).length;
-    const waiting = mine.filter((q) => q.status === "approved").length;
-    const answered = count("answered");
-    const published = waiting + answered + count("live");
+    const mine = stats.byTheme.get(key);
+    const waiting = mine.approved;
+    const answered = mine.answered;
+    const published = waiting + answered + mine.live;
     const row = el("tr");
     row.classList.toggle("current-theme", key === state.currentTheme);
     row.classList.toggle("unanswered", key !== state.currentTheme && waiting > 0 && answered === 0);
@@ -301,9 +372,9 @@ function renderCoverage(all) {
     meter.setAttribute("aria-label", `${answered} / ${published}`);
     const meterCell = el("td", "meter-cell");
     meterCell.append(meter);
-    row.append(name, el("td", null, String(mine.length)), el("td", null, String(published)),
+    row.append(name, el("td", null, String(mine.submitted)), el("td", null, String(published)),
       el("td", null, String(answered)), el("td", null, String(waiting)),
-      el("td", null, String(mine.reduce((sum, q) => sum + q.votes, 0))), meterCell);
+      el("td", null, String(mine.votes)), meterCell);
     return row;
   });
   document.getElementById("coverage").replaceChildren(...rows);
@@ -315,19 +386,24 @@ function renderCoverage(all) {
 
 function suggestion(all) {
   // Alternate room and online: after a room question, suggest the best online one, and back.
-  const waiting = all.filter((q) => q.status === "approved");
-  if (!waiting.length) return null;
-  const last = all.filter((q) => q.live_ms).sort((a, b) => b.live_ms - a.live_ms)[0];
   const fromRoom = (q) => q.via !== "online";
+  let last = null;
+  for (const q of all) if (q.live_ms && (!last || q.live_ms > last.live_ms)) last = q;
   const wanted = last ? (fromRoom(last) ? "online" : "room") : null;
   const rank = (a, b) => ((a.queue_position ?? 1e9) - (b.queue_position ?? 1e9))
     || (b.starred - a.starred) || (b.votes - a.votes) || (a.id - b.id);
-  const preferred = waiting.filter((q) => wanted === null || (wanted === "online" ? !fromRoom(q) : fromRoom(q)));
-  return (preferred.length ? preferred : waiting).sort(rank)[0];
+  let best = null;
+  let bestPreferred = null;
+  for (const q of all) {
+    if (q.status !== "approved") continue;
+    if (!best || rank(q, best) < 0) best = q;
+    const preferred = wanted === null || (wanted === "online" ? !fromRoom(q) : fromRoom(q));
+    if (preferred && (!bestPreferred || rank(q, bestPreferred) < 0)) bestPreferred = q;
+  }
+  return bestPreferred || best;
 }
 
-function ordered(column) {
-  const list = [...state.questions.values()].filter((q) => columnOf(q) === column && visible(q));
+function sortColumn(column, list) {
   if (column === "upnext") return list.sort((a, b) => a.queue_position - b.queue_position);
   if (column === "approved") {
     return list.sort((a, b) => (b.theme === state.currentTheme) - (a.theme === state.currentTheme)
@@ -337,14 +413,132 @@ function ordered(column) {
   return list.sort((a, b) => b.updated_ms - a.updated_ms);
 }
 
-function render() {
-  const all = [...state.questions.values()];
-  renderFilters(all);
-  renderCoverage(all);
-  const live = all.find((q) => q.status === "live");
-  document.getElementById("live").replaceChildren(live ? card(live) : el("p", "empty", t("nothing_live")));
-  const next = suggestion(all);
+function ordered(column) {
+  const list = [...state.questions.values()].filter((q) => columnOf(q) === column && visible(q));
+  return sortColumn(column, list);
+}
+
+// Keyed cards: per list on the page, question id -> the card and what it was built from.
+const cards = new Map();
+const placeholders = new Map();
+
+function signature(question) {
+  const similar = question.similar_to_id && state.questions.get(question.similar_to_id);
+  return JSON.stringify([question, state.split[question.id] ?? null, question.id === state.selected,
+    question.theme === state.currentTheme, similar ? [similar.status, similar.text] : null]);
+}
+
+function keyedCard(container, question) {
+  let known = cards.get(container);
+  if (!known) cards.set(container, (known = new Map()));
+  const built = signature(question);
+  const entry = known.get(question.id);
+  if (entry && entry.signature === built) return entry.node;
+  const node = card(question);
+  if (entry) carryOver(entry.node, node);
+  known.set(question.id, { node, signature: built });
+  return node;
+}
+
+function carryOver(old, fresh) {
+  // What the moderator was doing in a card that has to be rebuilt: open menus, typed text.
+  const oldDetails = old.querySelectorAll("details");
+  fresh.querySelectorAll("details").forEach((details, index) => {
+    if (oldDetails[index]?.className === details.className) details.open = oldDetails[index].open;
+  });
+  for (const field of old.querySelectorAll("[data-dirty]")) {
+    const twin = fresh.querySelector(`#${CSS.escape(field.id)}`);
+    if (twin) {
+      twin.value = field.value;
+      twin.dataset.dirty = "1";
+    }
+  }
+}
+
+function pathTo(element, root) {
+  const path = [];
+  for (let node = element; node && node !== root; node = node.parentElement) {
+    path.unshift([...node.parentElement.children].indexOf(node));
+  }
+  return path;
+}
+
+function follow(root, path) {
+  let node = root;
+  for (const index of path) node = node?.children[index];
+  return node;
+}
+
+function patchChildren(container, nodes) {
+  // Remove what is gone, then move or insert only what is out of place: cards that stay keep
+  // their node, and so their focus, open menus and typed text.
+  const wanted = new Set(nodes);
+  for (const child of [...container.children]) if (!wanted.has(child)) child.remove();
+  let cursor = container.firstElementChild;
+  for (const node of nodes) {
+    if (node === cursor) cursor = cursor.nextElementSibling;
+    else container.insertBefore(node, cursor);
+  }
+}
+
+function prune(container, shown) {
+  // Forget the cards no longer on the page (the cache holds at most what is shown).
+  const known = cards.get(container);
+  if (!known || known.size <= shown.length) return;
+  const ids = new Set(shown.map((q) => q.id));
+  for (const id of known.keys()) if (!ids.has(id)) known.delete(id);
+}
+
+function renderList(container, questions, limit) {
+  const shown = questions.slice(0, limit);
+  const active = document.activeElement;
+  const holder = container.contains(active) ? active.closest("li[data-id]") : null;
+  const focus = holder && {
+    id: Number(holder.dataset.id), path: pathTo(active, holder),
+    selection: "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null,
+  };
+  if (!placeholders.has(container)) placeholders.set(container, el("li", "empty", t("empty")));
+  patchChildren(container, shown.length
+    ? shown.map((q) => keyedCard(container, q)) : [placeholders.get(container)]);
+  prune(container, shown);
+  if (focus && document.activeElement !== active) {
+    // The focused card was rebuilt (its question changed) or moved: focus its twin.
+    const again = active.isConnected ? active
+      : follow(container.querySelector(`li[data-id="${focus.id}"]`), focus.path);
+    if (again) {
+      again.focus({ preventScroll: true });
+      if (focus.selection && "setSelectionRange" in again) {
+        try { again.setSelectionRange(...focus.selection); } catch { /* not a text field */ }
+      }
+    }
+  }
+  return shown;
+}
+
+function moreButton(column) {
+  // "Show more" under a column that holds more than it shows.
+  const list = document.querySelector(`ol[data-status="${column}"]`);
+  let row = list.nextElementSibling;
+  if (!row?.classList.contains("more-row")) {
+    row = el("p", "more-row");
+    row.dataset.more = column;
+    const label = el("span", "showing");
+    const more = button("", "show-more", () => {
+      state.limits[column] += PAGE_SIZE;
+      render();
+    });
+    row.append(label, more);
+    list.after(row);
+  }
+  return row;
+}
+
+let suggestedKey = null;
+function renderSuggested(next) {
   const suggested = document.getElementById("suggested");
+  const key = next ? JSON.stringify([next.id, next.via, next.text]) : null;
+  if (key === suggestedKey) return;
+  suggestedKey = key;
   if (next) {
     suggested.replaceChildren(el("span", "label", t("suggested_next")),
       el("span", `origin origin-${next.via}`, t(`via_${next.via}`)), el("span", "text", next.text),
@@ -352,11 +546,39 @@ function render() {
   } else {
     suggested.replaceChildren();
   }
+}
+
+function render() {
+  const all = [...state.questions.values()];
+  const stats = tally(all);
+  renderFilters(stats);
+  renderCoverage(stats);
+  const liveBox = document.getElementById("live");
+  if (stats.live) {
+    patchChildren(liveBox, [keyedCard(liveBox, stats.live)]);
+    prune(liveBox, [stats.live]);
+  } else {
+    if (!placeholders.has(liveBox)) placeholders.set(liveBox, el("p", "empty", t("nothing_live")));
+    patchChildren(liveBox, [placeholders.get(liveBox)]);
+  }
+  renderSuggested(suggestion(all));
+  // While a sync's pages arrive, the server's counts are the exact ones (unfiltered).
+  const counts = state.loading && state.counts && !filtering() ? state.counts : null;
+  state.shown = stats.live ? [stats.live.id] : [];
   for (const column of COLUMNS) {
-    const list = ordered(column);
+    const list = sortColumn(column, stats.columns[column]);
     const target = document.querySelector(`ol[data-status="${column}"]`);
-    target.replaceChildren(...(list.length ? list.map(card) : [el("li", "empty", t("empty"))]));
-    document.querySelector(`[data-count="${column}"]`).textContent = String(list.length);
+    const shown = renderList(target, list, state.limits[column]);
+    state.shown.push(...shown.map((q) => q.id));
+    const total = counts ? counts[column] : list.length;
+    const badge = document.querySelector(`[data-count="${column}"]`);
+    if (badge.textContent !== String(total)) badge.textContent = String(total);
+    const more = moreButton(column);
+    more.hidden = list.length <= shown.length;
+    if (!more.hidden) {
+      more.firstChild.textContent = t("showing").replace("{shown}", shown.length).replace("{total}", total);
+      more.lastChild.textContent = t("show_more").replace("{n}", Math.min(PAGE_SIZE, list.length - shown.length));
+    }
   }
   if (state.currentTheme !== document.getElementById("current-theme").value) {
     document.getElementById("current-theme").value = state.currentTheme || "";
@@ -364,8 +586,8 @@ function render() {
 }
 
 function navigationOrder() {
-  const live = [...state.questions.values()].filter((q) => q.status === "live");
-  return [...live, ...COLUMNS.flatMap(ordered)].map((q) => q.id);
+  // The cards on the page, in order: j and k move through what the moderator can see.
+  return state.shown;
 }
 
 document.addEventListener("keydown", (event) => {
@@ -415,6 +637,17 @@ function applySettings(settings) {
   scheduleRender();
 }
 
+// Search: the columns show only the questions whose text, name or affiliation holds the words
+// (or "#12", question 12); typing waits for a pause before filtering 10,000 questions again.
+const search = document.getElementById("search");
+search.addEventListener("input", () => {
+  clearTimeout(search.timer);
+  search.timer = setTimeout(() => {
+    state.search = search.value.trim().toLowerCase();
+    scheduleRender();
+  }, 150);
+});
+
 premoderation.addEventListener("change", async () => {
   const wanted = premoderation.checked;
   const reply = await saveSettings({ premoderation: wanted });
@@ -445,18 +678,45 @@ document.getElementById("floor-form").addEventListener("submit", async (event) =
   }
 });
 
-// The whole state after every (re)connection, retried with backoff until the server answers.
+// The whole state after every (re)connection, retried with backoff until the server answers:
+// the first reply carries the exact counts and the first page of questions, the next pages
+// follow. A first load shows each page as it comes; a resync keeps the old state until the
+// last page, then swaps (changes that arrive meanwhile go to both).
 const fullSync = everyConnection(socket, async () => {
-  const reply = await requestOrThrow(socket, "sync", {});
+  let reply = await requestOrThrow(socket, "sync", {});
   if (reply.error) {
     notify(`${t("failed")} ${reply.error.message}`);
     if (reply.error.code === "unauthorized") window.location.reload();
     return;
   }
-  state.questions = new Map(reply.questions.map((q) => [q.id, q]));
-  state.split = reply.vote_split || {};
+  const fresh = new Map();
+  const split = {};
+  state.loading = fresh;
+  state.loadingSplit = split;
+  state.counts = reply.counts;
+  columnsBox.setAttribute("aria-busy", "true");  // until the last page
+  if (!state.questions.size) state.questions = fresh;
   applySettings(reply.settings);
   timerPanel.load(reply);
+  for (;;) {
+    for (const question of reply.questions) keep(fresh, question);
+    Object.assign(split, reply.vote_split || {});
+    if (state.questions === fresh) state.split = split;
+    if (reply.next == null) break;
+    scheduleRender();
+    reply = await requestOrThrow(socket, "sync", { after: reply.next });
+    if (state.loading !== fresh) return;  // a newer sync took over
+    if (reply.error) {
+      notify(`${t("failed")} ${reply.error.message}`);
+      return;
+    }
+  }
+  state.questions = fresh;
+  state.split = split;
+  state.loading = null;
+  state.loadingSplit = null;
+  state.counts = null;
+  columnsBox.setAttribute("aria-busy", "false");
   render();
 });
 
@@ -474,11 +734,16 @@ socket.on("logged_out", () => {
 socket.on("question", upsert);
 socket.on("questions", (list) => list.forEach(upsert));
 socket.on("votes", ({ counts, split }) => {
-  for (const [id, votes] of Object.entries(counts)) {
-    const question = state.questions.get(Number(id));
-    if (question) question.votes = votes;
+  // Into the shown state and, during a paged sync, the state that will replace it.
+  for (const questions of new Set([state.questions, state.loading])) {
+    for (const [id, votes] of Object.entries(counts)) {
+      const question = questions?.get(Number(id));
+      if (question) question.votes = votes;
+    }
   }
-  Object.assign(state.split, split || {});
+  for (const known of new Set([state.split, state.loadingSplit])) {
+    if (known) Object.assign(known, split || {});
+  }
   scheduleRender();
 });
 socket.on("settings", applySettings);
