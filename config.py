@@ -70,6 +70,12 @@ class Config:
     # Read and write buffer of each connection, in bytes (eventlet's defaults: 8 and 16 KB).
     CONNECTION_BUFFER_BYTES = _env_int("CONNECTION_BUFFER_BYTES", 2048)
 
+    # Text responses (pages, scripts, styles, JSON) of at least COMPRESS_MIN_BYTES are sent
+    # gzip-compressed to browsers that accept it, at zlib level COMPRESS_LEVEL (1 fastest, 9
+    # smallest); static files are compressed once and kept in memory.
+    COMPRESS_MIN_BYTES = _env_int("COMPRESS_MIN_BYTES", 512)
+    COMPRESS_LEVEL = _env_int("COMPRESS_LEVEL", 6)
+
     # Largest HTTP body accepted, in bytes; larger bodies get 413.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024)
     # Largest Socket.IO message; the protocol closes the connection beyond it.

@@ -1,0 +1,108 @@
+"""How responses travel on a weak network: text compressed with gzip for clients that accept it,
+static files under a versioned address cached for a year.
+
+Pages are ES modules that import each other by relative path (``./connection.js``), so the
+version is a path segment, not a query string: ``/static/v/<digest>/js/attendee.js`` and every
+module it imports resolve under the same version. The digest covers the whole static folder and
+is computed once when the app is built: a changed file changes every address, so a browser never
+mixes old and new modules. An address with another version (a page from before an upgrade) is
+still answered, with the current file, but revalidated instead of kept.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+from flask import Flask, Response, request, send_from_directory
+from flask.typing import ResponseReturnValue
+
+# What is worth compressing: text. Images other than SVG and fonts are compressed already.
+COMPRESSIBLE = frozenset(
+    {
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "image/svg+xml",
+        "text/plain",
+        "text/csv",
+    }
+)
+YEAR_S = 365 * 24 * 3600
+
+
+def static_digest(folder: Path) -> str:
+    """A short digest of every file under ``folder`` (names and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def init_app(app: Flask) -> None:
+    """Serve ``app``'s static files under a versioned path and compress its text responses."""
+    folder = Path(app.static_folder or "static")
+    version = static_digest(folder)
+    app.config["STATIC_VERSION"] = version
+    app.add_url_rule(f"{app.static_url_path}/v/<version>/<path:filename>", endpoint="static")
+    # Compressed static bodies, by file and ETag (a changed file has a new ETag): compressed
+    # once, not for each of a thousand phones joining together. Only files that exist get in.
+    compressed: dict[tuple[str, str], bytes] = {}
+
+    def static(filename: str, version: str | None = None) -> ResponseReturnValue:
+        """A static file; kept for a year when asked for under the current version."""
+        current = version == app.config["STATIC_VERSION"]
+        response = send_from_directory(folder, filename, max_age=YEAR_S if current else None)
+        if current:
+            response.cache_control.immutable = True
+        return response
+
+    # The same endpoint name, so every url_for("static", ...) in the templates gets the version.
+    app.view_functions["static"] = static
+
+    @app.url_defaults
+    def add_static_version(endpoint: str, values: dict[str, object]) -> None:
+        if endpoint == "static":
+            values.setdefault("version", app.config["STATIC_VERSION"])
+
+    def compress(response: Response) -> Response:
+        if response.mimetype not in COMPRESSIBLE:
+            return response
+        response.vary.add("Accept-Encoding")
+        if (
+            response.status_code != 200
+            or "Content-Encoding" in response.headers
+            or request.accept_encodings["gzip"] <= 0
+        ):
+            return response
+        static_file = response.direct_passthrough and request.endpoint == "static"
+        if response.is_streamed and not static_file:
+            return response  # produced piece by piece: left as it comes
+        etag, _weak = response.get_etag()
+        key = (str((request.view_args or {}).get("filename")), etag or "")
+        body = compressed.get(key) if static_file and etag else None
+        if body is None:
+            response.direct_passthrough = False
+            data = response.get_data()
+            if len(data) < app.config["COMPRESS_MIN_BYTES"]:
+                return response
+            body = gzip.compress(data, compresslevel=app.config["COMPRESS_LEVEL"], mtime=0)
+            if static_file and etag:
+                compressed[key] = body
+        else:
+            response.direct_passthrough = False
+            response.close()  # the file is not read: the compressed copy is sent
+        response.set_data(body)
+        response.headers["Content-Encoding"] = "gzip"
+        if etag:
+            # The same resource in another encoding: a weak validator, which If-None-Match still
+            # matches (a reload gets 304).
+            response.set_etag(etag, weak=True)
+        return response
+
+    app.after_request(compress)
