@@ -50,8 +50,8 @@ def init_app(app: Flask) -> None:
     version = static_digest(folder)
     app.config["STATIC_VERSION"] = version
     app.add_url_rule(f"{app.static_url_path}/v/<version>/<path:filename>", endpoint="static")
-    # Compressed static bodies, by file and ETag (a changed file has a new ETag): compressed
-    # once, not for each of a thousand phones joining together. Only files that exist get in.
+    # Compressed static bodies, by file and ETag: compressed once, not for each of a thousand
+    # phones joining together. Only files that exist get in.
     compressed: dict[tuple[str, str], bytes] = {}
 
     def static(filename: str, version: str | None = None) -> ResponseReturnValue:
@@ -60,6 +60,10 @@ def init_app(app: Flask) -> None:
         response = send_from_directory(folder, filename, max_age=YEAR_S if current else None)
         if current:
             response.cache_control.immutable = True
+            # Each byte counts on a phone's first load, and a file kept for good is never
+            # revalidated: Cache-Control says all there is to say.
+            for redundant in ("Expires", "Last-Modified", "ETag", "Content-Disposition"):
+                response.headers.pop(redundant, None)
         return response
 
     # The same endpoint name, so every url_for("static", ...) in the templates gets the version.
@@ -84,15 +88,19 @@ def init_app(app: Flask) -> None:
         if response.is_streamed and not static_file:
             return response  # produced piece by piece: left as it comes
         etag, _weak = response.get_etag()
-        key = (str((request.view_args or {}).get("filename")), etag or "")
-        body = compressed.get(key) if static_file and etag else None
+        # By file, not by address: any version in an address is answered, and must not grow
+        # this. A file kept for good has no ETag (its versioned address names its content).
+        key = (str((request.view_args or {}).get("filename")), etag or "current")
+        body = compressed.get(key) if static_file else None
         if body is None:
             response.direct_passthrough = False
             data = response.get_data()
             if len(data) < app.config["COMPRESS_MIN_BYTES"]:
                 return response
-            body = gzip.compress(data, compresslevel=app.config["COMPRESS_LEVEL"], mtime=0)
-            if static_file and etag:
+            # A static file is compressed once: at the smallest size.
+            level = 9 if static_file else app.config["COMPRESS_LEVEL"]
+            body = gzip.compress(data, compresslevel=level, mtime=0)
+            if static_file:
                 compressed[key] = body
         else:
             response.direct_passthrough = False
