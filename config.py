@@ -50,7 +50,11 @@ class Config:
     # Event files (TOML) to host, separated by os.pathsep; empty means the built-in demo.
     EVENT_FILES = _env_list("EVENT_FILES")
 
+    # 127.0.0.1: this computer only (the room's phones cannot reach it). ROOM=1 (or --room)
+    # listens on every interface and puts this computer's network address in the links and the
+    # room screen's QR code (unless PUBLIC_URL is set).
     HOST = os.environ.get("HOST", "127.0.0.1")
+    ROOM = _env_bool("ROOM", False)
     PORT = _env_int("PORT", 5000)
     # Base of the links printed at start-up and encoded in the room's QR code, e.g.
     # https://qa.example.org. Derived from HOST and PORT when unset.
