@@ -102,3 +102,12 @@ def test_a_compressed_static_file_revalidates_to_304(client):
 def test_a_missing_static_file_is_a_plain_404(client):
     response = client.get("/static/v/whatever/js/nothing.js", headers=GZIP)
     assert response.status_code == 404
+
+
+def test_pages_with_the_csrf_token_are_not_compressed(client, moderator_client):
+    """A compressed secret beside attacker-chosen text leaks through the size (BREACH)."""
+    login = client.get(f"/moderate/{EVENT}", headers=GZIP)
+    dashboard = moderator_client.get(f"/moderate/{EVENT}", headers=GZIP)
+    for page in (login, dashboard):
+        assert 'name="csrf"' in page.get_data(as_text=True)
+        assert "Content-Encoding" not in page.headers
