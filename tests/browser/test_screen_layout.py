@@ -148,8 +148,10 @@ def test_the_stage_monitor_keeps_the_clock_whatever_the_message(
         bare = measured(page)
         assert bare["problems"] == []
         assert bare["height"] > size[1] * 0.3  # the clock fills the screen without a message
-        for length in LENGTHS[1:]:
-            message = text_of(length)
+        # Words of every length up to the limit, and the limit as one unbroken run of wide
+        # letters (no space to break at).
+        for message in [text_of(n) for n in LENGTHS[1:]] + ["W" * 200]:
+            length = len(message)
             api(server, "POST", "/display", action="message", text=message)
             wait_until(
                 lambda m=message: (
