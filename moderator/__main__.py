@@ -23,6 +23,7 @@ if os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet") == "eventlet":
 
 import argparse  # noqa: E402
 import sys  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
 
 from config import Config  # noqa: E402
 from moderator.addresses import is_loopback, lan_address, listens_everywhere  # noqa: E402
@@ -67,6 +68,9 @@ def _base_url(host: str, port: int) -> str:
 
 def _reach_notes(host: str, base: str) -> list[str]:
     """What the printout says when phones in the room could not open the links."""
+    public_host = urlsplit(Config.PUBLIC_URL or "").hostname
+    if is_loopback(host) and public_host and not is_loopback(public_host):
+        return [f"  Listening on {host} only, reached through {base} (a reverse proxy)."]
     if is_loopback(host):
         return [
             f"  Listening on {host} only: phones in the room cannot open these links or the QR",

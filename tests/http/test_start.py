@@ -92,3 +92,16 @@ def test_room_listens_everywhere_and_puts_the_network_address_in_the_qr_code(tmp
             assert "reach-note" not in page
     finally:
         server.stop()
+
+
+def test_behind_a_reverse_proxy_loopback_is_not_a_problem(tmp_path):
+    server = ServerProcess(
+        tmp_path / "instance", env={"PUBLIC_URL": "https://qa.example.org"}
+    ).start()
+    try:
+        text = printout(server)
+        assert f"room screen      : https://qa.example.org/e/{EVENT}/screen" in text
+        assert "reached through https://qa.example.org (a reverse proxy)" in text
+        assert "phones in the room cannot open" not in text
+    finally:
+        server.stop()
