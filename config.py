@@ -50,7 +50,11 @@ class Config:
     # Event files (TOML) to host, separated by os.pathsep; empty means the built-in demo.
     EVENT_FILES = _env_list("EVENT_FILES")
 
+    # 127.0.0.1: this computer only (the room's phones cannot reach it). ROOM=1 (or --room)
+    # listens on every interface and puts this computer's network address in the links and the
+    # room screen's QR code (unless PUBLIC_URL is set).
     HOST = os.environ.get("HOST", "127.0.0.1")
+    ROOM = _env_bool("ROOM", False)
     PORT = _env_int("PORT", 5000)
     # Base of the links printed at start-up and encoded in the room's QR code, e.g.
     # https://qa.example.org. Derived from HOST and PORT when unset.
@@ -69,6 +73,12 @@ class Config:
     LISTEN_BACKLOG = _env_int("LISTEN_BACKLOG", 2048)
     # Read and write buffer of each connection, in bytes (eventlet's defaults: 8 and 16 KB).
     CONNECTION_BUFFER_BYTES = _env_int("CONNECTION_BUFFER_BYTES", 2048)
+
+    # Text responses (pages, scripts, styles, JSON) of at least COMPRESS_MIN_BYTES are sent
+    # gzip-compressed to browsers that accept it, at zlib level COMPRESS_LEVEL (1 fastest, 9
+    # smallest); static files are compressed once and kept in memory.
+    COMPRESS_MIN_BYTES = _env_int("COMPRESS_MIN_BYTES", 512)
+    COMPRESS_LEVEL = _env_int("COMPRESS_LEVEL", 6)
 
     # Largest HTTP body accepted, in bytes; larger bodies get 413.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024)

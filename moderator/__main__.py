@@ -22,10 +22,11 @@ if os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet") == "eventlet":
     psycopg2_patcher.make_psycopg_green()
 
 import argparse  # noqa: E402
-import socket  # noqa: E402
 import sys  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
 
 from config import Config  # noqa: E402
+from moderator.addresses import is_loopback, lan_address, listens_everywhere  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -34,6 +35,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="python -m moderator", description="Live moderation dashboard for hybrid panels."
     )
     parser.add_argument("--host", default=Config.HOST, help="address to listen on (HOST)")
+    parser.add_argument(
+        "--room",
+        action="store_true",
+        default=Config.ROOM,
+        help="for the room: listen on every interface, links and QR code on this computer's "
+        "network address (ROOM=1; PUBLIC_URL still wins)",
+    )
     parser.add_argument("--port", type=int, default=Config.PORT, help="port (PORT)")
     parser.add_argument(
         "--event",
@@ -49,17 +57,35 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def _base_url(host: str, port: int) -> str:
     if Config.PUBLIC_URL:
         return Config.PUBLIC_URL.rstrip("/")
-    if host in ("0.0.0.0", "::", ""):
-        # Reachable from other devices: show this machine's name rather than a wildcard.
-        host = socket.gethostbyname(socket.gethostname())
+    if listens_everywhere(host):
+        # Reachable from other devices: the address phones on this network can use (a guess;
+        # PUBLIC_URL says otherwise), rather than a wildcard.
+        host = lan_address()
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{port}"
 
 
+def _reach_notes(host: str, base: str) -> list[str]:
+    """What the printout says when phones in the room could not open the links."""
+    public_host = urlsplit(Config.PUBLIC_URL or "").hostname
+    if is_loopback(host) and public_host and not is_loopback(public_host):
+        return [f"  Listening on {host} only, reached through {base} (a reverse proxy)."]
+    if is_loopback(host):
+        return [
+            f"  Listening on {host} only: phones in the room cannot open these links or the QR",
+            "  code. For the room: python -m moderator --room (or HOST=0.0.0.0, ROOM=1).",
+        ]
+    if listens_everywhere(host) and not Config.PUBLIC_URL:
+        return [f"  Listening on every interface; {base} is a guess (set PUBLIC_URL if wrong)."]
+    return []
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the server and print where each page is."""
     args = parse_args(argv)
+    if args.room:
+        args.host = "0.0.0.0"
     from moderator.app import create_app
     from moderator.core.event_file import EventFileError
     from moderator.extensions import socketio
@@ -70,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cannot start: {exc}", file=sys.stderr)
         return 2
     base = _base_url(args.host, args.port)
+    if listens_everywhere(args.host) and not app.config["PUBLIC_URL"]:
+        # The room screen's QR code uses this address too, whichever address it was opened at.
+        app.config["PUBLIC_URL"] = base
     token = app.config["MODERATOR_TOKEN"]
     lines = [f"Moderation dashboard on {base}  (database: {_describe(app.config['DATABASE_URL'])})"]
     for code in app.config["EVENT_CODES"]:
@@ -82,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             f"    moderator        : {base}/moderate/{code}?token={token}",
         ]
     lines.append(f"  moderator token  : {token}")
+    lines += _reach_notes(args.host, base)
     print("\n".join(lines), flush=True)
     _raise_file_limit(app.config["MAX_CONNECTIONS"] + 256)
     if app.config["SOCKETIO_ASYNC_MODE"] != "eventlet":

@@ -111,11 +111,12 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
 
     from moderator.api import bp as api_bp
     from moderator.web import bp as web_bp
-    from moderator.web import security
+    from moderator.web import delivery, security
 
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(web_bp)
     security.init_app(app)
+    delivery.init_app(app)
     _register_error_pages(app)
     app.extensions[KEY].timer_tasks.resume()
     return app

@@ -104,6 +104,9 @@ def main() -> None:
         "INSTANCE_PATH": str(instance),
         "MODERATOR_TOKEN": TOKEN,
         "PORT": str(port),
+        # The address phones in a room would use (the screens then show it, and no warning
+        # that their QR code points to this computer only).
+        "PUBLIC_URL": f"http://192.168.1.20:{port}",
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "moderator"],
@@ -282,8 +285,61 @@ def shoot(base: str) -> None:
             "document.getElementById('countdown').textContent === '+0:03'", timeout=10_000
         )
         screen.screenshot(path=OUT / "room-screen-overtime.png")
+        shoot_long_texts(screen, stage, api, auth)
         browser.close()
     print(f"screenshots written to {OUT}")
+
+
+# At the 200-character limit of a message to the speakers.
+LONG_MESSAGE = (
+    "Two minutes left for this round. Dr. Hülshörster, please close on the visa point; "
+    "Ms. Kuliešiūtė-Pirlot answers the online question on alumni networks next, then we "
+    "move to the Q&A."
+)
+# Right to left, with Latin words and digits inside: scrambled without dir="auto".
+ARABIC_QUESTION = (
+    "كيف يمكن لبرنامج Norec أن يموّل 25 تبادلاً للموظفين في عام 2026 عبر صناديق South-South القائمة؟"
+)
+
+
+def shoot_long_texts(screen, stage, api: str, auth: dict[str, str]) -> None:
+    """The stage monitor with the longest message, and the room screen at 720p with an Arabic
+    question mixing Latin words and digits."""
+
+    def clock(**data):
+        return requests.post(f"{api}/timer", json=data, headers=auth, timeout=5).json()
+
+    remaining = clock(action="adjust", seconds=0)["remaining_ms"]
+    clock(action="adjust", seconds=-(remaining // 1000) + 4 * 60 + 30)  # 4:30 left
+    requests.post(
+        f"{api}/display",
+        json={"action": "message", "text": LONG_MESSAGE},
+        headers=auth,
+        timeout=5,
+    )
+    stage.wait_for_function(
+        f"document.getElementById('message').textContent.length === {len(LONG_MESSAGE)}"
+    )
+    stage.wait_for_function("document.getElementById('app').dataset.phase === 'normal'")
+    stage.screenshot(path=OUT / "stage-monitor-200-characters.png")
+
+    floor = requests.post(
+        f"{api}/floor",
+        headers=auth,
+        timeout=5,
+        json={
+            "text": ARABIC_QUESTION,
+            "theme": "scaling",
+            "name": "فاطمة الزهراء، وزارة العمل",
+            "client_msg_id": "screenshot-floor-arabic",
+        },
+    ).json()
+    requests.post(f"{api}/questions/{floor['question']['id']}/live", headers=auth, timeout=5)
+    screen.set_viewport_size({"width": 1280, "height": 720})
+    screen.wait_for_function(
+        "document.querySelector('#live .live-text')?.textContent.startsWith('كيف')"
+    )
+    screen.screenshot(path=OUT / "room-screen-arabic-720p.png")
 
 
 if __name__ == "__main__":

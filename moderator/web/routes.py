@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from moderator import fanout, identity, room_pass, runtime
+from moderator.addresses import is_loopback
 from moderator.auth import (
     cross_site_request,
     csrf_token,
@@ -97,14 +98,17 @@ def _attendee_page(code: str, via: str) -> ResponseReturnValue:
 @bp.get("/e/<code>/screen")
 def screen(code: str) -> ResponseReturnValue:
     """The room screen: the question on screen and a QR code to join from the room. The page
-    carries no room pass: a paired screen asks for the rotating link (``join_link``)."""
+    carries no room pass: a paired screen asks for the rotating link (``join_link``). When the
+    code's address is this computer's own (127.0.0.1), a note says so, for the moderator."""
     event = _event_or_404(code)
     join_url = f"{public_base_url()}/r/{code}"
+    host = urlsplit(join_url).hostname or ""
     return render_template(
         "screen.html",
         event=event,
         join_url=join_url,
         qr_svg=qr_svg(join_url),
+        reach_host=host if is_loopback(host) else None,
         messages=attendee_messages(),
     )
 

@@ -1,7 +1,9 @@
 // Shared by every page: the Socket.IO connection that comes back by itself from every fault,
 // acknowledgements with a deadline, retries with backoff, the translated message table, ids and
 // small DOM helpers. User-written text only ever goes through textContent.
-import { io } from "/static/vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
+// Relative, so the client is fetched under the same static version as this module
+// (moderator/web/delivery.py).
+import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
 
 const messages = JSON.parse(document.getElementById("messages")?.textContent || "{}");
 

@@ -84,6 +84,22 @@ function setText(id, text) {
   if (node) node.textContent = text || "";
 }
 
+/** A size step for a text of this length (screen.css shrinks longer texts by it), so that
+ *  however long it is, the countdown keeps most of its height. */
+function sizeStep(text, steps) {
+  const length = [...(text || "")].length;
+  return steps.find(([upTo]) => length <= upTo)?.[1] ?? steps.at(-1)[1];
+}
+const MESSAGE_STEPS = [[50, "s"], [100, "m"], [150, "l"], [Infinity, "xl"]];
+const QUESTION_STEPS = [[120, "m"], [200, "l"], [Infinity, "xl"]];
+
+/** `el` for text someone typed: its direction from its own first strong letter. */
+function userText(tag, className, text) {
+  const node = el(tag, className, text);
+  node.dir = "auto";
+  return node;
+}
+
 let shownVersion = -1;
 function renderTimer(timer) {
   // A reply that left the server before a change it broadcast must not undo that change.
@@ -103,6 +119,7 @@ function renderDisplay(display) {
   const message = document.getElementById("message");
   if (message) {
     message.textContent = display.message || "";
+    message.dataset.size = sizeStep(display.message, MESSAGE_STEPS);
     message.hidden = !display.message;
   }
   // Flash only for a flash asked for in the last few seconds, not one found on reconnect.
@@ -122,10 +139,12 @@ function renderLive() {
   app.toggleAttribute("data-has-live", Boolean(live));
   if (!live) return box.replaceChildren();
   const who = [live.name, live.affiliation].filter(Boolean).join(", ");
+  const text = userText("blockquote", "live-text clamp", live.text);
+  text.dataset.size = sizeStep(live.text, QUESTION_STEPS);
   box.replaceChildren(
-    el("p", "theme-tag", themeName(themes.get(live.theme))),
-    el("blockquote", "live-text", live.text),
-    el("p", "who", who),
+    userText("p", "theme-tag", themeName(themes.get(live.theme))),
+    text,
+    userText("p", "who clamp", who),
   );
 }
 

@@ -66,7 +66,7 @@ def test_the_room_screen_shows_a_qr_code_to_join_from_the_room(client):
 
 def test_every_page_loads_the_vendored_socket_io_client(client):
     script = client.get("/static/js/connection.js").get_data(as_text=True)
-    path = re.search(r'from "(/static/vendor/[^"]+)"', script).group(1)
-    vendored = client.get(path)
+    path = re.search(r'from "\.\./(vendor/[^"]+)"', script).group(1)
+    vendored = client.get(f"/static/{path}")
     assert vendored.status_code == 200
     assert b"Socket.IO v4.8.4" in vendored.data

@@ -43,7 +43,7 @@ def screen_matches_server(server, screen) -> float | None:
     except (requests.RequestException, ValueError, KeyError):
         return None
     text = screen.text_content("#countdown") or ""
-    if ":" not in text or text.startswith("+"):
+    if ":" not in text or text.startswith(("+", "-")):  # overtime, or "--:--" before any state
         return None
     difference = displayed_seconds(text) - -(-remaining_ms // 1000)
     return abs(difference) + 0.001 if abs(difference) <= 1 else None
