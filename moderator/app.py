@@ -18,7 +18,7 @@ from config import Config
 
 # Registers the Socket.IO handlers on ``socketio`` before any init_app, so that every application
 # built by the factory (one per test) gets them.
-from moderator import identity, sockets  # noqa: F401
+from moderator import fanout, identity, message_queue, sockets  # noqa: F401
 from moderator.ballot_box import BallotBox
 from moderator.core.clock import system_clock
 from moderator.core.event_file import DEMO_EVENT_FILE, EventFileError, load_event_file
@@ -29,6 +29,7 @@ from moderator.extensions import babel, socketio
 from moderator.faults import fault_reply
 from moderator.health import log_http_refusal
 from moderator.identity import Identities
+from moderator.message_queue import MessageQueue
 from moderator.runtime import KEY, Runtime
 from moderator.sockets import wire
 from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
@@ -90,9 +91,11 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
         install_events(session, definitions, clock=system_clock)
 
     babel.init_app(app)
+    queue = _message_queue(app)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        **({"client_manager": queue} if queue is not None else {}),
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=_origin_check(app.config["SOCKETIO_CORS_ORIGINS"]),
@@ -110,6 +113,25 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
     _register_error_pages(app)
     app.extensions[KEY].timer_tasks.resume()
     return app
+
+
+def _message_queue(app: Flask) -> MessageQueue | None:
+    """The Redis client manager that keeps serving this process's clients while Redis is away
+    and has them resync when it returns; None without a queue, or for a queue other than Redis
+    (Flask-SocketIO then picks its own manager)."""
+    url = app.config["SOCKETIO_MESSAGE_QUEUE"]
+    if not message_queue.handles(url):
+        return None
+    queue = MessageQueue(
+        url,
+        channel=app.config["SOCKETIO_CHANNEL"],
+        on_return=lambda: fanout.resync_everyone(app.config["MESSAGE_QUEUE_RESYNC_SPREAD_MS"]),
+        retry_min_s=app.config["MESSAGE_QUEUE_RETRY_MIN_MS"] / 1000,
+        retry_max_s=app.config["MESSAGE_QUEUE_RETRY_MAX_MS"] / 1000,
+        timeout_s=app.config["MESSAGE_QUEUE_TIMEOUT_MS"] / 1000,
+    )
+    app.extensions[KEY].message_queue = queue
+    return queue
 
 
 def _origin_check(extra: list[str]) -> Callable[[str | None, dict[str, Any]], bool] | None:

@@ -15,7 +15,8 @@ Attendee pages are not in the screens room: thousands of phones need no timer me
 Actions return typed announcements; ``announce`` sends each, built once per change and never
 per recipient. Vote counts are not sent here per vote: the app's vote relay
 (``moderator/tasks.py``) coalesces them and calls ``send_votes``. With a message queue configured,
-``socketio.emit`` reaches the rooms on every server process.
+``socketio.emit`` reaches the rooms on every server process; while the queue is unreachable, only
+this process's (``moderator/message_queue.py``), and ``resync_everyone`` makes up for it after.
 """
 
 from __future__ import annotations
@@ -217,6 +218,16 @@ def logged_out(login_id: str) -> None:
     """Tell the dashboards of a login that ended (they are also disconnected, see
     ``moderator/sockets/moderation.py``)."""
     socketio.emit("logged_out", {}, to=login_room(login_id), namespace=MODERATOR_NAMESPACE)
+
+
+def resync_everyone(spread_ms: int) -> None:
+    """Tell every page connected to this process, and only those, to fetch its state again, each
+    at a moment drawn within ``spread_ms``: sent when the message queue between processes is back
+    (``moderator/message_queue.py``), since what other processes sent meanwhile was lost. The
+    pages run the requests they make after a (re)connection (``everyConnection`` in
+    ``static/js/connection.js``); every other process sends its own pages the same."""
+    for namespace in (ATTENDEE_NAMESPACE, MODERATOR_NAMESPACE):
+        socketio.emit("resync", {"spread_ms": spread_ms}, namespace=namespace, ignore_queue=True)
 
 
 def _emit_each(payloads: list[dict[str, Any]], room: str, namespace: str) -> None:

@@ -17,6 +17,7 @@ from moderator.db import Database
 if TYPE_CHECKING:
     from moderator.ballot_box import BallotBox
     from moderator.identity import Identities
+    from moderator.message_queue import MessageQueue
     from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
 
 KEY = "moderator"
@@ -33,11 +34,15 @@ class Runtime:
     timer_tasks: TimerTasks
     login_watch: LoginWatch
     identities: Identities
+    # The Redis message queue between processes, when one is configured (``message_queue.py``).
+    message_queue: MessageQueue | None = None
 
     def close(self) -> None:
         """Stop the background loops and close the database's connections."""
         for worker in (self.ballot_box, self.vote_relay, self.login_watch):
             worker.stop()
+        if self.message_queue is not None:
+            self.message_queue.stop()
         self.database.dispose()
 
 
