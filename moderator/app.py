@@ -92,6 +92,9 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
 
     babel.init_app(app)
     queue = _message_queue(app)
+    # Flask-SocketIO keeps the options of the previous init_app (one per test): the manager of an
+    # application with a message queue must not serve the next application.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -102,6 +105,11 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
         json=wire,
     )
+    if queue is not None:
+        # Listen from the start, not from the first connection (python-socketio's way): the
+        # health report tells from the start whether messages flow between the processes.
+        socketio.server.manager_initialized = True
+        queue.initialize()
 
     from moderator.api import bp as api_bp
     from moderator.web import bp as web_bp

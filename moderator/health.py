@@ -61,7 +61,8 @@ def _database(app: Flask) -> dict[str, Any]:
 def _message_queue(app: Flask) -> dict[str, Any]:
     """Whether Redis answers a ping now and, from this process's client manager, whether its
     messages flow: ``state`` "reachable", "unreachable" (with ``unreachable_since``) or
-    "connecting" (before its first subscription), and how many messages it could not publish."""
+    "connecting" (before its first subscription, not a fault), and how many messages it could
+    not publish."""
     url = app.config.get("SOCKETIO_MESSAGE_QUEUE")
     if not url:
         return {"configured": False, "ok": None}
@@ -89,7 +90,7 @@ def _message_queue(app: Flask) -> dict[str, Any]:
     status = manager.status()
     if not ping["ok"]:
         status["state"] = "unreachable"  # the listener may not have noticed yet
-    return {"configured": True, **ping, "ok": status["state"] == "reachable", **status}
+    return {"configured": True, **ping, "ok": status["state"] != "unreachable", **status}
 
 
 def connections(app: Flask) -> dict[str, int]:

@@ -134,6 +134,13 @@ class MessageQueue(socketio.RedisManager):  # type: ignore[misc]
             self.lost(exc)
             return None
 
+    def _listen(self) -> Iterator[bytes]:
+        # RedisManager's own unsubscribes at the end, from a connection that may be gone.
+        channel = self.channel.encode("utf-8")
+        for message in self._redis_listen_with_retries():
+            if message["type"] == "message" and message["channel"] == channel:
+                yield message["data"]
+
     def _redis_listen_with_retries(self) -> Iterator[dict[str, Any]]:
         delay = self.retry_min_s
         while not self._stopped:
