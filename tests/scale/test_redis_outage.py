@@ -78,7 +78,10 @@ def test_each_process_serves_its_own_clients_during_a_redis_outage_and_all_catch
         attendee_b.goto(f"{b.url}/e/{EVENT}")
         screen_b = context.new_page()
         screen_b.goto(f"{b.url}/e/{EVENT}/screen")
-        for page in (attendee_b, screen_b):
+        dashboard_b = context.new_page()
+        dashboard_b.goto(f"{b.url}/moderate/{EVENT}?token={TOKEN}")
+        pages = (attendee_b, screen_b, dashboard_b)
+        for page in pages:
             page.wait_for_selector("#connection[data-state=online]", state="attached")
             # Gone if the page is ever loaded again: catching up must happen without a reload.
             page.evaluate("window.loadedOnce = true")
@@ -135,6 +138,11 @@ def test_each_process_serves_its_own_clients_during_a_redis_outage_and_all_catch
             timeout=left() * 1000,
         )
         page_caught_up = time.monotonic() - back
+        dashboard_b.wait_for_function(
+            f"document.querySelector('.qlist[data-status=approved]').textContent.includes({ASKED_DURING!r})",
+            timeout=left() * 1000,
+        )
+        dashboard_caught_up = time.monotonic() - back
         wait_until(
             lambda: screen_matches_server(b, screen_b),
             timeout=left(),
@@ -144,7 +152,7 @@ def test_each_process_serves_its_own_clients_during_a_redis_outage_and_all_catch
         print(
             f"\nafter Redis returned: resync hint on B {hints[0] - back:.2f} s, "
             f"client synced {watcher_caught_up:.2f} s, attendee page {page_caught_up:.2f} s, "
-            f"room screen {screen_caught_up:.2f} s"
+            f"dashboard {dashboard_caught_up:.2f} s, room screen {screen_caught_up:.2f} s"
         )
 
         # New events flow across again.
@@ -157,7 +165,7 @@ def test_each_process_serves_its_own_clients_during_a_redis_outage_and_all_catch
                 "ok",
                 "reachable",
             )
-        for page in (attendee_b, screen_b):
+        for page in pages:
             assert page.evaluate("window.loadedOnce === true")
             assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
     finally:
