@@ -105,7 +105,7 @@ class MessageQueue(socketio.RedisManager):  # type: ignore[misc]
 
     def lost(self, error: BaseException) -> None:
         """Count the queue as unreachable from now (if it was not already) and make the listener
-        connect again: called on a failed publish, or by a health check whose ping failed."""
+        connect again: called when a publish or the listener's connection fails."""
         self._reconnect = True
         if self.unreachable_since is not None:
             return
