@@ -133,7 +133,7 @@ def _message_queue(app: Flask) -> MessageQueue | None:
     queue = MessageQueue(
         url,
         channel=app.config["SOCKETIO_CHANNEL"],
-        on_return=lambda: fanout.resync_everyone(app.config["MESSAGE_QUEUE_RESYNC_SPREAD_MS"]),
+        on_return=lambda: fanout.catch_up(app, app.config["MESSAGE_QUEUE_RESYNC_SPREAD_MS"]),
         retry_min_s=app.config["MESSAGE_QUEUE_RETRY_MIN_MS"] / 1000,
         retry_max_s=app.config["MESSAGE_QUEUE_RETRY_MAX_MS"] / 1000,
         timeout_s=app.config["MESSAGE_QUEUE_TIMEOUT_MS"] / 1000,

@@ -24,6 +24,7 @@ OUTAGE_S = 12
 # After Redis returns, the other process's clients show what changed within this (issue 9).
 CATCH_UP_S = 5
 ASKED_DURING = "Asked on process A while Redis was away"
+DISMISSED_DURING = "Approved before the outage, dismissed during it"
 
 
 def health(server) -> tuple[int, dict]:
@@ -86,9 +87,14 @@ def test_each_process_serves_its_own_clients_during_a_redis_outage_and_all_catch
             # Gone if the page is ever loaded again: catching up must happen without a reload.
             page.evaluate("window.loadedOnce = true")
 
-        # The queue works: a question asked on A reaches the moderator on B.
-        before = submit(asker, 1, "Asked on process A before the outage")
+        # The queue works: a question asked and approved on A reaches B.
+        before = submit(asker, 1, DISMISSED_DURING)
         moderator_b.next("question", where=lambda q: q["id"] == before)
+        assert "error" not in moderator_a.call("act", {"id": before, "action": "approve"})
+        attendee_b.wait_for_function(
+            f"document.getElementById('public').textContent.includes({DISMISSED_DURING!r})",
+            timeout=5000,
+        )
         assert health(a)[1]["message_queue"]["state"] == "reachable"
 
         own_redis.kill()
@@ -110,6 +116,10 @@ def test_each_process_serves_its_own_clients_during_a_redis_outage_and_all_catch
         moderator_a.next("question", where=lambda q: q["id"] == during)
         approved = moderator_a.call("act", {"id": during, "action": "approve"})
         assert "error" not in approved, approved
+        # Gone from the public list: only the page's own resync can tell it (what is resent to
+        # every page at once adds and updates questions, never removes one).
+        dismissed = moderator_a.call("act", {"id": before, "action": "dismiss"})
+        assert "error" not in dismissed, dismissed
         asker.next("my_question", where=lambda q: q["id"] == during and q["status"] == "approved")
         started = requests.post(
             f"{a.url}/api/events/{EVENT}/timer", json={"action": "start"}, headers=AUTH, timeout=5
@@ -138,6 +148,11 @@ def test_each_process_serves_its_own_clients_during_a_redis_outage_and_all_catch
             timeout=left() * 1000,
         )
         page_caught_up = time.monotonic() - back
+        attendee_b.wait_for_function(
+            f"!document.getElementById('public').textContent.includes({DISMISSED_DURING!r})",
+            timeout=left() * 1000,
+        )
+        page_resynced = time.monotonic() - back
         dashboard_b.wait_for_function(
             f"document.querySelector('.qlist[data-status=approved]').textContent.includes({ASKED_DURING!r})",
             timeout=left() * 1000,
@@ -151,7 +166,8 @@ def test_each_process_serves_its_own_clients_during_a_redis_outage_and_all_catch
         screen_caught_up = time.monotonic() - back
         print(
             f"\nafter Redis returned: resync hint on B {hints[0] - back:.2f} s, "
-            f"client synced {watcher_caught_up:.2f} s, attendee page {page_caught_up:.2f} s, "
+            f"client synced {watcher_caught_up:.2f} s, attendee page {page_caught_up:.2f} s "
+            f"(its own resync {page_resynced:.2f} s), "
             f"dashboard {dashboard_caught_up:.2f} s, room screen {screen_caught_up:.2f} s"
         )
 

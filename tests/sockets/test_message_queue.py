@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from tests.fixtures.constants import EVENT
-from tests.fixtures.helpers import received, submission, wait_until
+from tests.fixtures.helpers import pair_screen, received, submission, wait_until
 
 # Nothing listens there: connecting is refused at once.
 GONE = "redis://127.0.0.1:9/0"
@@ -118,3 +118,41 @@ class TestTheHint:
         assert received(attendee, "resync") == [{"spread_ms": 1500}]
         assert received(screen, "resync") == [{"spread_ms": 1500}]
         assert received(moderator_socket, "resync", "/mod") == [{"spread_ms": 1500}]
+
+    def test_the_state_in_common_is_sent_again_to_every_room_of_the_process(
+        self, app, client, bearer, attendee_socket, moderator_socket
+    ):
+        from moderator import fanout
+
+        asked = client.post(f"/api/events/{EVENT}/questions", json=submission(1)).get_json()
+        qid = asked["question"]["id"]
+        approved = client.post(f"/api/events/{EVENT}/questions/{qid}/approve", headers=bearer)
+        assert approved.status_code == 200
+        attendee = attendee_socket("attendee-0001")
+        screen, _screen_id, _token = pair_screen(app)
+        for sock in (attendee, screen):
+            sock.get_received("/")
+        moderator_socket.get_received("/mod")
+
+        fanout.resend_state(app)
+        got = messages(attendee, "/")
+        [public] = got["questions"]
+        assert [(q["id"], q["status"]) for q in public] == [(qid, "approved")]
+        assert "current_theme" in got
+        assert "timer" not in got  # attendees get no timer messages
+        got = messages(screen, "/")
+        [timer] = got["timer"]
+        assert timer["state"] == "idle"
+        assert "display" in got
+        got = messages(moderator_socket, "/mod")
+        assert {"questions", "votes", "settings", "timer", "display"} <= set(got)
+        [everything] = got["questions"]
+        assert qid in [q["id"] for q in everything]
+
+
+def messages(sock, namespace):
+    """What ``sock`` received since last asked: payloads by message name."""
+    got: dict[str, list] = {}
+    for message in sock.get_received(namespace):
+        got.setdefault(message["name"], []).append(message["args"][0])
+    return got
