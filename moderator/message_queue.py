@@ -12,9 +12,9 @@ during the outage was never sent again. Here:
   outage is logged once when it starts and once when it ends;
 - the listener tries again after ``retry_min_s`` doubling to ``retry_max_s``, and a failed
   publish makes it reconnect at once (its own connection may look alive to a dead peer);
-- once subscribed again, ``on_return`` runs: the application tells every page connected to this
-  process to fetch its state from the database again (``fanout.resync_everyone``), which covers
-  every message lost meanwhile, whichever process sent it.
+- once subscribed again, ``on_return`` runs: the application resends what its pages show in
+  common from the database and tells each page to fetch its own state again (``fanout.catch_up``),
+  which covers every message lost meanwhile, whichever process sent it.
 
 Only ``redis://``, ``rediss://`` and ``unix://`` queues get this manager; any other URL keeps
 Flask-SocketIO's own choice.
