@@ -64,6 +64,17 @@ class Config:
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
     # The Redis channel the processes of one installation share (change it to run two apart).
     SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "moderator")
+    # While a Redis message queue is unreachable, this process tries to reach it again after
+    # MESSAGE_QUEUE_RETRY_MIN_MS, doubling up to MESSAGE_QUEUE_RETRY_MAX_MS, so it is back within
+    # that of Redis's return (python-socketio's own: 1 s doubling to 60 s).
+    MESSAGE_QUEUE_RETRY_MIN_MS = _env_int("MESSAGE_QUEUE_RETRY_MIN_MS", 100)
+    MESSAGE_QUEUE_RETRY_MAX_MS = _env_int("MESSAGE_QUEUE_RETRY_MAX_MS", 1000)
+    # How long connecting to Redis, or a command on it, may take before it counts as unreachable.
+    MESSAGE_QUEUE_TIMEOUT_MS = _env_int("MESSAGE_QUEUE_TIMEOUT_MS", 3000)
+    # When the queue is back, every page connected to this process fetches its state again (what
+    # other processes sent meanwhile was lost), each at a moment drawn within this many ms, so
+    # that a full room does not ask at the same instant.
+    MESSAGE_QUEUE_RESYNC_SPREAD_MS = _env_int("MESSAGE_QUEUE_RESYNC_SPREAD_MS", 2000)
     # Extra origins allowed to open a Socket.IO connection; the page's own origin always is.
     SOCKETIO_CORS_ORIGINS = _env_list("SOCKETIO_CORS_ORIGINS")
     # eventlet.wsgi refuses connections past max_size (1,024 by default); one per attendee.

@@ -18,7 +18,7 @@ from config import Config
 
 # Registers the Socket.IO handlers on ``socketio`` before any init_app, so that every application
 # built by the factory (one per test) gets them.
-from moderator import identity, sockets  # noqa: F401
+from moderator import fanout, identity, message_queue, sockets  # noqa: F401
 from moderator.ballot_box import BallotBox
 from moderator.core.clock import system_clock
 from moderator.core.event_file import DEMO_EVENT_FILE, EventFileError, load_event_file
@@ -30,6 +30,7 @@ from moderator.faults import fault_reply
 from moderator.health import log_http_refusal
 from moderator.identity import Identities
 from moderator.limits import Limiter, rules_from
+from moderator.message_queue import MessageQueue
 from moderator.runtime import KEY, Runtime
 from moderator.sockets import wire
 from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
@@ -94,9 +95,14 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
         install_events(session, definitions, clock=system_clock)
 
     babel.init_app(app)
+    queue = _message_queue(app)
+    # Flask-SocketIO keeps the options of the previous init_app (one per test): the manager of an
+    # application with a message queue must not serve the next application.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        **({"client_manager": queue} if queue is not None else {}),
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=_origin_check(app.config["SOCKETIO_CORS_ORIGINS"]),
@@ -108,6 +114,11 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
         # identity) is the client's too, not the proxy's.
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    if queue is not None:
+        # Listen from the start, not from the first connection (python-socketio's way): the
+        # health report tells from the start whether messages flow between the processes.
+        socketio.server.manager_initialized = True
+        queue.initialize()
 
     from moderator.api import bp as api_bp
     from moderator.web import bp as web_bp
@@ -120,6 +131,25 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
     _register_error_pages(app)
     app.extensions[KEY].timer_tasks.resume()
     return app
+
+
+def _message_queue(app: Flask) -> MessageQueue | None:
+    """The Redis client manager that keeps serving this process's clients while Redis is away
+    and has them resync when it returns; None without a queue, or for a queue other than Redis
+    (Flask-SocketIO then picks its own manager)."""
+    url = app.config["SOCKETIO_MESSAGE_QUEUE"]
+    if not message_queue.handles(url):
+        return None
+    queue = MessageQueue(
+        url,
+        channel=app.config["SOCKETIO_CHANNEL"],
+        on_return=lambda: fanout.catch_up(app, app.config["MESSAGE_QUEUE_RESYNC_SPREAD_MS"]),
+        retry_min_s=app.config["MESSAGE_QUEUE_RETRY_MIN_MS"] / 1000,
+        retry_max_s=app.config["MESSAGE_QUEUE_RETRY_MAX_MS"] / 1000,
+        timeout_s=app.config["MESSAGE_QUEUE_TIMEOUT_MS"] / 1000,
+    )
+    app.extensions[KEY].message_queue = queue
+    return queue
 
 
 def _origin_check(extra: list[str]) -> Callable[[str | None, dict[str, Any]], bool] | None:

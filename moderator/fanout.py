@@ -15,7 +15,8 @@ Attendee pages are not in the screens room: thousands of phones need no timer me
 Actions return typed announcements; ``announce`` sends each, built once per change and never
 per recipient. Vote counts are not sent here per vote: the app's vote relay
 (``moderator/tasks.py``) coalesces them and calls ``send_votes``. With a message queue configured,
-``socketio.emit`` reaches the rooms on every server process.
+``socketio.emit`` reaches the rooms on every server process; while the queue is unreachable, only
+this process's (``moderator/message_queue.py``), and ``resync_everyone`` makes up for it after.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 from flask import Flask
 
 from moderator import runtime
+from moderator.core import events, questions, screens, timer, votes
 from moderator.core.questions import (
     PUBLIC_STATUSES,
     Change,
@@ -217,6 +219,67 @@ def logged_out(login_id: str) -> None:
     """Tell the dashboards of a login that ended (they are also disconnected, see
     ``moderator/sockets/moderation.py``)."""
     socketio.emit("logged_out", {}, to=login_room(login_id), namespace=MODERATOR_NAMESPACE)
+
+
+def catch_up(app: Flask, spread_ms: int) -> None:
+    """After messages between processes were lost (the message queue is back): this process's
+    pages get what they show in common at once (``resend_state``), then each its own resync."""
+    try:
+        resend_state(app)
+    finally:
+        resync_everyone(spread_ms)
+
+
+def resend_state(app: Flask) -> None:
+    """What the pages of each event show in common, read from the database and sent to this
+    process's pages only (every process sends its own): the published questions with their votes
+    and the current theme to attendees and screens; the timer and the display to screens and
+    moderators; every question, the vote split and the settings to moderators. One message per
+    room, however many pages: what is personal (one's own questions and votes) or gone (a
+    question no longer public) comes with each page's own resync."""
+    clock = runtime.clock(app)
+    with runtime.database(app).session() as s:
+        for code in app.config["EVENT_CODES"]:
+            event = events.get_event(s, code)
+            public = [public_view(q) for q in questions.public_questions(s, event)]
+            everything = [moderator_view(q) for q in questions.all_questions(s, event)]
+            split = votes.split_by_origin(s, event)
+            settings = events.settings_view(event)
+            now = clock()
+            timer_now = timer.timer_view(event, timer.get_timer(s, event, clock=clock), now=now)
+            display = screens.display_view(screens.get_display(s, event, clock=clock))
+
+            moderators = moderators_room(code)
+            if public:
+                _here("questions", public, public_room(code), ATTENDEE_NAMESPACE)
+            theme = {"current_theme": settings["current_theme"]}
+            _here("current_theme", theme, public_room(code), ATTENDEE_NAMESPACE)
+            for room, namespace in (
+                (screens_room(code), ATTENDEE_NAMESPACE),
+                (moderators, MODERATOR_NAMESPACE),
+            ):
+                _here("timer", timer_now, room, namespace)
+                _here("display", display, room, namespace)
+            if everything:
+                _here("questions", everything, moderators, MODERATOR_NAMESPACE)
+            counts = {q["id"]: q["votes"] for q in everything}
+            _here("votes", {"counts": counts, "split": split}, moderators, MODERATOR_NAMESPACE)
+            _here("settings", settings, moderators, MODERATOR_NAMESPACE)
+
+
+def _here(message: str, payload: object, room: str, namespace: str) -> None:
+    """To this process's members of ``room`` only, not through the message queue."""
+    socketio.emit(message, payload, to=room, namespace=namespace, ignore_queue=True)
+
+
+def resync_everyone(spread_ms: int) -> None:
+    """Tell every page connected to this process, and only those, to fetch its state again, each
+    at a moment drawn within ``spread_ms``: sent when the message queue between processes is back
+    (``moderator/message_queue.py``), since what other processes sent meanwhile was lost. The
+    pages run the requests they make after a (re)connection (``everyConnection`` in
+    ``static/js/connection.js``); every other process sends its own pages the same."""
+    for namespace in (ATTENDEE_NAMESPACE, MODERATOR_NAMESPACE):
+        socketio.emit("resync", {"spread_ms": spread_ms}, namespace=namespace, ignore_queue=True)
 
 
 def _emit_each(payloads: list[dict[str, Any]], room: str, namespace: str) -> None:

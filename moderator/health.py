@@ -59,6 +59,10 @@ def _database(app: Flask) -> dict[str, Any]:
 
 
 def _message_queue(app: Flask) -> dict[str, Any]:
+    """Whether Redis answers a ping now and, from this process's client manager, whether its
+    messages flow: ``state`` "reachable", "unreachable" (with ``unreachable_since``) or
+    "connecting" (before its first subscription, not a fault), and how many messages it could
+    not publish."""
     url = app.config.get("SOCKETIO_MESSAGE_QUEUE")
     if not url:
         return {"configured": False, "ok": None}
@@ -72,13 +76,21 @@ def _message_queue(app: Flask) -> dict[str, Any]:
         socket_timeout=MESSAGE_QUEUE_TIMEOUT_S,
     )
     started = time.perf_counter()
+    ping: dict[str, Any]
     try:
         client.ping()
+        ping = {"ok": True, "latency_ms": _ms_since(started)}
     except redis.RedisError as exc:
-        return {"configured": True, "ok": False, "latency_ms": None, "error": type(exc).__name__}
+        ping = {"ok": False, "latency_ms": None, "error": type(exc).__name__}
     finally:
         client.close()
-    return {"configured": True, "ok": True, "latency_ms": _ms_since(started)}
+    manager = runtime.of(app).message_queue
+    if manager is None:
+        return {"configured": True, **ping}
+    status = manager.status()
+    if not ping["ok"]:
+        status["state"] = "unreachable"  # the listener may not have noticed yet
+    return {"configured": True, **ping, "ok": status["state"] != "unreachable", **status}
 
 
 def connections(app: Flask) -> dict[str, int]:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from moderator.ballot_box import BallotBox
     from moderator.identity import Identities
     from moderator.limits import Limiter
+    from moderator.message_queue import MessageQueue
     from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
 
 KEY = "moderator"
@@ -35,12 +36,16 @@ class Runtime:
     login_watch: LoginWatch
     identities: Identities
     limiter: Limiter
+    # The Redis message queue between processes, when one is configured (``message_queue.py``).
+    message_queue: MessageQueue | None = None
 
     def close(self) -> None:
         """Stop the background loops and close the database's and Redis's connections."""
         for worker in (self.ballot_box, self.vote_relay, self.login_watch):
             worker.stop()
         self.limiter.close()
+        if self.message_queue is not None:
+            self.message_queue.stop()
         self.database.dispose()
 
 

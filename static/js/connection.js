@@ -156,12 +156,19 @@ export function request(socket, event, data, timeoutMs = 10000) {
   });
 }
 
+// The longest wait a server's `resync` hint may ask for before the page asks for its state.
+const RESYNC_SPREAD_MAX_MS = 10_000;
+
 /** Run `task` after every (re)connection until it completes, retrying it with backoff while
  *  the connection lasts: `task` throws (or rejects) when it should be tried again. A new
- *  connection starts it over; `run()` starts it now (if connected). Returns `{ run }`. */
+ *  connection starts it over; `run()` starts it now (if connected). Returns `{ run }`.
+ *  The server's `resync` hint (`{spread_ms}`: it may have missed messages for this page, its
+ *  message queue between processes was away) starts it over too, at a moment drawn within
+ *  `spread_ms` so that a full room does not ask at the same instant. */
 export function everyConnection(socket, task, { min = 1000, max = 10_000 } = {}) {
   let generation = 0;
   let timer = null;
+  let hinted = null;
   const backoff = new Backoff(min, max);
 
   async function attempt(mine) {
@@ -183,7 +190,12 @@ export function everyConnection(socket, task, { min = 1000, max = 10_000 } = {})
   }
 
   socket.on("connect", run);
-  socket.on("disconnect", () => { generation += 1; clearTimeout(timer); });
+  socket.on("disconnect", () => { generation += 1; clearTimeout(timer); clearTimeout(hinted); });
+  socket.on("resync", (hint) => {
+    const spread = Math.min(Math.max(Number(hint?.spread_ms) || 0, 0), RESYNC_SPREAD_MAX_MS);
+    clearTimeout(hinted);
+    hinted = setTimeout(run, Math.random() * spread);
+  });
   return { run };
 }
 
