@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from moderator import runtime
-from moderator.core.errors import DomainError, TooMany
+from moderator.core.errors import DomainError, RateLimited, TooMany
 from moderator.models import Attendee
 from moderator.web.security import set_private_cookie
 
@@ -135,10 +135,19 @@ def register(identity: str) -> None:
                 )
             )
             if started is not None and started >= limit:
-                raise TooMany(
+                # The budget frees up as the oldest identity of the window leaves it: the page
+                # keeps what it holds and sends it again then (``retry_after``).
+                oldest = session.scalar(
+                    select(func.min(Attendee.created_ms)).where(
+                        Attendee.address == where, Attendee.created_ms > now - window_ms
+                    )
+                )
+                wait_ms = (oldest if oldest is not None else now) + window_ms - now
+                raise RateLimited(
                     "Too many new participants from your network in the last "
                     f"{window_ms // 60_000} minutes; please try again in a few minutes.",
-                    "too_many_attendees",
+                    retry_after=max(1, -(-wait_ms // 1000)),
+                    code="too_many_attendees",
                 )
             session.add(Attendee(id=identity, address=where, created_ms=now))
             try:

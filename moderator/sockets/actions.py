@@ -7,11 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import session
+from flask_socketio import join_room
 
-from moderator import actions, identity
+from moderator import actions, fanout, identity, runtime
 from moderator.actions import Action, Actor, ScreenIdentity
 from moderator.auth import has_moderator_session, token_matches
-from moderator.core.errors import Forbidden, InvalidInput, TooMany
+from moderator.core.errors import Forbidden, InvalidInput, RateLimited, TooMany
 from moderator.extensions import socketio
 from moderator.fanout import ATTENDEE_NAMESPACE, MODERATOR_NAMESPACE
 from moderator.sockets import Reply, acknowledged, require_object, wire
@@ -21,15 +22,43 @@ def attendee_actor() -> Actor:
     """An attendee or screen connection, as it was admitted at connect."""
     screen_id = session.get("screen_id")
     problem = session.get("identity_problem")
+    if problem is not None:
+        problem = _identity_again()
     return Actor(
         client_id=session.get("client_id"),
-        identity_problem=None if problem is None else TooMany(problem["message"], problem["code"]),
+        identity_problem=None if problem is None else _refusal(problem),
         via=session.get("via", "online"),
         # The screen id the server issued at connect (paired or waiting); a report must also
         # carry the token pairing gave (``moderator/core/screens.py``).
         screen=ScreenIdentity(screen_id, session["role"], None) if screen_id else None,
         address=identity.address(),
     )
+
+
+def _identity_again() -> dict[str, Any] | None:
+    """A connection admitted without an identity (its address had started too many) asks
+    again, once the wait it was given is over: the page resends what it holds then."""
+    problem: dict[str, Any] = session["identity_problem"]
+    label = session.get("client_label")
+    if label is None or runtime.clock()() < session.get("identity_retry_ms", 0):
+        return problem
+    attendee, refusal = identity.resolve(label)
+    if refusal is not None or attendee is None:
+        problem = problem if refusal is None else refusal.as_dict()["error"]
+        session["identity_problem"] = problem
+        session["identity_retry_ms"] = runtime.clock()() + 1000 * problem.get("retry_after", 1)
+        return problem
+    session["client_id"], session["identity_problem"] = attendee, None
+    join_room(fanout.client_room(session["event"], attendee))
+    return None
+
+
+def _refusal(problem: dict[str, Any]) -> TooMany:
+    if "retry_after" in problem:
+        return RateLimited(
+            problem["message"], retry_after=problem["retry_after"], code=problem["code"]
+        )
+    return TooMany(problem["message"], problem["code"])
 
 
 def moderator_actor() -> Actor:

@@ -97,6 +97,10 @@ def connect(auth: Any = None) -> None:
     session["event"] = event.code
     session["client_id"] = client_id = attendee
     session["identity_problem"] = None if problem is None else problem.as_dict()["error"]
+    # Kept to ask again once the address's budget frees up (``actions.attendee_actor``).
+    session["client_label"] = auth.get("client_id") if problem is not None else None
+    if problem is not None:
+        session["identity_retry_ms"] = runtime.clock()() + 1000 * getattr(problem, "retry_after", 1)
     session["via"] = via
     join_room(fanout.public_room(event.code))
     if client_id:

@@ -41,7 +41,7 @@ export class Backoff {
 // Error codes that mean "not now": the server could not do it (its database is unreachable,
 // it failed, it is busy, it asks to wait) or no answer came. The same request goes again later.
 const TRANSIENT = new Set(["unavailable", "internal", "busy", "vote_failed", "rate_limited",
-  "timeout", "offline"]);
+  "timeout", "offline", "too_many_attendees"]);
 
 /** Whether an error reply (`{code}`), an `Error` from `request`, or a code is worth retrying. */
 export function isTransient(error) {

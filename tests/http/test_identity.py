@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from moderator import runtime
+from moderator.core.clock import FakeClock
 from moderator.extensions import socketio
 from tests.fixtures.constants import EVENT, THEME, TOKEN
 from tests.fixtures.helpers import submission
@@ -20,6 +22,14 @@ def config_class(config_class):
         QUESTIONS_PER_MINUTE = 3
 
     return Limited
+
+
+@pytest.fixture
+def clock(app):
+    """The app's clock, moved by the test."""
+    fake = FakeClock()
+    runtime.of(app).clock = fake
+    return fake
 
 
 def browser_at(app, address: str):
@@ -121,4 +131,31 @@ def test_a_socket_without_cookie_from_a_busy_address_can_watch_but_not_send(app)
         "submit", {"text": "Hello?", "theme": THEME, "client_msg_id": "late-msg-1"}, callback=True
     )
     assert ack["error"]["code"] == "too_many_attendees"
+    late.disconnect()
+
+
+def test_a_refused_newcomer_is_told_when_to_retry_and_gets_in_then(app, clock):
+    crowd = browser_at(app, "127.0.0.18")
+    for n in range(5):
+        assert crowd.post(f"{BASE}/questions", json=submission(n, client_id=f"crowd-{n:04d}"))
+    clock.advance(60_000)
+    late = socketio.test_client(
+        app, auth={"event": EVENT, "client_id": "late-comer-2"}, flask_test_client=crowd
+    )
+    body = {"text": "Hello?", "theme": THEME, "client_msg_id": "late-msg-2"}
+    ack = late.emit("submit", body, callback=True)
+    # The oldest of the five leaves the window in (window - 60 s): the page waits that long.
+    window_s = app.config["ATTENDEE_WINDOW_S"]
+    assert ack["error"]["code"] == "too_many_attendees"
+    assert ack["error"]["retry_after"] == window_s - 60
+    over_http = crowd.post(f"{BASE}/questions", json={**body, "client_id": "late-comer-3"})
+    assert over_http.status_code == 429
+    assert over_http.headers["Retry-After"] == str(window_s - 60)
+    # Asking again before then changes nothing; once the budget frees up, the same connection
+    # gets its identity and the question it held is stored.
+    assert late.emit("submit", body, callback=True)["error"]["code"] == "too_many_attendees"
+    clock.advance((window_s - 60) * 1000)
+    ack = late.emit("submit", body, callback=True)
+    assert "error" not in ack, ack
+    assert [q["text"] for q in stored(crowd)].count("Hello?") == 1
     late.disconnect()
