@@ -23,6 +23,7 @@ from moderator.ballot_box import BallotBox
 from moderator.core.clock import system_clock
 from moderator.core.event_file import DEMO_EVENT_FILE, EventFileError, load_event_file
 from moderator.core.events import Snapshots, install_events
+from moderator.core.public import PublicQuestions
 from moderator.core.questions import Limits
 from moderator.db import Database
 from moderator.extensions import babel, socketio
@@ -32,6 +33,7 @@ from moderator.identity import Identities
 from moderator.runtime import KEY, Runtime
 from moderator.sockets import wire
 from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
+from moderator.throttle import ConnectionThrottle
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,6 +83,10 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
         timer_tasks=TimerTasks(app),
         login_watch=LoginWatch(app),
         identities=Identities(),
+        public_questions=PublicQuestions(),
+        throttle=ConnectionThrottle(
+            app.config["SOCKET_MESSAGE_BURST"], app.config["SOCKET_MESSAGES_PER_S"]
+        ),
     )
     identity.init_app(app)
     if app.config["TRUSTED_PROXIES"] > 0:
@@ -97,8 +103,14 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
         channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=_origin_check(app.config["SOCKETIO_CORS_ORIGINS"]),
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
+        ping_interval=app.config["SOCKETIO_PING_INTERVAL_S"],
+        ping_timeout=app.config["SOCKETIO_PING_TIMEOUT_S"],
         json=wire,
     )
+    if app.config["SOCKETIO_ASYNC_MODE"] == "eventlet":
+        from moderator.serving import bound_websocket_messages
+
+        bound_websocket_messages(socketio)
 
     from moderator.api import bp as api_bp
     from moderator.web import bp as web_bp

@@ -1,5 +1,6 @@
 """What belongs to one running application: its database, clock, limits, per-process event
-snapshots and background services. Kept in ``app.extensions`` so that nothing outlives the app
+snapshots and lists of published questions, the pace of each connection, and background
+services. Kept in ``app.extensions`` so that nothing outlives the app
 (each test's app has its own)."""
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from flask import Flask, current_app
 
 from moderator.core.clock import Clock
 from moderator.core.events import Snapshots
+from moderator.core.public import PublicQuestions
 from moderator.core.questions import Limits
 from moderator.db import Database
+from moderator.throttle import ConnectionThrottle
 
 if TYPE_CHECKING:
     from moderator.ballot_box import BallotBox
@@ -33,6 +36,8 @@ class Runtime:
     timer_tasks: TimerTasks
     login_watch: LoginWatch
     identities: Identities
+    public_questions: PublicQuestions
+    throttle: ConnectionThrottle
 
     def close(self) -> None:
         """Stop the background loops and close the database's connections."""
@@ -71,6 +76,16 @@ def limits(app: Flask | None = None) -> Limits:
 def snapshots(app: Flask | None = None) -> Snapshots:
     """The per-process copies of each event's settings that submissions read."""
     return of(app).snapshots
+
+
+def public_questions(app: Flask | None = None) -> PublicQuestions:
+    """The per-process copies of each event's published questions (resync, similar)."""
+    return of(app).public_questions
+
+
+def throttle(app: Flask | None = None) -> ConnectionThrottle:
+    """The pace of each Socket.IO connection of this process."""
+    return of(app).throttle
 
 
 def ballot_box(app: Flask | None = None) -> BallotBox:

@@ -121,9 +121,9 @@ class VoteRelay(Worker):
         with runtime.database(self.app).session() as session:
             for code, ids in batch.items():
                 event = events.get_event(session, code)
-                fanout.send_votes(
-                    code, votes.counts(session, ids), votes.split_by_origin(session, event, ids)
-                )
+                counts = votes.counts(session, ids)
+                fanout.send_votes(code, counts, votes.split_by_origin(session, event, ids))
+                runtime.public_questions(self.app).votes_changed(code, counts)
 
 
 class TimerTasks:

@@ -161,10 +161,8 @@ def sync(_data: Any) -> Reply:
     """Everything the attendee page shows: the event, published questions, one's own and votes."""
     with runtime.database().session() as s:
         event = events.get_event(s, session.get("event"))
-        reply: Reply = {
-            "event": events.event_view(event),
-            "questions": [questions.public_view(q) for q in questions.public_questions(s, event)],
-        }
+        published = runtime.public_questions().get(s, event, clock=runtime.clock())
+        reply: Reply = {"event": events.event_view(event), "questions": list(published.views)}
         client_id = session.get("client_id")
         if client_id:
             reply["mine"] = [
