@@ -68,6 +68,7 @@ def paced(name: str) -> Reply | None:
         # It ignores the refusals: end the whole connection (every namespace), not only this one.
         server = socketio.server
         eio_sid = server.manager.eio_sid_from_sid(sid, namespace)
+        server.disconnect(sid, namespace=namespace)
         if eio_sid is not None:  # (None would mean every connection to engine.io)
             server.eio.disconnect(eio_sid)
     return {"error": {**exc.as_dict()["error"], "retry_after": verdict.retry_after}}

@@ -14,7 +14,7 @@ from moderator.core.errors import DomainError, Forbidden, InvalidInput
 from moderator.extensions import socketio
 from moderator.faults import fault_reply
 from moderator.models import Screen
-from moderator.sockets import Reply, acknowledged, require_object
+from moderator.sockets import Reply, acknowledged, require_object, socket_id
 from moderator.web.routes import public_base_url, qr_svg
 
 NS = fanout.ATTENDEE_NAMESPACE
@@ -144,6 +144,7 @@ def join_link(_data: Any) -> Reply:
 def disconnect(*_args: Any) -> None:
     """A paired screen going away stays listed, marked disconnected; an unpaired one is
     forgotten (its code with it)."""
+    runtime.throttle().forget(socket_id())
     screen_id, code = session.get("screen_id"), session.get("event")
     if not screen_id or not code:
         return
