@@ -32,7 +32,7 @@ from moderator.health import log_http_refusal
 from moderator.identity import Identities
 from moderator.runtime import KEY, Runtime
 from moderator.sockets import wire
-from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
+from moderator.tasks import Latecomers, LoginWatch, TimerTasks, VoteRelay
 from moderator.throttle import ConnectionThrottle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +87,7 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
         throttle=ConnectionThrottle(
             app.config["SOCKET_MESSAGE_BURST"], app.config["SOCKET_MESSAGES_PER_S"]
         ),
+        latecomers=Latecomers(app),
     )
     identity.init_app(app)
     if app.config["TRUSTED_PROXIES"] > 0:
@@ -107,6 +108,7 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
         ping_timeout=app.config["SOCKETIO_PING_TIMEOUT_S"],
         json=wire,
     )
+    app.extensions[KEY].latecomers.attach(socketio.server)
     if app.config["SOCKETIO_ASYNC_MODE"] == "eventlet":
         from moderator.serving import bound_websocket_messages
 

@@ -20,7 +20,7 @@ from moderator.throttle import ConnectionThrottle
 if TYPE_CHECKING:
     from moderator.ballot_box import BallotBox
     from moderator.identity import Identities
-    from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
+    from moderator.tasks import Latecomers, LoginWatch, TimerTasks, VoteRelay
 
 KEY = "moderator"
 
@@ -38,10 +38,11 @@ class Runtime:
     identities: Identities
     public_questions: PublicQuestions
     throttle: ConnectionThrottle
+    latecomers: Latecomers
 
     def close(self) -> None:
         """Stop the background loops and close the database's connections."""
-        for worker in (self.ballot_box, self.vote_relay, self.login_watch):
+        for worker in (self.ballot_box, self.vote_relay, self.login_watch, self.latecomers):
             worker.stop()
         self.database.dispose()
 

@@ -271,3 +271,18 @@ def test_a_message_over_the_cap_in_small_frames_closes_only_its_connection(serve
     assert "questions" in other.call("sync", {})  # type: ignore[operator]
     other.close()
     assert server.alive()
+
+
+def test_a_transport_that_never_joins_a_namespace_is_closed_and_a_joined_one_stays(servers):
+    server = servers({"HANDSHAKE_TIMEOUT_S": "2"})
+    joined = RawSocketIO(server.port, OTHER, timeout=30)
+    joined.connect({"event": EVENT, "client_id": "joined-attendee"})
+    silent = RawSocketIO(server.port, FLOODER, timeout=30)  # engine.io open, then nothing
+    try:
+        while silent.receive() != "1":  # engine.io's "close", then the websocket's end
+            pass
+    except ConnectionClosed:
+        pass
+    silent.close()
+    assert "questions" in joined.call("sync", {})  # type: ignore[operator]
+    joined.close()
