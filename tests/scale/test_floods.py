@@ -6,122 +6,19 @@ connection. Marked ``heavy``: run by ``.ci/run`` as its own step (``-m heavy``).
 
 from __future__ import annotations
 
-import base64
 import http.client
-import json
-import os
 import socket
-import struct
 
 import pytest
 
 from tests.fixtures.constants import EVENT
 from tests.fixtures.helpers import wait_until
+from tests.fixtures.raw_socketio import ConnectionClosed, RawSocketIO
 from tests.fixtures.server import ServerProcess
 
 pytestmark = pytest.mark.heavy
 
 FLOODER, OTHER = "127.0.0.2", "127.0.0.3"
-
-
-class RawSocketIO:
-    """Socket.IO over a websocket, written by hand so that it can be sent from a chosen
-    address and in frames of a chosen size."""
-
-    def __init__(self, port: int, source: str, timeout: float = 10):
-        self.sock = socket.create_connection(
-            ("127.0.0.1", port), timeout=timeout, source_address=(source, 0)
-        )
-        key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall(
-            (
-                "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
-                f"Host: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
-            ).encode()
-        )
-        head = b""
-        while b"\r\n\r\n" not in head:
-            chunk = self.sock.recv(1)
-            if not chunk:
-                raise ConnectionError("closed during the websocket handshake")
-            head += chunk
-        assert head.startswith(b"HTTP/1.1 101"), head
-        assert self.receive().startswith("0{")  # engine.io's open packet
-        self.acks = 0
-
-    def connect(self, auth: dict) -> None:
-        self.send("40" + json.dumps(auth))
-        reply = self.receive()
-        assert reply.startswith("40{"), reply
-
-    def call(self, message: str, data: dict, fragments: int = 1) -> object:
-        """Send a message with an acknowledgement id and return the acknowledgement."""
-        self.acks += 1
-        self.send(f"42{self.acks}" + json.dumps([message, data]), fragments)
-        prefix = f"43{self.acks}"
-        while True:
-            packet = self.receive()
-            if packet.startswith(prefix):
-                return json.loads(packet[len(prefix) :])[0]
-
-    def send(self, text: str, fragments: int = 1) -> None:
-        payload = text.encode()
-        step = max(1, -(-len(payload) // fragments))
-        pieces = [payload[i : i + step] for i in range(0, len(payload), step)] or [b""]
-        for index, piece in enumerate(pieces):
-            self.frame(1 if index == 0 else 0, piece, final=index == len(pieces) - 1)
-
-    def frame(self, opcode: int, payload: bytes, *, final: bool = True) -> None:
-        mask = os.urandom(4)
-        length = len(payload)
-        if length < 126:
-            header = struct.pack("!BB", opcode | (0x80 if final else 0), 0x80 | length)
-        elif length < 1 << 16:
-            header = struct.pack("!BBH", opcode | (0x80 if final else 0), 0x80 | 126, length)
-        else:
-            header = struct.pack("!BBQ", opcode | (0x80 if final else 0), 0x80 | 127, length)
-        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-        self.sock.sendall(header + mask + masked)
-
-    def receive(self) -> str:
-        """The next text message; answers engine.io's pings on the way."""
-        while True:
-            opcode, payload = self._frame()
-            if opcode == 8:
-                raise ConnectionClosed(struct.unpack("!H", payload[:2])[0] if payload else 1005)
-            if opcode == 1 and payload == b"2":
-                self.send("3")
-                continue
-            if opcode == 1:
-                return payload.decode()
-
-    def _frame(self) -> tuple[int, bytes]:
-        first, second = self._exactly(2)
-        length = second & 0x7F
-        if length == 126:
-            (length,) = struct.unpack("!H", self._exactly(2))
-        elif length == 127:
-            (length,) = struct.unpack("!Q", self._exactly(8))
-        return first & 0x0F, self._exactly(length)
-
-    def _exactly(self, n: int) -> bytes:
-        data = b""
-        while len(data) < n:
-            chunk = self.sock.recv(n - len(data))
-            if not chunk:
-                raise ConnectionClosed(1006)
-            data += chunk
-        return data
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-class ConnectionClosed(Exception):
-    def __init__(self, status: int):
-        super().__init__(f"websocket closed ({status})")
-        self.status = status
 
 
 def page_loads(server: ServerProcess, source: str) -> bool:
