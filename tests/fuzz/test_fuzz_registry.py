@@ -394,6 +394,8 @@ def harness(config_class: type) -> Iterator[Harness]:
 
     class FuzzConfig(config_class):  # type: ignore[valid-type,misc]
         QUESTIONS_PER_MINUTE = 1_000_000  # the fake clock does not move: no rate limit here
+        # Thousands of messages on each connection, as fast as they go: not a pace to refuse.
+        SOCKET_MESSAGES_PER_S = 0
 
     app = create_app(FuzzConfig)
     runtime.of(app).clock = FakeClock()
