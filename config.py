@@ -94,8 +94,9 @@ class Config:
     SOCKETIO_MAX_MESSAGE_BYTES = _env_int("SOCKETIO_MAX_MESSAGE_BYTES", 1024 * 1024)
     # Messages one attendee or screen connection may send: SOCKET_MESSAGE_BURST at once, refilled
     # at SOCKET_MESSAGES_PER_S. Past that each is refused (``rate_limited``, with
-    # ``retry_after`` in seconds); a connection that sends another SOCKET_MESSAGE_BURST while
-    # refused is closed. Moderators' connections (logged in) are not counted.
+    # ``retry_after`` in seconds); a connection SOCKET_MESSAGE_BURST messages past what it was
+    # allowed (refused ones count) is closed. Moderators' connections (logged in) are not
+    # counted; 0 turns the pace off.
     SOCKET_MESSAGES_PER_S = _env_int("SOCKET_MESSAGES_PER_S", 20)
     SOCKET_MESSAGE_BURST = _env_int("SOCKET_MESSAGE_BURST", 60)
 

@@ -1,7 +1,8 @@
 """Floods from one address against a real server, and what another address gets meanwhile.
 
-An attendee on 127.0.0.3 resyncs (``sync``) in a loop, one request at a time; its answers per
-second are measured with nothing else going on, then while 127.0.0.2
+An attendee on 127.0.0.3 resyncs (``sync``) ten times a second, as a page well within the pace
+would; its answers and their waits are measured with nothing else going on, then while
+127.0.0.2
 
 - sends ``similar`` messages of 64 KiB (each in 16 KiB websocket frames) at up to 3 MB/s,
   reconnecting whenever it is closed (``bytes``);
@@ -23,30 +24,38 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Server, cpu_seconds, machine, write_json  # noqa: E402
+from bench.common import Server, cpu_seconds, machine, percentile, write_json  # noqa: E402
 from tests.fixtures.raw_socketio import ConnectionClosed, RawSocketIO  # noqa: E402
 
 FLOODER, OTHER = "127.0.0.2", "127.0.0.3"
 EVENT = "ssc25"
 
 
-def answers_per_second(port: int, seconds: float) -> dict:
-    """One attendee's resyncs, one at a time, for ``seconds``."""
+def answers_per_second(port: int, seconds: float, every_s: float = 0.1) -> dict:
+    """One attendee's resyncs, one every ``every_s`` (a normal client, within the pace), for
+    ``seconds``: how many were answered, and how long each answer took."""
     client = RawSocketIO(port, OTHER, timeout=30)
     client.connect({"event": EVENT, "client_id": "measured-attendee"})
     answered = errors = 0
-    slowest = 0.0
+    waits: list[float] = []
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         started = time.monotonic()
         reply = client.call("sync", {})
-        slowest = max(slowest, time.monotonic() - started)
+        waits.append(time.monotonic() - started)
         if isinstance(reply, dict) and "questions" in reply:
             answered += 1
         else:
             errors += 1
+        time.sleep(max(0.0, every_s - (time.monotonic() - started)))
     client.close()
-    return {"answers_per_s": round(answered / seconds, 1), "errors": errors, "slowest_s": slowest}
+    return {
+        "answers_per_s": round(answered / seconds, 1),
+        "errors": errors,
+        "wait_p50_ms": round(percentile(waits, 50) * 1000, 1),
+        "wait_p95_ms": round(percentile(waits, 95) * 1000, 1),
+        "wait_max_ms": round(max(waits) * 1000, 1),
+    }
 
 
 class Flooder(threading.Thread):

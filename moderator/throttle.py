@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 
 class TokenBucket:
-    """``burst`` messages at once, refilled at ``per_second``; ``strikes`` counts the messages
-    refused since the last one allowed."""
+    """``burst`` messages at once, refilled at ``per_second``. A refused message still costs a
+    token, down to ``-burst``: a client that ignores the refusals runs into debt (and reaches
+    ``bankrupt``), however it times its messages. ``strikes`` counts the refusals in a row."""
 
     __slots__ = ("burst", "per_second", "tokens", "stamp", "strikes")
 
@@ -38,7 +39,13 @@ class TokenBucket:
             self.strikes = 0
             return 0.0
         self.strikes += 1
+        self.tokens = max(-float(self.burst), self.tokens - 1.0)
         return (1.0 - self.tokens) / self.per_second
+
+    @property
+    def bankrupt(self) -> bool:
+        """It sent ``burst`` more messages than it was allowed, refusals notwithstanding."""
+        return self.tokens <= -float(self.burst)
 
 
 @dataclass(frozen=True)
@@ -79,12 +86,12 @@ class ConnectionThrottle:
             if bucket is None:
                 bucket = self._buckets[connection] = TokenBucket(self.burst, self.per_second, now)
             wait = bucket.take(now)
-            strikes = bucket.strikes
+            strikes, bankrupt = bucket.strikes, bucket.bankrupt
         if wait <= 0.0:
             return Verdict(True)
         # Rounded up to a tenth of a second, so that waiting that long is always enough.
         retry_after = math.ceil(wait * 10) / 10
-        return Verdict(False, retry_after, keeps_going=strikes > self.burst, first=strikes == 1)
+        return Verdict(False, retry_after, keeps_going=bankrupt, first=strikes == 1)
 
     def forget(self, connection: str) -> None:
         """The connection closed."""

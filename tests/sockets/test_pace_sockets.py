@@ -20,9 +20,10 @@ class FakeSeconds:
 def test_a_bucket_allows_its_burst_then_says_how_long_to_wait():
     bucket = TokenBucket(burst=3, per_second=2, now=0.0)
     assert [bucket.take(0.0) for _ in range(3)] == [0.0, 0.0, 0.0]
-    assert bucket.take(0.0) == pytest.approx(0.5)
-    assert bucket.take(0.5) == 0.0  # refilled one token
-    assert bucket.take(0.5) > 0
+    # Refused, and the refused message is owed too: two tokens to wait for, at two a second.
+    assert bucket.take(0.0) == pytest.approx(1.0)
+    assert bucket.take(1.0) == 0.0  # waited as told: allowed
+    assert bucket.take(1.0) > 0
 
 
 def test_a_connection_that_keeps_sending_while_refused_is_to_be_closed():
@@ -32,11 +33,25 @@ def test_a_connection_that_keeps_sending_while_refused_is_to_be_closed():
     verdicts = [throttle.check("a") for _ in range(3)]
     assert [v.allowed for v in verdicts] == [False, False, False]
     assert [v.first for v in verdicts] == [True, False, False]
-    assert [v.keeps_going for v in verdicts] == [False, False, True]
-    assert verdicts[0].retry_after == 1.0
+    assert [v.keeps_going for v in verdicts] == [False, True, True]
+    assert verdicts[0].retry_after == 2.0
     assert throttle.check("b").allowed  # another connection has its own bucket
-    clock.now += 1
+    clock.now += 3
     assert throttle.check("a").allowed
+
+
+def test_a_client_a_little_over_the_pace_ignoring_retry_after_is_closed_in_the_end():
+    # Refills between its messages never catch up with what it owes: nothing more gets
+    # through until it slows down, and it is closed however it spaces its messages.
+    clock = FakeSeconds()
+    throttle = ConnectionThrottle(burst=4, per_second=10, clock=clock)
+    verdicts = []
+    for _ in range(200):
+        verdicts.append(throttle.check("a"))
+        clock.now += 0.06  # 16.7 messages a second against a pace of 10
+    first_refusal = next(i for i, v in enumerate(verdicts) if not v.allowed)
+    assert not any(v.allowed for v in verdicts[first_refusal:])
+    assert any(v.keeps_going for v in verdicts)
     throttle.forget("a")
     throttle.forget("b")
     assert len(throttle) == 0
@@ -58,12 +73,12 @@ def test_a_fast_attendee_is_refused_with_retry_after_and_others_are_answered(
     acks = [fast.emit("sync", {}, callback=True) for _ in range(4)]
     assert all("questions" in ack for ack in acks[:3])
     assert acks[3]["error"]["code"] == "rate_limited"
-    assert acks[3]["error"]["retry_after"] == 1.0
-    assert "1 s" in acks[3]["error"]["message"]
+    assert acks[3]["error"]["retry_after"] == 2.0
+    assert "2 s" in acks[3]["error"]["message"]
     assert "questions" in other.emit("sync", {}, callback=True)
     for _ in range(5):  # a moderator's connection is not paced
         assert "error" not in moderator_socket.emit("sync", {}, callback=True, namespace="/mod")
-    slow_clock.now += 1
+    slow_clock.now += 2
     assert "questions" in fast.emit("sync", {}, callback=True)
 
 
@@ -71,10 +86,10 @@ def test_an_attendee_that_ignores_the_refusals_is_disconnected(app, attendee_soc
     fast = attendee_socket("attendee-0001")
     other = attendee_socket("attendee-0002")
     assert "questions" in other.emit("sync", {}, callback=True)
-    for _ in range(3 + 3):
+    for _ in range(3 + 2):
         fast.emit("sync", {}, callback=True)
     assert fast.is_connected()
-    fast.emit("sync", {}, callback=True)  # the fourth refusal in a row: past the burst
+    fast.emit("sync", {}, callback=True)  # the third refusal: a burst more than allowed
     assert not fast.is_connected()
     assert other.is_connected()
     assert len(runtime.throttle(app)) == 1  # the closed one's bucket is forgotten
