@@ -198,6 +198,7 @@ def protocol(buffer_bytes: int, handshake_s: float) -> type:
 def bound_websocket_messages(socketio: SocketIO) -> None:
     """Make this Socket.IO server's websockets cap each message as a whole (at its
     ``max_http_buffer_size``) and unmask frames quickly. Per server: other apps are untouched."""
+    import eventlet
     from engineio.async_drivers.eventlet import WebSocketWSGI
     from eventlet.websocket import FailedConnectionError, RFC6455WebSocket
 
@@ -215,6 +216,18 @@ def bound_websocket_messages(socketio: SocketIO) -> None:
 
     class BoundedWebSocket(RFC6455WebSocket):  # type: ignore[misc]
         Message = BoundedMessage
+        owner: Any = None  # the engine.io connection reading from it
+
+        def wait(self) -> Any:
+            # Once the server has closed the engine.io connection (for its pace, say), read
+            # nothing more: engine.io would otherwise go on reading and dispatching whatever
+            # the client still sends, each message in a green thread of its own.
+            if self.owner is not None and self.owner.closed:
+                return None
+            # eventlet reads without yielding while data is waiting: a client that never stops
+            # sending would keep the whole process for itself. One message, then everyone else.
+            eventlet.sleep(0)
+            return super().wait()
 
         @staticmethod
         def _apply_mask(
@@ -236,6 +249,7 @@ def bound_websocket_messages(socketio: SocketIO) -> None:
             # Built by eventlet after the handshake; same object, bounded behaviour (its frame
             # reader has not started yet).
             ws.__class__ = BoundedWebSocket
+            ws.owner = getattr(self.handler, "__self__", None)
             return ws
 
     eio = socketio.server.eio

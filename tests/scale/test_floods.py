@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import threading
 
 import pytest
 
@@ -183,3 +184,33 @@ def test_a_transport_that_never_joins_a_namespace_is_closed_and_a_joined_one_sta
     silent.close()
     assert "questions" in joined.call("sync", {})  # type: ignore[operator]
     joined.close()
+
+
+def test_a_client_sending_as_fast_as_it_can_is_closed_and_others_are_answered(servers):
+    server = servers({})
+    other = RawSocketIO(server.port, OTHER, timeout=10)
+    other.connect({"event": EVENT, "client_id": "other-attendee"})
+    flooder = RawSocketIO(server.port, FLOODER, timeout=10)
+    flooder.connect({"event": EVENT, "client_id": "flooding-attendee"})
+    outcome: list[str] = []
+
+    def send_until_closed() -> None:
+        try:
+            for _ in range(2_000_000):  # bounded: about 26 MB
+                flooder.send('42["sync",{}]')
+            outcome.append("never closed")
+        except OSError:
+            outcome.append("closed")
+
+    sender = threading.Thread(target=send_until_closed, daemon=True)
+    sender.start()
+    try:
+        for _ in range(10):  # each within the socket's 10 s, or TimeoutError
+            assert "questions" in other.call("sync", {})  # type: ignore[operator]
+        sender.join(60)
+        assert outcome == ["closed"]
+        assert "questions" in other.call("sync", {})  # type: ignore[operator]
+    finally:
+        flooder.close()
+        other.close()
+    assert server.alive()
