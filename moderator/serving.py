@@ -7,7 +7,8 @@
 - ``protocol``: a connection has HANDSHAKE_TIMEOUT_S to send its request line and headers
   (counted from accept, or from its previous response), and SOCKET_TIMEOUT_S per read or write.
 - ``bound_websocket_messages``: a websocket message is capped as a whole, however many frames
-  it comes in, and unmasked at C speed (eventlet unmasks byte by byte in Python).
+  it comes in, and unmasked at C speed (eventlet unmasks byte by byte in Python); a websocket
+  yields after each message and stops reading once its connection is closed.
 
 Only ``python -m moderator`` under eventlet uses this; tests under ``threading`` do not.
 """
