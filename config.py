@@ -84,6 +84,23 @@ class Config:
     LISTEN_BACKLOG = _env_int("LISTEN_BACKLOG", 2048)
     # Read and write buffer of each connection, in bytes (eventlet's defaults: 8 and 16 KB).
     CONNECTION_BUFFER_BYTES = _env_int("CONNECTION_BUFFER_BYTES", 2048)
+    # Connections one network address may hold open at once; more are closed as soon as they
+    # are accepted. A room's phones behind one NAT share an address: keep it well above the
+    # room's size. Behind a reverse proxy every connection is the proxy's: set it in the proxy
+    # instead (docs/deploy.md) and raise this one.
+    CONNECTIONS_PER_ADDRESS = _env_int("CONNECTIONS_PER_ADDRESS", 2000)
+    # Seconds a connection has to send its request line and headers, counted from the moment it
+    # is accepted or from its previous response (keep-alive); silent or slow ones are closed.
+    HANDSHAKE_TIMEOUT_S = _env_int("HANDSHAKE_TIMEOUT_S", 10)
+    # Seconds any single read or write on an HTTP connection may wait (a slow phone's upload).
+    # An open Socket.IO connection is kept alive by its pings instead (every
+    # SOCKETIO_PING_INTERVAL_S; closed when a reply takes more than SOCKETIO_PING_TIMEOUT_S).
+    SOCKET_TIMEOUT_S = _env_int("SOCKET_TIMEOUT_S", 30)
+    SOCKETIO_PING_INTERVAL_S = _env_int("SOCKETIO_PING_INTERVAL_S", 25)
+    SOCKETIO_PING_TIMEOUT_S = _env_int("SOCKETIO_PING_TIMEOUT_S", 20)
+    # When the process runs out of file descriptors, it stops accepting for this long (in ms),
+    # then tries again; open connections carry on.
+    ACCEPT_PAUSE_MS = _env_int("ACCEPT_PAUSE_MS", 250)
 
     # Text responses (pages, scripts, styles, JSON) of at least COMPRESS_MIN_BYTES are sent
     # gzip-compressed to browsers that accept it, at zlib level COMPRESS_LEVEL (1 fastest, 9
@@ -93,8 +110,16 @@ class Config:
 
     # Largest HTTP body accepted, in bytes; larger bodies get 413.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024)
-    # Largest Socket.IO message; the protocol closes the connection beyond it.
+    # Largest Socket.IO message, however many websocket frames it comes in (a long-polling
+    # request's body, likewise); the connection that sends a larger one is closed.
     SOCKETIO_MAX_MESSAGE_BYTES = _env_int("SOCKETIO_MAX_MESSAGE_BYTES", 1024 * 1024)
+    # Messages one attendee or screen connection may send: SOCKET_MESSAGE_BURST at once, refilled
+    # at SOCKET_MESSAGES_PER_S. Past that each is refused (``rate_limited``, with
+    # ``retry_after`` in seconds); a connection SOCKET_MESSAGE_BURST messages past what it was
+    # allowed (refused ones count) is closed. Moderators' connections (logged in) are not
+    # counted; 0 turns the pace off.
+    SOCKET_MESSAGES_PER_S = _env_int("SOCKET_MESSAGES_PER_S", 20)
+    SOCKET_MESSAGE_BURST = _env_int("SOCKET_MESSAGE_BURST", 60)
 
     # Vote counts go out at most this often per event, however fast votes arrive. 0 sends one
     # message per vote: only for measuring what coalescing saves (bench/vote_storm.py).

@@ -117,28 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     if app.config["SOCKETIO_ASYNC_MODE"] != "eventlet":
         socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True)
         return 0
-    import eventlet.green.socket
-    import eventlet.wsgi
+    from moderator import serving
 
-    # What socketio.run does, plus a listen backlog sized for a crowd joining at once (its
-    # default of 50 makes the 51st simultaneous attendee wait for a SYN retry).
-    family, *_rest, address = eventlet.green.socket.getaddrinfo(args.host, args.port)[0]
-    listener = eventlet.listen(address, family, backlog=app.config["LISTEN_BACKLOG"])
-
-    class LeanProtocol(eventlet.wsgi.HttpProtocol):  # type: ignore[misc]
-        # An attendee holds one connection for hours. eventlet gives each a 16 KB write and an
-        # 8 KB read buffer; smaller ones save about 4 KB of resident memory per connection
-        # (bench/capacity.py), and our larger responses just take a few more system calls.
-        wbufsize = app.config["CONNECTION_BUFFER_BYTES"]
-        rbufsize = app.config["CONNECTION_BUFFER_BYTES"]
-
-    eventlet.wsgi.server(
-        listener,
-        app,
-        max_size=app.config["MAX_CONNECTIONS"],
-        log_output=False,
-        protocol=LeanProtocol,
-    )
+    serving.serve(app, args.host, args.port)
     return 0
 
 

@@ -23,6 +23,7 @@ from moderator.ballot_box import BallotBox
 from moderator.core.clock import system_clock
 from moderator.core.event_file import DEMO_EVENT_FILE, EventFileError, load_event_file
 from moderator.core.events import Snapshots, install_events
+from moderator.core.public import PublicQuestions
 from moderator.core.questions import Limits
 from moderator.db import Database
 from moderator.extensions import babel, socketio
@@ -33,7 +34,8 @@ from moderator.limits import Limiter, rules_from
 from moderator.message_queue import MessageQueue
 from moderator.runtime import KEY, Runtime
 from moderator.sockets import wire
-from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
+from moderator.tasks import Latecomers, LoginWatch, TimerTasks, VoteRelay
+from moderator.throttle import ConnectionThrottle
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,6 +91,11 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
             redis_url=app.config["RATE_LIMIT_REDIS_URL"],
             prefix=app.config["SOCKETIO_CHANNEL"],
         ),
+        public_questions=PublicQuestions(),
+        throttle=ConnectionThrottle(
+            app.config["SOCKET_MESSAGE_BURST"], app.config["SOCKET_MESSAGES_PER_S"]
+        ),
+        latecomers=Latecomers(app),
     )
     identity.init_app(app)
     with database.session() as session:
@@ -107,6 +114,8 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
         channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=_origin_check(app.config["SOCKETIO_CORS_ORIGINS"]),
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
+        ping_interval=app.config["SOCKETIO_PING_INTERVAL_S"],
+        ping_timeout=app.config["SOCKETIO_PING_TIMEOUT_S"],
         json=wire,
     )
     if app.config["TRUSTED_PROXIES"] > 0:
@@ -119,6 +128,11 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
         # health report tells from the start whether messages flow between the processes.
         socketio.server.manager_initialized = True
         queue.initialize()
+    app.extensions[KEY].latecomers.attach(socketio.server)
+    if app.config["SOCKETIO_ASYNC_MODE"] == "eventlet":
+        from moderator.serving import bound_websocket_messages
+
+        bound_websocket_messages(socketio)
 
     from moderator.api import bp as api_bp
     from moderator.web import bp as web_bp

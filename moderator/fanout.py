@@ -143,6 +143,8 @@ def announce(app: Flask, code: str, items: Iterable[Announcement]) -> None:
     """Send what an action changed to whoever may see it."""
     for item in items:
         if isinstance(item, QuestionsChanged):
+            # Resyncs and look-ups on this process read the published questions again.
+            runtime.public_questions(app).forget(code)
             question_changes(code, item.changes)
         elif isinstance(item, VotesChanged):
             runtime.vote_relay(app).changed(code, item.question_id)

@@ -1,6 +1,7 @@
 """What belongs to one running application: its database, clock, limits, rate limiter,
-per-process event snapshots and background services. Kept in ``app.extensions`` so that
-nothing outlives the app (each test's app has its own)."""
+per-process event snapshots and lists of published questions, the pace of each connection, and
+background services. Kept in ``app.extensions`` so that nothing outlives the app (each test's app
+has its own)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ from flask import Flask, current_app
 
 from moderator.core.clock import Clock
 from moderator.core.events import Snapshots
+from moderator.core.public import PublicQuestions
 from moderator.core.questions import Limits
 from moderator.db import Database
+from moderator.throttle import ConnectionThrottle
 
 if TYPE_CHECKING:
     from moderator.ballot_box import BallotBox
     from moderator.identity import Identities
     from moderator.limits import Limiter
     from moderator.message_queue import MessageQueue
-    from moderator.tasks import LoginWatch, TimerTasks, VoteRelay
+    from moderator.tasks import Latecomers, LoginWatch, TimerTasks, VoteRelay
 
 KEY = "moderator"
 
@@ -36,12 +39,15 @@ class Runtime:
     login_watch: LoginWatch
     identities: Identities
     limiter: Limiter
+    public_questions: PublicQuestions
+    throttle: ConnectionThrottle
+    latecomers: Latecomers
     # The Redis message queue between processes, when one is configured (``message_queue.py``).
     message_queue: MessageQueue | None = None
 
     def close(self) -> None:
         """Stop the background loops and close the database's and Redis's connections."""
-        for worker in (self.ballot_box, self.vote_relay, self.login_watch):
+        for worker in (self.ballot_box, self.vote_relay, self.login_watch, self.latecomers):
             worker.stop()
         self.limiter.close()
         if self.message_queue is not None:
@@ -84,6 +90,16 @@ def limiter(app: Flask | None = None) -> Limiter:
 def snapshots(app: Flask | None = None) -> Snapshots:
     """The per-process copies of each event's settings that submissions read."""
     return of(app).snapshots
+
+
+def public_questions(app: Flask | None = None) -> PublicQuestions:
+    """The per-process copies of each event's published questions (resync, similar)."""
+    return of(app).public_questions
+
+
+def throttle(app: Flask | None = None) -> ConnectionThrottle:
+    """The pace of each Socket.IO connection of this process."""
+    return of(app).throttle
 
 
 def ballot_box(app: Flask | None = None) -> BallotBox:

@@ -5,6 +5,7 @@ has work, restarts it if it dies, and logs what killed it.
   arrive; read from the database when sent, so the last message is exact).
 - ``TimerTasks``: wakes up when a running segment reaches zero, to auto-advance.
 - ``LoginWatch``: disconnects this process's dashboards whose login ended on another process.
+- ``Latecomers``: closes Engine.IO connections that never join a Socket.IO namespace.
 - ``BallotBox`` (``moderator/ballot_box.py``) is a ``Worker`` too.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from flask import Flask
@@ -121,9 +123,9 @@ class VoteRelay(Worker):
         with runtime.database(self.app).session() as session:
             for code, ids in batch.items():
                 event = events.get_event(session, code)
-                fanout.send_votes(
-                    code, votes.counts(session, ids), votes.split_by_origin(session, event, ids)
-                )
+                counts = votes.counts(session, ids)
+                fanout.send_votes(code, counts, votes.split_by_origin(session, event, ids))
+                runtime.public_questions(self.app).votes_changed(code, counts)
 
 
 class TimerTasks:
@@ -220,3 +222,55 @@ class LoginWatch(Worker):
             )
         for login_id in watched - live:
             self.ended(login_id)
+
+
+class Latecomers(Worker):
+    """Engine.IO connections that have not joined a Socket.IO namespace yet. A page joins at
+    once; one that has not within ``HANDSHAKE_TIMEOUT_S`` is closed (a flood of connections
+    that open the transport and then say nothing would otherwise be pinged for hours)."""
+
+    name = "latecomers"
+    interval = 1.0
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app)
+        self.timeout_s = float(app.config["HANDSHAKE_TIMEOUT_S"])
+        self.pending: dict[str, float] = {}  # engine.io sid -> when it connected (monotonic)
+        self.closed = 0
+        self.server: Any = None
+
+    def attach(self, server: Any) -> None:
+        """Watch the connections of this Socket.IO server (the application's)."""
+        self.server = server
+        joined = server.eio.handlers["connect"]
+
+        def connected(eio_sid: str, environ: dict[str, Any], *args: Any) -> Any:
+            with self.lock:
+                self.pending[eio_sid] = time.monotonic()
+            self.wake()
+            return joined(eio_sid, environ, *args)
+
+        server.eio.on("connect", connected)
+
+    def has_work(self) -> bool:
+        return bool(self.pending)
+
+    def step(self) -> None:
+        server, now = self.server, time.monotonic()
+        with self.lock:
+            pending = list(self.pending.items())
+        late = []
+        for eio_sid, since in pending:
+            gone = eio_sid not in server.environ
+            joined = not gone and any(
+                server.manager.sid_from_eio_sid(eio_sid, namespace) is not None
+                for namespace in (fanout.ATTENDEE_NAMESPACE, fanout.MODERATOR_NAMESPACE)
+            )
+            if gone or joined or now - since > self.timeout_s:
+                with self.lock:
+                    self.pending.pop(eio_sid, None)
+                if not (gone or joined):
+                    late.append(eio_sid)
+        for eio_sid in late:
+            self.closed += 1
+            server.eio.disconnect(eio_sid)

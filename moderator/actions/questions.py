@@ -118,10 +118,8 @@ def similar(context: Context, actor: Actor, command: Similar) -> Result:
     """Published questions like the one being typed, to upvote instead of asking again."""
     with context.session() as session:
         event = events.get_event(session, context.code)
-        found = questions.similar_public(session, event, command.text)
-        return Result(
-            {"similar": [{**questions.public_view(q), "score": score} for q, score in found]}
-        )
+        published = runtime.public_questions(context.app).get(session, event, clock=context.clock)
+    return Result({"similar": published.similar(command.text)})
 
 
 def _curated(context: Context, run: Callable[[Session, Event], list[Change]]) -> Result:

@@ -119,11 +119,8 @@ def list_questions(code: str) -> ResponseReturnValue:
                 ]
             }
         else:
-            body = {
-                "questions": [
-                    questions.public_view(q) for q in questions.public_questions(session, event)
-                ]
-            }
+            published = runtime.public_questions().get(session, event, clock=runtime.clock())
+            body = {"questions": list(published.views)}
         client_id = request.args.get("client_id")
         attendee = identity.peek(None if client_id is None else check_client_id(client_id))
         if attendee is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rapidfuzz import fuzz, process, utils
 
@@ -34,9 +34,18 @@ def best_match(text: str, candidates: list[tuple[int, str]]) -> tuple[int, int] 
     return candidates[index][0], round(score)
 
 
+def prepare(candidates: Iterable[tuple[int, str]]) -> dict[int, str]:
+    """Candidates' texts made ready for ``ranked_prepared`` (done once, kept by a cache)."""
+    return {k: _prepare(v) for k, v in candidates}
+
+
 def ranked(text: str, candidates: Iterable[tuple[int, str]], limit: int) -> list[tuple[int, int]]:
     """Up to ``limit`` (id, score) pairs at SUGGEST_SCORE or more, most similar first."""
-    choices = {k: _prepare(v) for k, v in candidates}
+    return ranked_prepared(text, prepare(candidates), limit)
+
+
+def ranked_prepared(text: str, choices: Mapping[int, str], limit: int) -> list[tuple[int, int]]:
+    """``ranked`` among texts already passed through ``prepare``."""
     if not choices or len(_WORD.findall(text)) < 3:
         return []
     found = process.extract(

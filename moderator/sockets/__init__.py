@@ -16,7 +16,10 @@ from typing import Any, cast
 
 from flask import request
 
-from moderator.core.errors import DomainError, InvalidInput
+from moderator import runtime
+from moderator.core.errors import DomainError, InvalidInput, TooMany
+from moderator.extensions import socketio
+from moderator.fanout import MODERATOR_NAMESPACE
 from moderator.faults import fault_reply
 from moderator.health import log_socket_refusal
 
@@ -29,6 +32,9 @@ def acknowledged(handler: Callable[[Any], Reply]) -> Callable[..., Reply]:
 
     @wraps(handler)
     def wrapper(data: Any = None, *rest: Any) -> Reply:
+        limited = paced(handler.__name__)
+        if limited is not None:
+            return limited
         try:
             if rest:
                 raise InvalidInput("Send one JSON object per message.", "invalid_body")
@@ -40,6 +46,32 @@ def acknowledged(handler: Callable[[Any], Reply]) -> Callable[..., Reply]:
             return fault_reply(exc, f"Socket.IO handler {handler.__name__}")[1]
 
     return wrapper
+
+
+def paced(name: str) -> Reply | None:
+    """None when this connection may send another message now; otherwise the refusal to
+    acknowledge it with (``rate_limited``, ``retry_after`` in seconds), after closing the
+    connection if it kept sending while refused. Moderators' connections are not paced."""
+    namespace = cast(Any, request).namespace
+    if namespace == MODERATOR_NAMESPACE:
+        return None
+    sid = socket_id()
+    verdict = runtime.throttle().check(sid)
+    if verdict.allowed:
+        return None
+    exc = TooMany(
+        f"Too many messages on this connection; wait {verdict.retry_after:g} s.", "rate_limited"
+    )
+    if verdict.first or verdict.keeps_going:  # one line per streak, not one per message
+        log_socket_refusal(exc, name)
+    if verdict.keeps_going:
+        # It ignores the refusals: end the whole connection (every namespace), not only this one.
+        server = socketio.server
+        eio_sid = server.manager.eio_sid_from_sid(sid, namespace)
+        server.disconnect(sid, namespace=namespace)
+        if eio_sid is not None:  # (None would mean every connection to engine.io)
+            server.eio.disconnect(eio_sid)
+    return {"error": {**exc.as_dict()["error"], "retry_after": verdict.retry_after}}
 
 
 def socket_id() -> str:

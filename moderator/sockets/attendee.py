@@ -15,7 +15,7 @@ from moderator.extensions import socketio
 from moderator.faults import fault_reply
 from moderator.health import log_refusal
 from moderator.models import Screen
-from moderator.sockets import Reply, acknowledged, require_object
+from moderator.sockets import Reply, acknowledged, require_object, socket_id
 from moderator.web.routes import public_base_url, qr_svg
 
 NS = fanout.ATTENDEE_NAMESPACE
@@ -158,6 +158,7 @@ def join_link(_data: Any) -> Reply:
 def disconnect(*_args: Any) -> None:
     """A paired screen going away stays listed, marked disconnected; an unpaired one is
     forgotten (its code with it)."""
+    runtime.throttle().forget(socket_id())
     screen_id, code = session.get("screen_id"), session.get("event")
     if not screen_id or not code:
         return
@@ -175,10 +176,8 @@ def sync(_data: Any) -> Reply:
     """Everything the attendee page shows: the event, published questions, one's own and votes."""
     with runtime.database().session() as s:
         event = events.get_event(s, session.get("event"))
-        reply: Reply = {
-            "event": events.event_view(event),
-            "questions": [questions.public_view(q) for q in questions.public_questions(s, event)],
-        }
+        published = runtime.public_questions().get(s, event, clock=runtime.clock())
+        reply: Reply = {"event": events.event_view(event), "questions": list(published.views)}
         client_id = session.get("client_id")
         if client_id:
             reply["mine"] = [

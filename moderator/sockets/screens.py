@@ -10,15 +10,15 @@ from flask import session
 from moderator import fanout, runtime
 from moderator.core import events, screens, timer
 from moderator.extensions import socketio
-from moderator.sockets import Reply, acknowledged
+from moderator.sockets import Reply, acknowledged, paced
 
 NAMESPACES = (fanout.ATTENDEE_NAMESPACE, fanout.MODERATOR_NAMESPACE)
 
 
 def server_time(_data: Any = None) -> Reply:
     """One sample for the NTP-style offset estimate: the server's clock, with no database work
-    so that the round trip measures the network and not a query."""
-    return {"server_ms": runtime.clock()()}
+    so that the round trip measures the network and not a query. Paced like every message."""
+    return paced("time") or {"server_ms": runtime.clock()()}
 
 
 for _namespace in NAMESPACES:

@@ -65,6 +65,7 @@ export class ServerTime {
       } catch {
         continue;
       }
+      if (typeof reply?.server_ms !== "number") continue;  // refused (rate_limited): no sample
       const rtt = performance.now() - t0;
       this.samples.push({ rtt, offset: reply.server_ms - (localStart + rtt / 2), at: t0 });
       this.adopt(false);

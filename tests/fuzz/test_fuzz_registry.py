@@ -400,6 +400,8 @@ def harness(config_class: type) -> Iterator[Harness]:
         VOTES_PER_PERSON = VOTES_PER_ADDRESS = 0
         SIMILAR_PER_PERSON = SIMILAR_PER_ADDRESS = 0
         SCREEN_REPORTS_PER_SCREEN = SCREEN_REPORTS_PER_ADDRESS = 0
+        # Thousands of messages on each connection, as fast as they go: not a pace to refuse.
+        SOCKET_MESSAGES_PER_S = 0
 
     app = create_app(FuzzConfig)
     runtime.of(app).clock = FakeClock()
