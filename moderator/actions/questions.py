@@ -116,10 +116,11 @@ def unvote(context: Context, actor: Actor, command: QuestionId) -> Result:
 
 def similar(context: Context, actor: Actor, command: Similar) -> Result:
     """Published questions like the one being typed, to upvote instead of asking again."""
+    text = questions.check_draft(command.text, limits=context.limits)
     with context.session() as session:
         event = events.get_event(session, context.code)
         published = runtime.public_questions(context.app).get(session, event, clock=context.clock)
-    return Result({"similar": published.similar(command.text)})
+    return Result({"similar": published.similar(text)})
 
 
 def _curated(context: Context, run: Callable[[Session, Event], list[Change]]) -> Result:

@@ -128,6 +128,12 @@ def check_text(value: str, *, limits: Limits) -> str:
     return text
 
 
+def check_draft(value: str, *, limits: Limits) -> str:
+    """A question being typed (to look up similar ones): cleaned, possibly empty, within the
+    question's limit."""
+    return _field(value, "text", required=False, limit=limits.text, label="The question") or ""
+
+
 def check_theme(value: str, *, theme_keys: tuple[str, ...]) -> str:
     """One of the event's theme keys."""
     if value not in theme_keys:

@@ -105,6 +105,15 @@ def test_similar_questions_for_attendees(client, bearer):
     ]
 
 
+def test_a_similar_look_up_longer_than_a_question_is_refused(client, app):
+    limit = app.config["QUESTION_MAX_LENGTH"]
+    assert client.get(f"{BASE}/similar", query_string={"text": "x" * limit}).status_code == 200
+    refused = client.get(f"{BASE}/similar", query_string={"text": "x" * (limit + 1)})
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["code"] == "text_too_long"
+    assert client.get(f"{BASE}/similar", query_string={"text": " "}).get_json() == {"similar": []}
+
+
 def test_votes_by_origin_and_the_full_export(client, bearer):
     qid = approved(client, bearer, 1, text="=cmd|' /C calc'!A0")
     # "room" counts with the room pass the room screen shows (a bare claim would be online).
