@@ -22,6 +22,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from moderator import fanout, runtime
 from moderator.core.errors import DomainError
 from moderator.extensions import socketio
+from moderator.serving import GUARD_KEY
 
 refusal_log = logging.getLogger("moderator.refusals")
 MESSAGE_QUEUE_TIMEOUT_S = 0.5
@@ -44,8 +45,16 @@ def report(app: Flask) -> tuple[int, dict[str, Any]]:
         "database": database,
         "message_queue": queue,
         "connections": connections(app),
+        "listener": listener(app),
         "tasks": tasks(app),
     }
+
+
+def listener(app: Flask) -> dict[str, Any] | None:
+    """The listening socket's guard (``moderator/serving.py``), when this process serves
+    through it (``python -m moderator``; not a test client): what it holds and refused."""
+    guard = app.extensions.get(GUARD_KEY)
+    return None if guard is None else dict(guard.report())
 
 
 def _database(app: Flask) -> dict[str, Any]:

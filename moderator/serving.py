@@ -39,6 +39,9 @@ LOG_EVERY_S = 10.0
 RESET_ON_CLOSE = struct.pack("ii", 1, 0)
 
 
+GUARD_KEY = "moderator.connection_guard"
+
+
 class ConnectionGuard:
     """Counts the open connections of each address, and accepts only what may come in.
 
@@ -100,6 +103,19 @@ class ConnectionGuard:
                 self.refused,
             )
             _reset(connection)
+
+    def report(self) -> dict[str, int]:
+        """What the health report shows: connections open, addresses holding them, the busiest
+        address's share (no address itself), resets and pauses so far."""
+        with self._lock:
+            return {
+                "open": sum(self.open.values()),
+                "addresses": len(self.open),
+                "busiest_address": max(self.open.values(), default=0),
+                "per_address_cap": self.per_address,
+                "refused_per_address": self.refused,
+                "accept_pauses": self.pauses,
+            }
 
     def release(self, address: Any) -> None:
         """A connection accepted from ``address`` closed."""
@@ -271,6 +287,8 @@ def serve(app: Flask, host: str, port: int) -> None:
     guard = ConnectionGuard(
         config["CONNECTIONS_PER_ADDRESS"], config["ACCEPT_PAUSE_MS"] / 1000, sleep=eventlet.sleep
     )
+    # The health report shows what the guard refused (``moderator/health.py``).
+    app.extensions[GUARD_KEY] = guard
     eventlet.wsgi.server(
         GuardedListener(listener, guard),
         app,

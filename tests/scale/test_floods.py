@@ -7,6 +7,7 @@ connection. Marked ``heavy``: run by ``.ci/run`` as its own step (``-m heavy``).
 from __future__ import annotations
 
 import http.client
+import json
 import socket
 import threading
 
@@ -43,6 +44,16 @@ def page_loads(server: ServerProcess, source: str) -> bool:
         return isinstance(reply, dict) and "questions" in reply
     except (OSError, ConnectionClosed, AssertionError):
         return False
+
+
+def health(server: ServerProcess, source: str) -> dict:
+    web = http.client.HTTPConnection(
+        "127.0.0.1", server.port, timeout=5, source_address=(source, 0)
+    )
+    web.request("GET", "/api/health")
+    body: dict = json.loads(web.getresponse().read())
+    web.close()
+    return body
 
 
 def flood(port: int, count: int) -> list[socket.socket]:
@@ -115,6 +126,10 @@ def test_an_idle_flood_from_one_address_leaves_another_address_working(servers):
         # The cap engaged (it is what kept descriptors for others), and the server lives.
         assert "CONNECTIONS_PER_ADDRESS" in server.log.read_text()
         assert server.alive()
+        # The health report shows it to monitoring, without naming the address.
+        listener = health(server, OTHER)["listener"]
+        assert listener["busiest_address"] == 400 and listener["refused_per_address"] > 0
+        assert FLOODER not in json.dumps(listener)
     finally:
         close_all(held)
     assert wait_until(lambda: page_loads(server, FLOODER), timeout=30, message="page from .2")
