@@ -562,7 +562,7 @@ function restoreFocus(focus) {
   for (const id of [...focus.after, ...focus.before]) {
     const next = cardIn(focus.container, id);
     if (next) {
-      if (state.selected === focus.id) select(id);
+      select(id);
       next.focus({ preventScroll: true });
       return;
     }
@@ -677,7 +677,9 @@ function mayUseShortcut(event) {
 document.addEventListener("keydown", (event) => {
   if (!mayUseShortcut(event)) return;
   const order = navigationOrder();
-  const question = state.questions.get(state.selected);
+  // A card's keys act on the card that has the focus, else on the selected one.
+  const holder = event.target.closest?.("li[data-id]");
+  const question = state.questions.get(holder ? Number(holder.dataset.id) : state.selected);
   if (event.altKey) {
     // Alt+Up / Alt+Down move the selected question within "up next".
     if (question && columnOf(question) === "upnext" && ["ArrowUp", "ArrowDown"].includes(event.key)) {
@@ -687,7 +689,7 @@ document.addEventListener("keydown", (event) => {
     return;
   }
   if (event.key === "j" || event.key === "k") {
-    const index = order.indexOf(state.selected);
+    const index = order.indexOf(question?.id ?? state.selected);
     const next = event.key === "j" ? Math.min(index + 1, order.length - 1) : Math.max(index - 1, 0);
     state.selected = order[next === -1 ? 0 : next] ?? null;
     render();
