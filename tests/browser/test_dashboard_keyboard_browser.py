@@ -202,3 +202,28 @@ def test_a_moderator_runs_a_question_and_the_clock_with_tab_enter_and_space_only
         wait_until(lambda: timer_state(live_server) == "running", message="the clock started")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1440, 900)])
+def test_the_incoming_queue_is_in_view_and_the_clock_stays_there(browser, live_server, size):
+    qid = ask(live_server, 1, "A question long enough to wrap on two lines in a narrow column?")
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    desk = context.new_page()
+    try:
+        desk.goto(f"{live_server.url}/moderate/{EVENT}?token={TOKEN}")
+        card = desk.locator(f"ol[data-status=pending] li[data-id='{qid}']")
+        card.wait_for()
+        # Without scrolling: the heading and the first card's "Approve".
+        approve = card.locator("button.act-approve").bounding_box()
+        assert approve is not None
+        assert approve["y"] + approve["height"] <= height
+        assert desk.evaluate("document.documentElement.scrollWidth") <= width
+        # Scrolled down to the screens: the countdown is still at the top of the window.
+        desk.locator("#screens").scroll_into_view_if_needed()
+        assert desk.evaluate("window.scrollY") > 0
+        clock = desk.locator("#clock-countdown").bounding_box()
+        assert clock is not None
+        assert 0 <= clock["y"] and clock["y"] + clock["height"] <= 200
+    finally:
+        context.close()
