@@ -224,6 +224,6 @@ def test_the_incoming_queue_is_in_view_and_the_clock_stays_there(browser, live_s
         assert desk.evaluate("window.scrollY") > 0
         clock = desk.locator("#clock-countdown").bounding_box()
         assert clock is not None
-        assert 0 <= clock["y"] and clock["y"] + clock["height"] <= 200
+        assert clock["y"] >= 0 and clock["y"] + clock["height"] <= 200
     finally:
         context.close()
