@@ -77,8 +77,10 @@ export function setupTimer(socket, notify) {
     const hadFocus = confirmBar.contains(document.activeElement);
     confirmBar.hidden = true;
     if (hadFocus) {
+      // Back where it was; from <body>, to the clock bar itself (not its Start button, where a
+      // second stray Space would start the clock unasked).
       if (returnTo?.isConnected && returnTo !== document.body) returnTo.focus();
-      else toggle.focus();
+      else panel.focus({ preventScroll: true });
     }
     if (send) command(data);
   }

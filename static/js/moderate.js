@@ -713,7 +713,12 @@ document.addEventListener("keydown", (event) => {
     const index = order.indexOf(question.id);
     const next = order[index + 1] ?? order[index - 1] ?? null;
     act(question.id, action);
+    // At once, not when the reply comes: the next key (pressed before it) is for the next card.
     state.selected = next;
+    if (holder) {
+      render();
+      document.querySelector(`li[data-id="${next}"]`)?.focus();
+    }
     event.preventDefault();
   }
 });

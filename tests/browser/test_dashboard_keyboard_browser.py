@@ -227,3 +227,54 @@ def test_the_incoming_queue_is_in_view_and_the_clock_stays_there(browser, live_s
         assert clock["y"] >= 0 and clock["y"] + clock["height"] <= 200
     finally:
         context.close()
+
+
+def timer_index(server) -> int:
+    return requests.get(f"{server.url}/api/events/{EVENT}/timer", timeout=10).json()[
+        "segment_index"
+    ]
+
+
+def test_the_clock_asks_before_the_room_sees_a_change_and_shortcuts_can_be_turned_off(
+    browser, live_server
+):
+    ask(live_server, 1)
+    context, desk = open_dashboard(browser, live_server)
+    try:
+        desk.wait_for_selector("#segments li:nth-child(2) button")
+        confirm = desk.locator("#clock-confirm")
+        # "]" asks; Escape answers no, and the focus comes back where it was.
+        desk.evaluate("document.activeElement.blur()")
+        desk.keyboard.press("]")
+        confirm.wait_for()
+        assert focused(desk)["id"] == "clock-confirm-yes"
+        desk.keyboard.press("Escape")
+        confirm.wait_for(state="hidden")
+        assert focused(desk)["id"] == "clock-panel"  # not on "Start", nor on <body>
+        assert timer_index(live_server) == 0
+        # A segment of the agenda asks too, naming it; "Yes" moves the room's clock.
+        desk.locator("#segments li:nth-child(2) button").click()
+        confirm.wait_for()
+        assert "Discussion" in desk.locator("#clock-confirm-text").text_content()
+        assert timer_index(live_server) == 0
+        desk.locator("#clock-confirm-yes").click()
+        wait_until(lambda: timer_index(live_server) == 1, message="the jump, once confirmed")
+        # Typed into a field, the keys are text, never shortcuts.
+        desk.locator("#search").focus()
+        desk.keyboard.type("[ ]")
+        assert confirm.is_hidden()
+        # Switched off, no key does anything; the choice outlives a reload.
+        desk.locator("#shortcuts-on").uncheck()
+        desk.evaluate("document.activeElement.blur()")
+        desk.keyboard.press("[")
+        desk.keyboard.press("j")
+        assert confirm.is_hidden()
+        assert desk.locator("li.question.selected").count() == 0
+        desk.reload()
+        desk.wait_for_selector("ol[data-status=pending] li.question")
+        assert not desk.locator("#shortcuts-on").is_checked()
+        desk.keyboard.press("]")
+        assert confirm.is_hidden()
+        assert timer_index(live_server) == 1
+    finally:
+        context.close()
