@@ -278,3 +278,36 @@ def test_the_clock_asks_before_the_room_sees_a_change_and_shortcuts_can_be_turne
         assert timer_index(live_server) == 1
     finally:
         context.close()
+
+
+def test_a_screen_that_left_is_folded_away_from_the_screens_table(browser, live_server):
+    context, desk = open_dashboard(browser, live_server)
+    screen_context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        screen = screen_context.new_page()
+        screen.goto(f"{live_server.url}/e/{EVENT}/screen")
+        for _attempt in range(3):  # a screen that reconnected meanwhile shows a new code
+            wait_until(lambda: len(screen.locator("#pairing-code").text_content() or "") == 6)
+            desk.fill("#pair-code", screen.locator("#pairing-code").text_content() or "")
+            desk.fill("#pair-label", "Back wall")
+            desk.click("#pair-form button[type=submit]")
+            try:
+                wait_until(lambda: not screen.locator("#pairing").is_visible(), timeout=5)
+                break
+            except AssertionError:
+                continue
+        desk.wait_for_function(
+            "document.querySelector('#screens th')?.textContent.startsWith('Back wall')"
+        )
+        screen_context.close()
+        # Gone from the table, listed under a closed "Screens that left (1)".
+        desk.wait_for_function(
+            "!document.querySelector('#screens th')"
+            " && document.getElementById('screens-left-summary').textContent"
+            " === 'Screens that left (1)'",
+            timeout=15_000,
+        )
+        assert not desk.locator("#screens-left-box").get_attribute("open")
+        assert "Back wall" in desk.locator("#screens-left").text_content()
+    finally:
+        context.close()
