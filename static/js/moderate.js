@@ -732,8 +732,11 @@ async function saveSettings(data) {
 function applySettings(settings) {
   premoderation.checked = settings.premoderation;
   state.currentTheme = settings.current_theme;
+  // Words being typed (in the box, or typed and not saved yet) are not overwritten.
   const words = document.getElementById("word-filter");
-  if (document.activeElement !== words) words.value = (settings.word_filter || []).join("\n");
+  if (document.activeElement !== words && !words.dataset.dirty) {
+    words.value = (settings.word_filter || []).join("\n");
+  }
   scheduleRender();
 }
 
@@ -748,6 +751,9 @@ search.addEventListener("input", () => {
   }, 150);
 });
 
+document.getElementById("word-filter").addEventListener("input", (event) => {
+  event.target.dataset.dirty = "1";
+});
 premoderation.addEventListener("change", async () => {
   const wanted = premoderation.checked;
   const reply = await saveSettings({ premoderation: wanted });
@@ -760,7 +766,10 @@ document.getElementById("current-theme").addEventListener("change", (event) => {
 document.getElementById("settings-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const words = document.getElementById("word-filter").value.split("\n").map((w) => w.trim()).filter(Boolean);
+  const box = document.getElementById("word-filter");
+  delete box.dataset.dirty;  // the reply shows the list as the server keeps it
   if (await saveSettings({ word_filter: words })) notify(t("saved"));
+  else box.dataset.dirty = "1";
 });
 document.getElementById("floor-form").addEventListener("submit", async (event) => {
   event.preventDefault();
