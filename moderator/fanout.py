@@ -7,7 +7,7 @@ Rooms, per event:
 - ``<code>:screen:<screen_id>`` on ``/``: one screen's page, told when it is paired (with its
   secret token) or unpaired.
 - ``<code>:moderators`` on ``/mod``: moderators; every question with every detail, the timer,
-  the display and the list of screens.
+  the display, the list of screens and the overview (suggested next question, theme coverage).
 - ``login:<id>`` on ``/mod``: the dashboards of one moderator login, told when it ends.
 
 Attendee pages are not in the screens room: thousands of phones need no timer messages.
@@ -146,10 +146,12 @@ def announce(app: Flask, code: str, items: Iterable[Announcement]) -> None:
             # Resyncs and look-ups on this process read the published questions again.
             runtime.public_questions(app).forget(code)
             question_changes(code, item.changes)
+            runtime.vote_relay(app).overview_changed(code)
         elif isinstance(item, VotesChanged):
             runtime.vote_relay(app).changed(code, item.question_id)
         elif isinstance(item, SettingsChanged):
             _to_moderators(code, "settings", item.settings)
+            runtime.vote_relay(app).overview_changed(code)
             socketio.emit(
                 "current_theme",
                 {"current_theme": item.settings["current_theme"]},
@@ -215,6 +217,12 @@ def send_votes(code: str, counts: dict[int, int], split: dict[int, dict[str, int
     public = {"counts": counts}
     socketio.emit("votes", public, to=public_room(code), namespace=ATTENDEE_NAMESPACE)
     _to_moderators(code, "votes", {**public, "split": split})
+
+
+def send_overview(code: str, overview: dict[str, Any]) -> None:
+    """The suggested next question and the theme coverage (``moderator/core/overview.py``), to
+    moderators; sent by the vote relay, coalesced like vote counts."""
+    _to_moderators(code, "overview", overview)
 
 
 def logged_out(login_id: str) -> None:

@@ -2,7 +2,8 @@
 has work, restarts it if it dies, and logs what killed it.
 
 - ``VoteRelay``: coalesces vote counts (a few messages a second per event, however fast votes
-  arrive; read from the database when sent, so the last message is exact).
+  arrive; read from the database when sent, so the last message is exact), and with them the
+  dashboard's overview (suggested next question, theme coverage) after any change.
 - ``TimerTasks``: wakes up when a running segment reaches zero, to auto-advance.
 - ``LoginWatch``: disconnects this process's dashboards whose login ended on another process.
 - ``Latecomers``: closes Engine.IO connections that never join a Socket.IO namespace.
@@ -20,7 +21,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from moderator import fanout, runtime
-from moderator.core import events, timer, votes
+from moderator.core import events, overview, timer, votes
 from moderator.extensions import socketio
 from moderator.models import Login
 
@@ -85,7 +86,8 @@ class Worker:
 
 
 class VoteRelay(Worker):
-    """Sends each event's changed vote counts at most once per interval."""
+    """Sends each event's changed vote counts, and the moderators' overview of an event whose
+    questions, votes or current theme changed, at most once per interval."""
 
     name = "vote relay"
 
@@ -104,6 +106,16 @@ class VoteRelay(Worker):
             self.dirty.setdefault(code, set()).add(question_id)
         self.wake()
 
+    def overview_changed(self, code: str) -> None:
+        """Note that the event's overview may have changed (a question or the current theme);
+        it is recomputed and sent with the next batch."""
+        if self.interval <= 0:
+            self._send({code: set()})
+            return
+        with self.lock:
+            self.dirty.setdefault(code, set())
+        self.wake()
+
     def has_work(self) -> bool:
         return bool(self.dirty)
 
@@ -120,12 +132,15 @@ class VoteRelay(Worker):
             raise
 
     def _send(self, batch: dict[str, set[int]]) -> None:
+        clock = runtime.clock(self.app)
         with runtime.database(self.app).session() as session:
             for code, ids in batch.items():
                 event = events.get_event(session, code)
-                counts = votes.counts(session, ids)
-                fanout.send_votes(code, counts, votes.split_by_origin(session, event, ids))
-                runtime.public_questions(self.app).votes_changed(code, counts)
+                if ids:
+                    counts = votes.counts(session, ids)
+                    fanout.send_votes(code, counts, votes.split_by_origin(session, event, ids))
+                    runtime.public_questions(self.app).votes_changed(code, counts)
+                fanout.send_overview(code, overview.overview(session, event, clock=clock))
 
 
 class TimerTasks:

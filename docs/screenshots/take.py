@@ -277,6 +277,11 @@ def shoot(base: str) -> None:
         desk.keyboard.press("j")
         desk.wait_for_function("document.querySelectorAll('#screens tr th').length === 2")
         desk.screenshot(path=OUT / "moderator-dashboard.png", full_page=True)
+        # What a laptop shows without scrolling: the clock bar, the question on screen and the
+        # incoming queue.
+        desk.set_viewport_size({"width": 1440, "height": 900})
+        desk.evaluate("window.scrollTo(0, 0)")
+        desk.screenshot(path=OUT / "dashboard-1440x900.png")
 
         remaining = clock(action="adjust", seconds=0)["remaining_ms"]
         clock(action="adjust", seconds=-(remaining // 1000 - 1))

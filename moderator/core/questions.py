@@ -354,6 +354,30 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "answered": (frozenset({APPROVED, LIVE}), ANSWERED),
 }
 
+# The order of a card's buttons on the dashboard: reviewing comes before projecting, so an
+# unreviewed question offers "Approve" first and "Put on screen" never first (one mis-tap must not
+# project an unmoderated question).
+ACTION_ORDER = ("approve", "restore", "live", "unlive", "queue", "unqueue", "answered", "dismiss")
+
+
+def allowed_actions(question: Question) -> list[str]:
+    """The status and queue changes a moderator may make to ``question`` now, in the dashboard's
+    order (its buttons and shortcuts offer these; each action still checks for itself)."""
+    if question.status == MERGED:
+        return []
+    allowed = []
+    for action in ACTION_ORDER:
+        if action == "queue":
+            ok = question.status == APPROVED and question.queue_position is None
+        elif action == "unqueue":
+            ok = question.status == APPROVED and question.queue_position is not None
+        else:
+            ok = question.status in TRANSITIONS[action][0]
+        if ok:
+            allowed.append(action)
+    return allowed
+
+
 _REFUSALS = {
     PENDING: "is still awaiting review",
     APPROVED: "is already approved",
@@ -738,4 +762,5 @@ def moderator_view(question: Question) -> dict[str, Any]:
         "live_ms": question.live_ms,
         "answered_ms": question.answered_ms,
         "version": question.version,
+        "actions": allowed_actions(question),
     }

@@ -11,7 +11,7 @@ from flask_socketio import join_room
 
 from moderator import fanout, identity, runtime
 from moderator.auth import has_moderator_session, token_matches
-from moderator.core import events, questions, screens, votes
+from moderator.core import events, overview, questions, screens, votes
 from moderator.core.errors import Unauthorized
 from moderator.extensions import socketio
 from moderator.sockets import Reply, acknowledged, require_object, socket_id
@@ -65,7 +65,8 @@ def sync(data: Any) -> Reply:
     first), so that 10,000 questions are neither one read nor one message.
 
     ``{}``: the event, the settings, the timer, the display, the screens, the exact count of
-    each column and the first page of questions. ``{"after": id}``: the next page only. Each
+    each column, the overview (suggested next question, theme coverage) and the first page of
+    questions. ``{"after": id}``: the next page only. Each
     page carries its questions' vote split and ``next``, the ``after`` of the following page
     (``None`` on the last)."""
     if not moderator_actor().moderator:
@@ -86,6 +87,7 @@ def sync(data: Any) -> Reply:
             "event": events.event_view(event),
             **reply,
             "counts": questions.column_counts(s, event),
+            "overview": overview.overview(s, event, clock=runtime.clock()),
             "settings": events.settings_view(event),
             "screens": screens.screen_views(s, event),
             **screen_state(event.code),

@@ -109,6 +109,14 @@ def moderator_messages() -> dict[str, str]:
         "unavailable": _("The server is unavailable for a moment: retrying…"),
         "showing": _("Showing {shown} of {total}."),
         "show_more": _("Show {n} more"),
+        "one_new_question": _("1 new question."),
+        "new_questions": _("{n} new questions."),
+        "confirm_start": _("Start the room's clock?"),
+        "confirm_pause": _("Pause the room's clock?"),
+        "confirm_resume": _("Resume the room's clock?"),
+        "confirm_goto": _("Move the room's clock to “{title}”?"),
+        "left_ago": _("left {n} min ago"),
+        "screens_left": _("Screens that left ({n})"),
     }
 
 

@@ -1,11 +1,17 @@
 // The moderator dashboard's timer panel: the countdown as the room sees it, the controls, the
 // schedule with its drift, messages to the speakers, and the list of screens with their offsets.
+//
+// Nothing here is rebuilt while someone may be using it: the agenda's buttons and the screens'
+// rows are keyed and patched in place. What changes the room's clock from a single key or from
+// the agenda list (start/pause, previous, next, a jump) first asks, in a bar that takes the focus
+// and gives up after a few seconds.
 import { el, request, t } from "./connection.js";
 import { ServerTime } from "./server-time.js";
 import { Countdown, remainingAt } from "./timer.js";
 
 const STALE_MS = 75_000;       // screens report every 30 s
 const IMPRECISE_RTT_MS = 100;  // the offset is then known to +-50 ms at best
+const CONFIRM_MS = 8000;       // an unanswered question about the room's clock is a "no"
 
 export function setupTimer(socket, notify) {
   const panel = document.getElementById("clock-panel");
@@ -16,8 +22,11 @@ export function setupTimer(socket, notify) {
   const toggle = document.getElementById("clock-toggle");
   const autoAdvance = document.getElementById("auto-advance");
   const blackout = document.getElementById("blackout");
+  const confirmBar = document.getElementById("clock-confirm");
+  const confirmYes = document.getElementById("clock-confirm-yes");
   let timer = null;
   let screens = [];
+  let pending = null;  // {data, returnTo, timer}: the change the confirmation bar asks about
 
   async function command(data) {
     try {
@@ -41,13 +50,65 @@ export function setupTimer(socket, notify) {
     }
   }
 
+  function toggleAction() {
+    return timer.state === "running" ? "pause" : timer.state === "paused" ? "resume" : "start";
+  }
+
   function toggleTimer() {
-    if (!timer) return;
-    command({ action: timer.state === "running" ? "pause" : timer.state === "paused" ? "resume" : "start" });
+    if (timer) command({ action: toggleAction() });
+  }
+
+  function ask(data, question) {
+    // Nothing reaches the room until "yes": focus goes to it (Enter or Space answers), Escape,
+    // "Cancel" or a few seconds without an answer put everything back as it was.
+    cancel();
+    const returnTo = document.activeElement;
+    pending = { data, returnTo, timer: setTimeout(cancel, CONFIRM_MS) };
+    document.getElementById("clock-confirm-text").textContent = question;
+    confirmBar.hidden = false;
+    confirmYes.focus();
+  }
+
+  function settle(send) {
+    if (!pending) return;
+    const { data, returnTo } = pending;
+    clearTimeout(pending.timer);
+    pending = null;
+    const hadFocus = confirmBar.contains(document.activeElement);
+    confirmBar.hidden = true;
+    if (hadFocus) {
+      // Back where it was; from <body>, to the clock bar itself (not its Start button, where a
+      // second stray Space would start the clock unasked).
+      if (returnTo?.isConnected && returnTo !== document.body) returnTo.focus();
+      else panel.focus({ preventScroll: true });
+    }
+    if (send) command(data);
+  }
+
+  function cancel() {
+    settle(false);
+  }
+
+  confirmYes.addEventListener("click", () => settle(true));
+  document.getElementById("clock-confirm-no").addEventListener("click", cancel);
+  confirmBar.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") { cancel(); event.preventDefault(); }
+  });
+
+  function describe(data) {
+    const segment = (index) => timer.schedule[index]?.title ?? "";
+    if (data.action === "goto") return t("confirm_goto").replace("{title}", segment(data.index));
+    if (data.action === "next") return t("confirm_goto").replace("{title}", segment(timer.segment_index + 1));
+    if (data.action === "previous") return t("confirm_goto").replace("{title}", segment(timer.segment_index - 1));
+    return t(`confirm_${data.action}`);
+  }
+
+  function askFor(data) {
+    if (timer) ask(data, describe(data));
   }
 
   const timeFormat = () => new Intl.DateTimeFormat([], {
-    hour: "2-digit", minute: "2-digit", timeZone: timer?.timezone || undefined,
+    hour: "2-digit", minute: "2-digit", timeZone: timer?.timezone || undefined, timeZoneName: "short",
   });
 
   function renderDrift(remaining) {
@@ -76,21 +137,43 @@ export function setupTimer(socket, notify) {
     autoAdvance.checked = timer.auto_advance;
     document.getElementById("clock-segment").textContent = timer.segment.title;
     document.getElementById("clock-segment-count").textContent = `${timer.segment_index + 1} / ${timer.segment_count}`;
+    renderSegments();
+  }
+
+  // The agenda: one keyed item per segment, patched in place (a focused segment keeps focus).
+  const segmentItems = [];
+  function renderSegments() {
+    const list = document.getElementById("segments");
     const format = timeFormat();
-    const items = timer.schedule.map((segment, index) => {
-      const button = el("button", "segment", null);
-      button.type = "button";
-      button.append(el("span", "seg-name", segment.title),
-        el("span", "seg-times", `${t("planned")} ${format.format(segment.planned_start_ms)}`
-          + (segment.actual_start_ms ? ` · ${t("started")} ${format.format(segment.actual_start_ms)}` : "")),
-        el("span", "seg-length", `${Math.round(segment.duration_ms / 60000)} min`));
+    timer.schedule.forEach((segment, index) => {
+      let item = segmentItems[index];
+      if (!item) {
+        item = el("li");
+        const button = el("button", "segment", null);
+        button.type = "button";
+        button.append(el("span", "seg-name"), el("span", "seg-times"), el("span", "seg-length"));
+        button.querySelector(".seg-name").dir = "auto";
+        button.addEventListener("click", () => {
+          if (index !== timer.segment_index) askFor({ action: "goto", index });
+        });
+        item.append(button);
+        segmentItems[index] = item;
+      }
+      const button = item.firstChild;
+      const [name, times, length] = button.children;
+      const texts = [segment.title,
+        `${t("planned")} ${format.format(segment.planned_start_ms)}`
+          + (segment.actual_start_ms ? ` · ${t("started")} ${format.format(segment.actual_start_ms)}` : ""),
+        `${Math.round(segment.duration_ms / 60000)} min`];
+      [name, times, length].forEach((node, i) => { if (node.textContent !== texts[i]) node.textContent = texts[i]; });
       if (index === timer.segment_index) button.setAttribute("aria-current", "step");
-      button.addEventListener("click", () => command({ action: "goto", index }));
-      const item = el("li");
-      item.append(button);
-      return item;
+      else button.removeAttribute("aria-current");
     });
-    document.getElementById("segments").replaceChildren(...items);
+    segmentItems.length = Math.min(segmentItems.length, timer.schedule.length);
+    const wanted = segmentItems.slice(0, timer.schedule.length);
+    if (wanted.some((item, i) => list.children[i] !== item) || list.children.length !== wanted.length) {
+      list.replaceChildren(...wanted);
+    }
   }
 
   function showDisplay(state) {
@@ -121,43 +204,98 @@ export function setupTimer(socket, notify) {
     }
   });
 
-  function renderScreens() {
-    const now = serverTime.now();
-    const rows = screens.map((screen) => {
-      const row = el("tr");
-      const age = now - screen.last_seen_ms;
-      const stale = !screen.connected || age > STALE_MS;
-      const imprecise = screen.rtt_ms != null && screen.rtt_ms > IMPRECISE_RTT_MS;
-      row.classList.toggle("stale", stale);
-      row.classList.toggle("imprecise", imprecise);
-      const name = el("th", null, `${screen.label} (${screen.kind})`);
+  // One keyed row per screen, patched in place: a focused "Rename" keeps its focus through the
+  // five-second refresh. Screens that left are folded into a closed list below the table.
+  const screenRows = new Map();
+  let emptyRow = null;
+
+  function screenRow(screen) {
+    let entry = screenRows.get(screen.screen_id);
+    if (!entry) {
+      const name = el("th");
       name.scope = "row";
-      const offset = screen.offset_ms == null ? "–" : `${screen.offset_ms > 0 ? "+" : ""}${Math.round(screen.offset_ms)} ms`;
-      const rtt = screen.rtt_ms == null ? "–" : `${Math.round(screen.rtt_ms)} ms${imprecise ? ` (${t("imprecise")})` : ""}`;
-      const contact = !screen.connected ? t("disconnected")
-        : `${t("seconds_ago").replace("{n}", Math.max(0, Math.round(age / 1000)))}${stale ? ` (${t("stale")})` : ""}`;
-      const actions = el("td", "screen-actions");
+      name.dir = "auto";
       const rename = el("button", null, t("rename"));
       rename.type = "button";
       rename.addEventListener("click", () => {
-        const label = prompt(t("rename_prompt"), screen.label);
+        const current = screens.find((s) => s.screen_id === screen.screen_id);
+        const label = prompt(t("rename_prompt"), current?.label ?? "");
         if (label) screenCommand({ action: "rename", screen_id: screen.screen_id, label });
       });
       const remove = el("button", null, t("remove"));
       remove.type = "button";
       remove.addEventListener("click", () => screenCommand({ action: "remove", screen_id: screen.screen_id }));
+      const actions = el("td", "screen-actions");
       actions.append(rename, remove);
-      row.append(name, el("td", null, offset), el("td", null, rtt), el("td", null, contact), actions);
-      return row;
-    });
-    if (!rows.length) {
       const row = el("tr");
-      const cell = el("td", "empty", t("no_screens"));
-      cell.colSpan = 5;
-      row.append(cell);
-      rows.push(row);
+      row.append(name, el("td"), el("td"), el("td"), actions);
+      const gone = el("li");
+      gone.append(el("span", null), " ");
+      const removeGone = el("button", null, t("remove"));
+      removeGone.type = "button";
+      removeGone.addEventListener("click", () => screenCommand({ action: "remove", screen_id: screen.screen_id }));
+      gone.append(removeGone);
+      entry = { row, gone };
+      screenRows.set(screen.screen_id, entry);
     }
-    document.getElementById("screens").replaceChildren(...rows);
+    return entry;
+  }
+
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+
+  function renderScreens() {
+    const now = serverTime.now();
+    const rows = [];
+    const left = [];
+    for (const screen of screens) {
+      const entry = screenRow(screen);
+      const age = now - screen.last_seen_ms;
+      const name = `${screen.label} (${screen.kind})`;
+      if (!screen.connected) {
+        setText(entry.gone.firstChild, `${name} · ${t("left_ago").replace("{n}", Math.max(1, Math.round(age / 60000)))}`);
+        left.push(entry.gone);
+        continue;
+      }
+      const stale = age > STALE_MS;
+      const imprecise = screen.rtt_ms != null && screen.rtt_ms > IMPRECISE_RTT_MS;
+      entry.row.classList.toggle("stale", stale);
+      entry.row.classList.toggle("imprecise", imprecise);
+      const offset = screen.offset_ms == null ? "–" : `${screen.offset_ms > 0 ? "+" : ""}${Math.round(screen.offset_ms)} ms`;
+      const rtt = screen.rtt_ms == null ? "–" : `${Math.round(screen.rtt_ms)} ms${imprecise ? ` (${t("imprecise")})` : ""}`;
+      const contact = `${t("seconds_ago").replace("{n}", Math.max(0, Math.round(age / 1000)))}${stale ? ` (${t("stale")})` : ""}`;
+      const cells = entry.row.children;
+      [name, offset, rtt, contact].forEach((text, i) => setText(cells[i], text));
+      rows.push(entry.row);
+    }
+    const known = new Set(screens.map((s) => s.screen_id));
+    for (const id of screenRows.keys()) if (!known.has(id)) screenRows.delete(id);
+    if (!rows.length) {
+      if (!emptyRow) {
+        emptyRow = el("tr");
+        const cell = el("td", "empty", t("no_screens"));
+        cell.colSpan = 5;
+        emptyRow.append(cell);
+      }
+      rows.push(emptyRow);
+    }
+    patch(document.getElementById("screens"), rows);
+    const leftBox = document.getElementById("screens-left-box");
+    leftBox.hidden = !left.length;
+    setText(document.getElementById("screens-left-summary"), t("screens_left").replace("{n}", left.length));
+    patch(document.getElementById("screens-left"), left);
+  }
+
+  function patch(container, nodes) {
+    // Only what is out of place moves; the rows that stay keep their node and their focus.
+    const wanted = new Set(nodes);
+    for (const child of [...container.children]) if (!wanted.has(child)) child.remove();
+    let cursor = container.firstElementChild;
+    for (const node of nodes) {
+      if (node === cursor) cursor = cursor.nextElementSibling;
+      else container.insertBefore(node, cursor);
+    }
   }
 
   toggle.addEventListener("click", toggleTimer);
@@ -173,7 +311,7 @@ export function setupTimer(socket, notify) {
   document.getElementById("flash").addEventListener("click", () => display({ action: "flash" }));
   document.getElementById("message-clear").addEventListener("click", () => display({ action: "clear" }));
   const messageText = document.getElementById("message-text");
-  for (const preset of panel.querySelectorAll("[data-preset]")) {
+  for (const preset of document.querySelectorAll("[data-preset]")) {
     preset.addEventListener("click", () => display({ action: "message", text: preset.dataset.preset }));
   }
   document.getElementById("message-form").addEventListener("submit", async (event) => {
@@ -181,14 +319,18 @@ export function setupTimer(socket, notify) {
     if (await display({ action: "message", text: messageText.value })) messageText.value = "";
   });
 
-  document.addEventListener("keydown", (event) => {
-    if (event.target.closest("input, textarea, select") || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.key === " " && !event.target.closest("button, a")) { toggleTimer(); event.preventDefault(); }
+  function shortcut(event) {
+    // The clock's keys, once moderate.js has decided a shortcut may fire here. Those that change
+    // what the room sees ask first; a minute more or less is undone by the other key.
+    if (!timer) return false;
+    if (event.key === " ") askFor({ action: toggleAction() });
+    else if (event.key === "]") askFor({ action: "next" });
+    else if (event.key === "[") askFor({ action: "previous" });
     else if (event.key === "+" || event.key === "=") command({ action: "adjust", seconds: 60 });
     else if (event.key === "-") command({ action: "adjust", seconds: -60 });
-    else if (event.key === "]") command({ action: "next" });
-    else if (event.key === "[") command({ action: "previous" });
-  });
+    else return false;
+    return true;
+  }
 
   socket.on("timer", showTimer);
   socket.on("display", showDisplay);
@@ -196,6 +338,7 @@ export function setupTimer(socket, notify) {
   setInterval(renderScreens, 5000);
 
   return {
+    shortcut,
     /** The timer part of the moderator's sync reply. */
     load(reply) {
       timer = null;

@@ -7,6 +7,11 @@
 // rebuilt only when its question changed, keyed by question id, so an open edit box, typed text
 // and focus in another card survive every update. The sync arrives in pages (the server's
 // SYNC_PAGE_SIZE), each a bounded message.
+//
+// Focus never falls to <body>: when the card holding it leaves its list (approved here, or by
+// another moderator) the next card of that list takes it, and a question put on screen takes it
+// along. The server decides what the page only shows: the actions each question allows, the
+// suggested next question and the themes' coverage arrive in the payloads.
 import {
   connect, el, everyConnection, randomId, request, requestOrThrow, showConnection, t, themeName,
   themesByKey,
@@ -18,17 +23,12 @@ const code = app.dataset.event;
 const themes = themesByKey();
 const ORIGINS = ["online", "room", "floor"];
 const COLUMNS = ["pending", "upnext", "approved", "answered", "dismissed", "merged"];
-const ACTIONS = {
-  pending: ["live", "approve", "dismiss"],
-  approved: ["live", "queue", "answered", "dismiss"],
-  upnext: ["live", "unqueue", "answered", "dismiss"],
-  live: ["unlive", "answered", "dismiss"],
-  answered: ["restore", "live"],
-  dismissed: ["restore", "approve"],
-  merged: [],
-};
 const PAGE_SIZE = 25;  // cards shown per column before "show more"
 const KEYS = { a: "approve", d: "dismiss", l: "live", x: "answered", r: "restore", u: "unlive", n: "queue" };
+const ANNOUNCE_MS = 4000;  // new questions are announced together, at most this often
+const SHORTCUTS_KEY = "moderator.shortcuts";  // "off" once switched off in this browser
+const eventZone = app.dataset.timezone || undefined;
+const timeOfDay = new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit", timeZone: eventZone });
 
 const state = {
   questions: new Map(),
@@ -44,6 +44,10 @@ const state = {
   loadingSplit: null,  // ... and its vote split
   counts: null,     // the server's exact column counts, shown while the sync pages arrive
   shown: [],        // ids of the cards on the page, in keyboard order
+  overview: null,   // the server's suggested next question and theme coverage
+  follow: null,     // a question id whose card takes the focus at the next render
+  synced: false,    // after the first sync, a question not seen before is new
+  fresh: 0,         // new questions not yet announced
 };
 
 // Every fault is retried by connection.js, except a refusal for want of a login: the reload then
@@ -84,8 +88,14 @@ async function send(event, data) {
 }
 
 async function act(id, action, extra = {}) {
+  // A question put on screen takes the focus along (its next step, "answered", is there); any
+  // other action leaves it to the next card of the list (render's focus rescue).
+  const focused = document.activeElement?.closest("li[data-id]");
   const reply = await send("act", { id, action, ...extra });
-  if (reply) upsert(reply.question);
+  if (reply) {
+    if (action === "live" && focused) state.follow = id;
+    upsert(reply.question);
+  }
   return reply;
 }
 
@@ -96,10 +106,25 @@ function keep(questions, question) {
 }
 
 function upsert(question) {
+  if (state.synced && !state.questions.has(question.id)) noteNew();
   keep(state.questions, question);
   // A change during a paged sync also goes to the map that will replace this one.
   if (state.loading && state.loading !== state.questions) keep(state.loading, question);
   scheduleRender();
+}
+
+// New questions are announced to screen readers in one polite sentence every few seconds, never
+// one per question, and never the sync's pages.
+const announcer = document.getElementById("announcer");
+function noteNew() {
+  state.fresh += 1;
+  if (noteNew.timer) return;
+  noteNew.timer = setTimeout(() => {
+    noteNew.timer = null;
+    const n = state.fresh;
+    state.fresh = 0;
+    announcer.textContent = n === 1 ? t("one_new_question") : t("new_questions").replace("{n}", n);
+  }, ANNOUNCE_MS);
 }
 
 let renderPending = false;
@@ -156,16 +181,21 @@ function card(question) {
     el("span", "theme-tag", themeName(themes.get(question.theme))),
     el("span", `origin origin-${question.via}`, t(`via_${question.via}`)),
     el("span", "votes", votesLabel(question)),
-    el("time", "time", new Date(question.created_ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })),
+    el("time", "time", timeOfDay.format(question.created_ms)),
   );
-  item.append(meta, el("p", "text", question.text));
+  meta.lastChild.dateTime = new Date(question.created_ms).toISOString();
+  const text = el("p", "text", question.text);
+  text.dir = "auto";
+  item.append(meta, text);
   if (question.original_text) {
     const details = el("details", "original");
     details.append(el("summary", null, t("edited")), el("p", null, question.original_text));
     item.append(details);
   }
   const who = [question.name, question.affiliation].filter(Boolean).join(", ");
-  item.append(el("p", "who", who || t("anonymous")));
+  const byline = el("p", "who", who || t("anonymous"));
+  byline.dir = "auto";
+  item.append(byline);
   if (question.flag) item.append(el("p", "flag", question.flag));
   const similar = question.similar_to_id && state.questions.get(question.similar_to_id);
   if (similar && similar.status !== "merged" && question.status !== "merged") {
@@ -181,7 +211,7 @@ function card(question) {
     item.append(el("p", "similar", t("merged_into").replace("{id}", question.merged_into_id)));
   }
   const actions = el("div", "actions");
-  for (const action of ACTIONS[column] || []) {
+  for (const action of question.actions || []) {
     actions.append(button(t(action), `act act-${action}`, () => act(question.id, action)));
   }
   if (question.status !== "merged") {
@@ -304,29 +334,19 @@ function chip(key, label, count, pressed, onClick) {
 }
 
 function tally(all) {
-  // One pass over every question: what the chips, the coverage table and the columns need.
-  const byTheme = new Map([...themes.keys()].map((key) => [key, {
-    active: 0, submitted: 0, approved: 0, answered: 0, live: 0, votes: 0,
-  }]));
+  // One pass over every question: what the chips and the columns need.
+  const byTheme = new Map([...themes.keys()].map((key) => [key, { active: 0 }]));
   const byOrigin = new Map(ORIGINS.map((origin) => [origin, { active: 0, votes: 0 }]));
   const columns = Object.fromEntries(COLUMNS.map((column) => [column, []]));
   let active = 0;
   let live = null;
   for (const q of all) {
-    const theme = byTheme.get(q.theme);
-    const origin = byOrigin.get(q.via);
-    const open = q.status !== "dismissed" && q.status !== "merged";
-    if (open) {
+    if (q.status !== "dismissed" && q.status !== "merged") {
       active += 1;
+      const theme = byTheme.get(q.theme);
+      const origin = byOrigin.get(q.via);
       if (theme) theme.active += 1;
       if (origin) { origin.active += 1; origin.votes += q.votes; }
-    }
-    if (theme && q.status !== "merged") {
-      theme.submitted += 1;
-      theme.votes += q.votes;
-      if (q.status === "approved") theme.approved += 1;
-      else if (q.status === "answered") theme.answered += 1;
-      else if (q.status === "live") theme.live += 1;
     }
     if (q.status === "live") live = q;
     const column = columnOf(q);
@@ -353,54 +373,45 @@ function renderFilters(stats) {
   patchChildren(document.getElementById("origin-filters"), originChips);
 }
 
-function renderCoverage(stats) {
-  // Per theme: submitted, approved, answered, votes, and what is still waiting.
-  const rows = [...themes].map(([key, theme]) => {
-    const mine = stats.byTheme.get(key);
-    const waiting = mine.approved;
-    const answered = mine.answered;
-    const published = waiting + answered + mine.live;
+function renderCoverage() {
+  // The server's table (moderator/core/overview.py): per theme, submitted, published, answered,
+  // waiting, votes, and whether it is being neglected.
+  const rows = (state.overview?.coverage || []).map((mine) => {
     const row = el("tr");
-    row.classList.toggle("current-theme", key === state.currentTheme);
-    row.classList.toggle("unanswered", key !== state.currentTheme && waiting > 0 && answered === 0);
-    const name = el("th", null, themeName(theme));
+    row.classList.toggle("current-theme", mine.current);
+    row.classList.toggle("unanswered", mine.neglected);
+    const name = el("th", null, themeName(themes.get(mine.theme)));
     name.scope = "row";
     const meter = el("meter");
     meter.min = 0;
-    meter.max = Math.max(published, 1);
-    meter.value = answered;
-    meter.setAttribute("aria-label", `${answered} / ${published}`);
+    meter.max = Math.max(mine.published, 1);
+    meter.value = mine.answered;
+    meter.setAttribute("aria-label", `${mine.answered} / ${mine.published}`);
     const meterCell = el("td", "meter-cell");
     meterCell.append(meter);
-    row.append(name, el("td", null, String(mine.submitted)), el("td", null, String(published)),
-      el("td", null, String(answered)), el("td", null, String(waiting)),
+    row.append(name, el("td", null, String(mine.submitted)), el("td", null, String(mine.published)),
+      el("td", null, String(mine.answered)), el("td", null, String(mine.waiting)),
       el("td", null, String(mine.votes)), meterCell);
     return row;
   });
-  document.getElementById("coverage").replaceChildren(...rows);
+  const body = document.getElementById("coverage");
+  const key = JSON.stringify(state.overview?.coverage || []);
+  if (body.dataset.key !== key) {  // nothing in it takes focus, but nothing is redone for nothing
+    body.dataset.key = key;
+    body.replaceChildren(...rows);
+  }
   const left = timerPanel.remaining();
   const current = state.currentTheme ? themeName(themes.get(state.currentTheme)) : t("no_current_theme");
   const minutes = left == null ? "" : ` · ${t("segment_left").replace("{n}", Math.max(0, Math.ceil(left / 60000)))}`;
-  document.getElementById("current-theme-line").textContent = `${t("now_discussing")}: ${current}${minutes}`;
+  const line = `${t("now_discussing")}: ${current}${minutes}`;
+  const node = document.getElementById("current-theme-line");
+  if (node.textContent !== line) node.textContent = line;
 }
 
-function suggestion(all) {
-  // Alternate room and online: after a room question, suggest the best online one, and back.
-  const fromRoom = (q) => q.via !== "online";
-  let last = null;
-  for (const q of all) if (q.live_ms && (!last || q.live_ms > last.live_ms)) last = q;
-  const wanted = last ? (fromRoom(last) ? "online" : "room") : null;
-  const rank = (a, b) => ((a.queue_position ?? 1e9) - (b.queue_position ?? 1e9))
-    || (b.starred - a.starred) || (b.votes - a.votes) || (a.id - b.id);
-  let best = null;
-  let bestPreferred = null;
-  for (const q of all) {
-    if (q.status !== "approved") continue;
-    if (!best || rank(q, best) < 0) best = q;
-    const preferred = wanted === null || (wanted === "online" ? !fromRoom(q) : fromRoom(q));
-    if (preferred && (!bestPreferred || rank(q, bestPreferred) < 0)) bestPreferred = q;
-  }
-  return bestPreferred || best;
+function applyOverview(overview) {
+  if (state.overview && overview.computed_ms < state.overview.computed_ms) return;  // a late one
+  state.overview = overview;
+  scheduleRender();
 }
 
 function sortColumn(column, list) {
@@ -423,8 +434,10 @@ const cards = new Map();
 const placeholders = new Map();
 
 function signature(question) {
+  // Votes are left out: a new count patches the card's count in place (keyedCard).
+  const { votes: _votes, ...rest } = question;
   const similar = question.similar_to_id && state.questions.get(question.similar_to_id);
-  return JSON.stringify([question, state.split[question.id] ?? null, question.id === state.selected,
+  return JSON.stringify([rest, question.id === state.selected,
     question.theme === state.currentTheme, similar ? [similar.status, similar.text] : null]);
 }
 
@@ -433,7 +446,12 @@ function keyedCard(container, question) {
   if (!known) cards.set(container, (known = new Map()));
   const built = signature(question);
   const entry = known.get(question.id);
-  if (entry && entry.signature === built) return entry.node;
+  if (entry && entry.signature === built) {
+    const count = entry.node.querySelector(".votes");
+    const label = votesLabel(question);
+    if (count.textContent !== label) count.textContent = label;
+    return entry.node;
+  }
   const node = card(question);
   if (entry) carryOver(entry.node, node);
   known.set(question.id, { node, signature: built });
@@ -491,28 +509,72 @@ function prune(container, shown) {
 
 function renderList(container, questions, limit) {
   const shown = questions.slice(0, limit);
-  const active = document.activeElement;
-  const holder = container.contains(active) ? active.closest("li[data-id]") : null;
-  const focus = holder && {
-    id: Number(holder.dataset.id), path: pathTo(active, holder),
-    selection: "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null,
-  };
   if (!placeholders.has(container)) placeholders.set(container, el("li", "empty", t("empty")));
   patchChildren(container, shown.length
     ? shown.map((q) => keyedCard(container, q)) : [placeholders.get(container)]);
   prune(container, shown);
-  if (focus && document.activeElement !== active) {
-    // The focused card was rebuilt (its question changed) or moved: focus its twin.
-    const again = active.isConnected ? active
-      : follow(container.querySelector(`li[data-id="${focus.id}"]`), focus.path);
+  return shown;
+}
+
+function focusInCard() {
+  // Where the focus is, if in a card: enough to find it again after the render, or the card
+  // that should take it if this one leaves its list.
+  const active = document.activeElement;
+  const holder = active?.closest?.("li[data-id]");
+  const container = holder?.parentElement;
+  if (!holder || !container) return null;
+  const siblings = [...container.children].filter((node) => node.dataset.id);
+  const index = siblings.indexOf(holder);
+  const ids = (nodes) => nodes.map((node) => Number(node.dataset.id));
+  return {
+    active, container, id: Number(holder.dataset.id), path: pathTo(active, holder),
+    selection: "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null,
+    after: ids(siblings.slice(index + 1)), before: ids(siblings.slice(0, index).reverse()),
+  };
+}
+
+function cardIn(container, id) {
+  return container.querySelector(`:scope > li[data-id="${id}"]`);
+}
+
+function restoreFocus(focus) {
+  const followed = state.follow;
+  state.follow = null;
+  if (followed != null) {
+    const target = document.querySelector(`#live > li[data-id="${followed}"]`);
+    if (target) { target.focus(); return; }
+  }
+  if (!focus || (focus.active.isConnected && document.activeElement === focus.active)) return;
+  const twin = cardIn(focus.container, focus.id);
+  if (twin) {
+    // The card was rebuilt (its question changed) or moved within its list: focus its twin.
+    const again = focus.active.isConnected && twin.contains(focus.active) ? focus.active : follow(twin, focus.path);
     if (again) {
       again.focus({ preventScroll: true });
       if (focus.selection && "setSelectionRange" in again) {
         try { again.setSelectionRange(...focus.selection); } catch { /* not a text field */ }
       }
+      return;
     }
   }
-  return shown;
+  // The card left its list: the next one takes the focus (and the selection), else the one
+  // before, else the list's column.
+  for (const id of [...focus.after, ...focus.before]) {
+    const next = cardIn(focus.container, id);
+    if (next) {
+      select(id);
+      next.focus({ preventScroll: true });
+      return;
+    }
+  }
+  (focus.container.closest("section") || document.getElementById("incoming")).focus({ preventScroll: true });
+}
+
+function select(id) {
+  // The selection is drawn by the cards (their signature): re-render to move it.
+  if (state.selected === id) return;
+  state.selected = id;
+  scheduleRender();
 }
 
 function moreButton(column) {
@@ -533,35 +595,42 @@ function moreButton(column) {
   return row;
 }
 
-let suggestedKey = null;
-function renderSuggested(next) {
-  const suggested = document.getElementById("suggested");
-  const key = next ? JSON.stringify([next.id, next.via, next.text]) : null;
-  if (key === suggestedKey) return;
-  suggestedKey = key;
-  if (next) {
-    suggested.replaceChildren(el("span", "label", t("suggested_next")),
-      el("span", `origin origin-${next.via}`, t(`via_${next.via}`)), el("span", "text", next.text),
-      button(t("live"), "act act-live", () => act(next.id, "live")));
-  } else {
-    suggested.replaceChildren();
-  }
+// The suggested question (the server's choice) keeps the same nodes: a focused button stays.
+const suggested = document.getElementById("suggested");
+const suggestedButton = button(t("live"), "act act-live", () => {
+  const next = state.overview?.suggested;
+  if (next) act(next.id, "live");
+});
+suggested.append(suggestedButton);
+function renderSuggested() {
+  const next = state.overview?.suggested;
+  // The overview lags a moment behind the questions: never offer one that is no longer approved.
+  const known = next && state.questions.get(next.id);
+  const offer = known && known.status === "approved" ? known : null;
+  suggested.hidden = !offer;
+  if (!offer) return;
+  const origin = suggested.querySelector(".origin");
+  origin.className = `origin origin-${offer.via}`;
+  if (origin.textContent !== t(`via_${offer.via}`)) origin.textContent = t(`via_${offer.via}`);
+  const text = suggested.querySelector(".text");
+  if (text.textContent !== offer.text) text.textContent = offer.text;
 }
 
 function render() {
+  const focus = focusInCard();
   const all = [...state.questions.values()];
   const stats = tally(all);
   renderFilters(stats);
-  renderCoverage(stats);
+  renderCoverage();
   const liveBox = document.getElementById("live");
   if (stats.live) {
     patchChildren(liveBox, [keyedCard(liveBox, stats.live)]);
     prune(liveBox, [stats.live]);
   } else {
-    if (!placeholders.has(liveBox)) placeholders.set(liveBox, el("p", "empty", t("nothing_live")));
+    if (!placeholders.has(liveBox)) placeholders.set(liveBox, el("li", "empty", t("nothing_live")));
     patchChildren(liveBox, [placeholders.get(liveBox)]);
   }
-  renderSuggested(suggestion(all));
+  renderSuggested();
   // While a sync's pages arrive, the server's counts are the exact ones (unfiltered).
   const counts = state.loading && state.counts && !filtering() ? state.counts : null;
   state.shown = stats.live ? [stats.live.id] : [];
@@ -583,6 +652,7 @@ function render() {
   if (state.currentTheme !== document.getElementById("current-theme").value) {
     document.getElementById("current-theme").value = state.currentTheme || "";
   }
+  restoreFocus(focus);
 }
 
 function navigationOrder() {
@@ -590,10 +660,26 @@ function navigationOrder() {
   return state.shown;
 }
 
+// Shortcuts that cannot surprise: a switch turns them off (remembered in this browser); none
+// fires while typing in a field or while on a button, link or summary (Space and Enter are
+// theirs); the clock's keys do nothing on a question card, and ask before the room sees a change.
+const shortcutsOn = document.getElementById("shortcuts-on");
+shortcutsOn.checked = localStorage.getItem(SHORTCUTS_KEY) !== "off";
+shortcutsOn.addEventListener("change", () => {
+  localStorage.setItem(SHORTCUTS_KEY, shortcutsOn.checked ? "on" : "off");
+});
+
+function mayUseShortcut(event) {
+  if (!shortcutsOn.checked || event.ctrlKey || event.metaKey || event.isComposing) return false;
+  return !event.target.closest?.("input, textarea, select, button, a, summary, [contenteditable], [role=button]");
+}
+
 document.addEventListener("keydown", (event) => {
-  if (event.target.closest("input, textarea, select") || event.ctrlKey || event.metaKey) return;
+  if (!mayUseShortcut(event)) return;
   const order = navigationOrder();
-  const question = state.questions.get(state.selected);
+  // A card's keys act on the card that has the focus, else on the selected one.
+  const holder = event.target.closest?.("li[data-id]");
+  const question = state.questions.get(holder ? Number(holder.dataset.id) : state.selected);
   if (event.altKey) {
     // Alt+Up / Alt+Down move the selected question within "up next".
     if (question && columnOf(question) === "upnext" && ["ArrowUp", "ArrowDown"].includes(event.key)) {
@@ -603,22 +689,36 @@ document.addEventListener("keydown", (event) => {
     return;
   }
   if (event.key === "j" || event.key === "k") {
-    const index = order.indexOf(state.selected);
+    const index = order.indexOf(question?.id ?? state.selected);
     const next = event.key === "j" ? Math.min(index + 1, order.length - 1) : Math.max(index - 1, 0);
     state.selected = order[next === -1 ? 0 : next] ?? null;
     render();
-    document.querySelector(`li[data-id="${state.selected}"]`)?.scrollIntoView({ block: "nearest" });
+    // The selected card takes the focus, so the next key acts where the moderator looks.
+    document.querySelector(`li[data-id="${state.selected}"]`)?.focus();
+    event.preventDefault();
+    return;
+  }
+  if (event.target.closest?.("li[data-id]") && [" ", "+", "=", "-", "[", "]"].includes(event.key)) {
+    return;  // on a question, the clock's keys do nothing (a stray Space must not pause the room)
+  }
+  if (timerPanel.shortcut(event)) {
     event.preventDefault();
     return;
   }
   if (!question) return;
   if (event.key === "s") { act(question.id, question.starred ? "unstar" : "star"); event.preventDefault(); }
   const action = KEYS[event.key];
-  if (action && (ACTIONS[columnOf(question)] || []).includes(action)) {
-    // Keep the selection moving down the list so a run of approvals flows.
+  if (action && (question.actions || []).includes(action)) {
+    // The selection moves down the list so a run of approvals flows; the focus follows it.
     const index = order.indexOf(question.id);
+    const next = order[index + 1] ?? order[index - 1] ?? null;
     act(question.id, action);
-    state.selected = order[index + 1] ?? order[index - 1] ?? null;
+    // At once, not when the reply comes: the next key (pressed before it) is for the next card.
+    state.selected = next;
+    if (holder) {
+      render();
+      document.querySelector(`li[data-id="${next}"]`)?.focus();
+    }
     event.preventDefault();
   }
 });
@@ -632,8 +732,11 @@ async function saveSettings(data) {
 function applySettings(settings) {
   premoderation.checked = settings.premoderation;
   state.currentTheme = settings.current_theme;
+  // Words being typed (in the box, or typed and not saved yet) are not overwritten.
   const words = document.getElementById("word-filter");
-  if (document.activeElement !== words) words.value = (settings.word_filter || []).join("\n");
+  if (document.activeElement !== words && !words.dataset.dirty) {
+    words.value = (settings.word_filter || []).join("\n");
+  }
   scheduleRender();
 }
 
@@ -648,6 +751,9 @@ search.addEventListener("input", () => {
   }, 150);
 });
 
+document.getElementById("word-filter").addEventListener("input", (event) => {
+  event.target.dataset.dirty = "1";
+});
 premoderation.addEventListener("change", async () => {
   const wanted = premoderation.checked;
   const reply = await saveSettings({ premoderation: wanted });
@@ -660,7 +766,10 @@ document.getElementById("current-theme").addEventListener("change", (event) => {
 document.getElementById("settings-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const words = document.getElementById("word-filter").value.split("\n").map((w) => w.trim()).filter(Boolean);
+  const box = document.getElementById("word-filter");
+  delete box.dataset.dirty;  // the reply shows the list as the server keeps it
   if (await saveSettings({ word_filter: words })) notify(t("saved"));
+  else box.dataset.dirty = "1";
 });
 document.getElementById("floor-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -697,6 +806,10 @@ const fullSync = everyConnection(socket, async () => {
   columnsBox.setAttribute("aria-busy", "true");  // until the last page
   if (!state.questions.size) state.questions = fresh;
   applySettings(reply.settings);
+  if (reply.overview) {
+    state.overview = null;  // a sync's overview replaces whatever came before
+    applyOverview(reply.overview);
+  }
   timerPanel.load(reply);
   for (;;) {
     for (const question of reply.questions) keep(fresh, question);
@@ -716,6 +829,7 @@ const fullSync = everyConnection(socket, async () => {
   state.loading = null;
   state.loadingSplit = null;
   state.counts = null;
+  state.synced = true;
   columnsBox.setAttribute("aria-busy", "false");
   render();
 });
@@ -747,5 +861,6 @@ socket.on("votes", ({ counts, split }) => {
   scheduleRender();
 });
 socket.on("settings", applySettings);
+socket.on("overview", applyOverview);
 setInterval(scheduleRender, 15_000);  // the coverage line shows the minutes left
 render();

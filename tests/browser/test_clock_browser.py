@@ -87,7 +87,8 @@ def test_dashboard_drives_room_screen_and_stage_monitor(browser, live_server, ar
         )
         room.screenshot(path=artifacts / "room-normal.png")
 
-        desk.keyboard.press("+")  # one more minute
+        desk.evaluate("document.activeElement.blur()")  # shortcuts never fire on a button
+        desk.keyboard.press("+")  # one more minute (no confirmation: "-" undoes it)
         room.wait_for_function(
             "document.getElementById('countdown').textContent.startsWith('10:5')"
         )
@@ -146,7 +147,11 @@ def test_dashboard_drives_room_screen_and_stage_monitor(browser, live_server, ar
         room.wait_for_function("document.getElementById('countdown').textContent === '+0:01'")
         room.screenshot(path=artifacts / "room-overtime.png")
 
-        desk.keyboard.press("]")  # next segment
+        desk.evaluate("document.activeElement.blur()")
+        desk.keyboard.press("]")  # next segment: asked first, answered with Enter
+        desk.wait_for_selector("#clock-confirm:not([hidden])")
+        assert desk.evaluate("document.activeElement.id") == "clock-confirm-yes"
+        desk.keyboard.press("Enter")
         room.wait_for_function(
             f"document.getElementById('segment-title').textContent === '{SEGMENTS[1]}'"
         )
@@ -161,7 +166,9 @@ def test_dashboard_drives_room_screen_and_stage_monitor(browser, live_server, ar
         room.wait_for_selector("#blackout[hidden]", state="attached")
 
         desk.evaluate("document.activeElement.blur()")  # the checkbox would take the space
-        desk.keyboard.press(" ")  # pause
+        desk.keyboard.press(" ")  # pause, once confirmed
+        desk.wait_for_selector("#clock-confirm:not([hidden])")
+        desk.keyboard.press(" ")
         stage.wait_for_function("document.getElementById('app').dataset.state === 'paused'")
         frozen = stage.locator("#countdown").text_content()
         stage.wait_for_timeout(1200)  # a paused clock must not move: observe across a second

@@ -94,3 +94,27 @@ def test_moderator_socket_curation(attendee_socket, moderator_socket):
     assert reply["question"]["status"] == "merged"
     mine = [m for m in received(asker, "my_question") if m["id"] == ids[0]]
     assert mine[-1]["merged_into_id"] == ids[1]
+
+
+def test_moderators_get_the_overview_from_the_server_after_each_change(
+    attendee_socket, moderator_socket
+):
+    mod = moderator_socket
+    first = mod.emit("sync", {}, callback=True, namespace="/mod")
+    assert first["overview"]["suggested"] is None
+    assert [row["theme"] for row in first["overview"]["coverage"]][0] == THEME
+    asker = attendee_socket("attendee-0001")
+    body = submission(1)
+    body.pop("client_id")
+    qid = asker.emit("submit", body, callback=True)["question"]["id"]
+    mod.get_received("/mod")
+    reply = mod.emit("act", {"id": qid, "action": "approve"}, callback=True, namespace="/mod")
+    assert reply["question"]["actions"] == ["live", "queue", "answered", "dismiss"]
+
+    def suggested():
+        views = received(mod, "overview", "/mod")
+        return [v for v in views if v["suggested"] and v["suggested"]["id"] == qid]
+
+    latest = wait_until(suggested, message="the overview with the approved question")[-1]
+    row = next(r for r in latest["coverage"] if r["theme"] == THEME)
+    assert (row["published"], row["waiting"]) == (1, 1)
