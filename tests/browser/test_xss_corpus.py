@@ -27,6 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -156,7 +157,7 @@ class Api:
         *,
         source: str = "127.0.0.1",
         moderator: bool = True,
-    ) -> tuple[int, dict]:
+    ) -> tuple[int, Any]:
         connection = http.client.HTTPConnection(
             "127.0.0.1", self.port, timeout=10, source_address=(source, 0)
         )
@@ -175,7 +176,7 @@ class Api:
         finally:
             connection.close()
 
-    def ok(self, method: str, path: str, body: object = None) -> dict:
+    def ok(self, method: str, path: str, body: object = None) -> Any:
         status, reply = self.call(method, path, body)
         assert status < 300, (path, body, status, reply)
         return reply
@@ -478,9 +479,13 @@ def test_no_payload_runs_on_any_page_and_each_is_shown_as_written(browser, corpu
         screen.goto(f"{base}/e/{EVENT}/screen")
         online(screen)
         code = wait_until(lambda: text_of(screen, "#pairing-code"), message="a pairing code")
-        screen_id = api.ok("POST", "/screens/pair", {"code": code, "label": "Wall"})["screen"][
-            "screen_id"
-        ]
+        # Paired from the dashboard's form, whose notice repeats the name given.
+        label = "$&$` {name} <b>Wall</b>"
+        dashboard.fill("#pair-code", code)
+        dashboard.fill("#pair-label", label)
+        dashboard.click("#pair-form button[type=submit]")
+        wait_text(dashboard, "#toast", f"Screen paired: {label}", "the pairing notice")
+        [screen_id] = [s["screen_id"] for s in api.ok("GET", "/screens") if s["label"] == label]
         screen.wait_for_selector("#qr[data-url*='pass=']", state="attached", timeout=10000)
         stage = watch.page("stage")
         stage.goto(f"{base}/e/{EVENT}/stage")
