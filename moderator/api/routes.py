@@ -167,6 +167,18 @@ def _export_rows(session: Session, event: Event) -> list[dict[str, Any]]:
     ]
 
 
+# A cell starting with one of these is a formula to a spreadsheet (tab and carriage return too,
+# which some strip before looking); a leading ' makes it text.
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    """``value`` for a CSV cell that a spreadsheet shows as text, never runs."""
+    if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
 @bp.get("/events/<code>/export.json")
 @moderator_required
 def export_json(code: str) -> ResponseReturnValue:
@@ -189,10 +201,7 @@ def export_csv(code: str) -> ResponseReturnValue:
     writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        # A leading = + - @ would make a spreadsheet run the cell as a formula.
-        writer.writerow(
-            {k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in row.items()}
-        )
+        writer.writerow({k: _spreadsheet_safe(v) for k, v in row.items()})
     return Response(
         out.getvalue(),
         mimetype="text/csv",

@@ -297,7 +297,8 @@ function renderMine() {
     const item = questionItem(question, { badge: statusBadge(question.status) });
     if (question.status === "merged") {
       const target = state.published.get(question.merged_into_id);
-      if (target) item.append(el("p", "merged-note", t("merged_into").replace("{text}", target.text)));
+      // A function, not the text itself: "$&" or "$`" in someone's question are not patterns.
+      if (target) item.append(el("p", "merged-note", t("merged_into").replace("{text}", () => target.text)));
     }
     items.push(item);
   }

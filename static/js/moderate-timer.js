@@ -198,7 +198,8 @@ export function setupTimer(socket, notify) {
     const labelInput = document.getElementById("pair-label");
     const reply = await screenCommand({ action: "pair", code: codeInput.value, label: labelInput.value });
     if (reply) {
-      notify(t("screen_paired").replace("{name}", reply.screen.label));
+      // A function, not the name itself: "$&" in a name is not a replacement pattern.
+      notify(t("screen_paired").replace("{name}", () => reply.screen.label));
       codeInput.value = "";
       labelInput.value = "";
     }

@@ -178,6 +178,8 @@ async function refreshJoin() {
   if (link.error) throw new Error(link.error.code);
   const svg = new DOMParser().parseFromString(link.svg, "text/html").body.firstElementChild;
   if (svg) box.replaceChildren(document.importNode(svg, true));
+  // The link the code encodes, readable without a camera (tests, an operator's devtools).
+  box.dataset.url = link.url;
   clearTimeout(joinTimer);
   joinTimer = setTimeout(() => joinSync.run(), Math.max(5000, link.refresh_ms));
 }
