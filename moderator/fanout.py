@@ -195,7 +195,8 @@ def question_changes(code: str, changes: Iterable[Change]) -> None:
         if change.was_public and question.status not in PUBLIC_STATUSES:
             socketio.emit(
                 "question_removed",
-                {"id": question.id},
+                # Its version: a late message from before it was withdrawn does not bring it back.
+                {"id": question.id, "version": public_view(question)["version"]},
                 to=public_room(code),
                 namespace=ATTENDEE_NAMESPACE,
             )
