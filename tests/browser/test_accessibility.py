@@ -166,7 +166,7 @@ def test_the_room_screen_in_every_clock_state(server, room, state, phase):
     wait_until(
         lambda: (
             room.page.evaluate(
-                "[document.getElementById('app').dataset.state, document.getElementById('app').dataset.phase]"
+                "(({ state, phase }) => [state, phase])(document.getElementById('app').dataset)"
             )
             == [shown, phase]
         ),
