@@ -198,3 +198,30 @@ def test_the_phone_page_with_arabic_text_and_offline_stays_360_px_wide(browser, 
         page.screenshot(path=artifacts / "attendee-360-offline.png")
     finally:
         context.close()
+
+
+def test_the_attendee_hears_their_own_question_move_on_and_not_each_keystroke(browser, server):
+    context, page = open_phone(browser, server)
+    try:
+        assert page.get_attribute("#counter", "aria-live") is None
+        assert page.get_attribute("#announce", "aria-live") == "polite"
+        page.click(f"label[for=theme-{THEME}]")
+        page.fill("#text", "x" * 301)
+        wait_until(lambda: "300" in page.text_content("#announce"), message="the limit said")
+        page.fill("#text", "What did the pilot year teach the organisers?")
+        assert page.text_content("#announce") == ""
+        page.click("#send")
+        page.wait_for_selector("#mine li.question .status-pending")
+        assert page.text_content("#announce") == ""  # sending is said by the form, not here
+        [mine] = [
+            q for q in api(server, "GET", "/questions")["questions"] if q["status"] == "pending"
+        ]
+        for action, status in (("approve", "Approved"), ("live", "On screen now")):
+            api(server, "POST", f"/questions/{mine['id']}/{action}")
+            wait_until(
+                lambda s=status: s in page.text_content("#announce"),
+                message=f"{status} announced",
+            )
+        assert "What did the pilot year" in page.text_content("#announce")
+    finally:
+        context.close()
