@@ -355,6 +355,11 @@ function patchCard(item, question, { badge = null, outbox = null, votable = fals
  *  others; the focused element stays focused, or focus goes to the card that took the place
  *  of the one it was in (never to <body>). */
 function reconcile(list, cardMap, wanted, emptyText) {
+  const anchor = anchorOf(list);
+  // Where it should stay: where it is, or where it was meant to be if the page could not
+  // scroll that far last time (at its end) and the reader has not scrolled since.
+  const held = pinned?.card === anchor && pinned.scrollY === window.scrollY;
+  const anchorTop = held ? pinned.top : anchor?.getBoundingClientRect().top;
   const active = document.activeElement;
   const hadFocus = list.contains(active) && active !== list;
   const focusedCard = hadFocus ? active.closest("li") : null;
@@ -380,6 +385,12 @@ function reconcile(list, cardMap, wanted, emptyText) {
     }
     list.insertBefore(card, cursor);
   }
+  // The card being read (or worked in) stays where it was on the screen; the others move.
+  if (anchor?.isConnected) {
+    const shift = anchor.getBoundingClientRect().top - anchorTop;
+    if (shift) window.scrollBy(0, shift);
+    pinned = { card: anchor, top: anchorTop, scrollY: window.scrollY };
+  }
   if (!hadFocus || document.activeElement === active) return;
   if (active.isConnected) {
     active.focus({ preventScroll: true });
@@ -395,6 +406,19 @@ function reconcile(list, cardMap, wanted, emptyText) {
     list.tabIndex = -1;
     list.focus({ preventScroll: true });
   }
+}
+
+let pinned = null;
+
+/** The card of `list` the reader is on: the focused one, else the first one on screen. */
+function anchorOf(list) {
+  const focused = document.activeElement?.closest?.("li.question");
+  if (focused && focused.parentElement === list) return focused;
+  for (const card of list.children) {
+    const { top, bottom } = card.getBoundingClientRect();
+    if (bottom > 0) return top < innerHeight ? card : null;
+  }
+  return null;
 }
 
 function renderMine() {

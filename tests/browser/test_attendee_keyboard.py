@@ -118,6 +118,9 @@ def test_a_voting_attendee_keeps_focus_and_typed_text_while_others_vote(browser,
         page.focus(button)
         page.keyboard.press("Space")
         page.wait_for_selector(f"{button}[aria-pressed=true]:not(.pending)")
+        # The card being voted on is where the reader left it on the screen.
+        page.locator(button).scroll_into_view_if_needed()
+        where = page.locator(button).evaluate("(b) => b.getBoundingClientRect().top")
         # Each card remembers it was seen: a card made again would not.
         page.evaluate(
             "document.querySelectorAll('#public li.question').forEach((c) => { c.seen = true; })"
@@ -143,6 +146,8 @@ def test_a_voting_attendee_keeps_focus_and_typed_text_while_others_vote(browser,
             FOCUSED
         )
         assert page.input_value("#text") == "Half a question, not sent yet"
+        moved = page.locator(button).evaluate("(b) => b.getBoundingClientRect().top")
+        assert abs(moved - where) <= 2, (where, moved)
         assert page.evaluate(
             "(ids) => ids.every((id) =>"
             " document.querySelector(`#public li[data-key='${id}']`).seen)",
