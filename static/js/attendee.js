@@ -434,6 +434,7 @@ function renderMine() {
     return item;
   };
   for (const entry of state.outbox) {
+    if (state.mine.has(entry.client_msg_id)) continue;  // stored: shown as the server has it
     patchCard(card(entry.client_msg_id), entry, { badge: "sending", outbox });
   }
   const sorted = [...state.mine.values()].sort((a, b) => b.id - a.id);
@@ -636,6 +637,11 @@ function ownQuestion(question) {
   const known = state.mine.get(question.client_msg_id);
   if (known && known.version > question.version) return;
   state.mine.set(question.client_msg_id, question);
+  // Whatever the server has is acknowledged, even if its reply is still on its way (or lost).
+  if (state.outbox.some((e) => e.client_msg_id === question.client_msg_id)) {
+    state.outbox = state.outbox.filter((e) => e.client_msg_id !== question.client_msg_id);
+    saveOutbox();
+  }
   if (known && known.status !== question.status && ANNOUNCED.has(question.status)) {
     const text = question.text.length > 80 ? `${question.text.slice(0, 80)}…` : question.text;
     announce(t("announce_status").replace("{text}", text)
