@@ -12,7 +12,7 @@ from flask import Flask
 
 from moderator import runtime
 from moderator.core.errors import DomainError, Unavailable
-from moderator.core.votes import Ballot, vote_batch
+from moderator.core.votes import Ballot, Tally, vote_batch
 from moderator.extensions import socketio
 from moderator.tasks import Worker
 
@@ -26,7 +26,7 @@ class _Slot:
         self.event_id = event_id
         self.ballot = ballot
         self.done: Any = socketio.server.eio.create_event()
-        self.result: tuple[int, int] | DomainError | None = None
+        self.result: Tally | DomainError | None = None
 
 
 class BallotBox(Worker):
@@ -38,8 +38,8 @@ class BallotBox(Worker):
         super().__init__(app)
         self.waiting: list[_Slot] = []
 
-    def cast(self, event_id: int, ballot: Ballot) -> tuple[int, int]:
-        """Store one vote (in the next batch) and return ``(question id, new count)``; raise
+    def cast(self, event_id: int, ballot: Ballot) -> Tally:
+        """Store one vote (in the next batch) and return the question's new count; raise
         the refusal if it was refused."""
         slot = _Slot(event_id, ballot)
         with self.lock:
@@ -64,7 +64,7 @@ class BallotBox(Worker):
         for slot in batch:
             by_event.setdefault(slot.event_id, []).append(slot)
         for event_id, slots in by_event.items():
-            results: list[tuple[int, int] | DomainError]
+            results: list[Tally | DomainError]
             try:
                 with runtime.database(self.app).session() as session:
                     results = vote_batch(

@@ -36,6 +36,7 @@ from moderator.core.questions import (
     owner_view,
     public_view,
 )
+from moderator.core.votes import Tally
 from moderator.extensions import socketio
 
 ATTENDEE_NAMESPACE = "/"
@@ -200,7 +201,8 @@ def question_changes(code: str, changes: Iterable[Change]) -> None:
         if change.was_public and question.status not in PUBLIC_STATUSES:
             socketio.emit(
                 "question_removed",
-                {"id": question.id},
+                # Its version: a late message from before it was withdrawn does not bring it back.
+                {"id": question.id, "version": public_view(question)["version"]},
                 to=public_room(code),
                 namespace=ATTENDEE_NAMESPACE,
             )
@@ -212,9 +214,13 @@ def question_changes(code: str, changes: Iterable[Change]) -> None:
         )
 
 
-def send_votes(code: str, counts: dict[int, int], split: dict[int, dict[str, int]]) -> None:
-    """Vote counts to attendees; with the split by origin to moderators."""
-    public = {"counts": counts}
+def send_votes(code: str, tallies: dict[int, Tally], split: dict[int, dict[str, int]]) -> None:
+    """Vote counts to attendees, with each question's public version (a page keeps a count only
+    if it is newer than what it shows); with the split by origin to moderators."""
+    public = {
+        "counts": {qid: tally.votes for qid, tally in tallies.items()},
+        "versions": {qid: tally.version for qid, tally in tallies.items()},
+    }
     socketio.emit("votes", public, to=public_room(code), namespace=ATTENDEE_NAMESPACE)
     _to_moderators(code, "votes", {**public, "split": split})
 

@@ -93,6 +93,10 @@ class Question(Base):
     status_before_dismiss: Mapped[str | None] = mapped_column(String(12))
     starred: Mapped[bool] = mapped_column(default=False)
     votes: Mapped[int] = mapped_column(default=0)
+    # How many times ``votes`` changed. Votes are written by plain UPDATEs that leave
+    # ``version`` alone (a vote must not refuse a moderator's edit); the public version is the
+    # sum of both (``core.questions.public_version``).
+    votes_revision: Mapped[int] = mapped_column(default=0, server_default="0")
     # Set on the first edit, so moderators can always see what the attendee wrote.
     original_text: Mapped[str | None] = mapped_column(Text)
     edited_ms: Mapped[int | None] = mapped_column(BigInteger)

@@ -101,8 +101,8 @@ def vote(context: Context, actor: Actor, command: QuestionId) -> Result:
     event = context.snapshot()
     # No database session is open while the vote waits for its batch.
     ballot = votes.Ballot(command.id, actor.client_id, actor.via)
-    qid, count = runtime.ballot_box(context.app).cast(event.id, ballot)
-    return Result({"question": {"id": qid, "votes": count}}, announce=[VotesChanged(qid)])
+    tally = runtime.ballot_box(context.app).cast(event.id, ballot)
+    return _counted(tally)
 
 
 def unvote(context: Context, actor: Actor, command: QuestionId) -> Result:
@@ -110,8 +110,14 @@ def unvote(context: Context, actor: Actor, command: QuestionId) -> Result:
     assert actor.client_id is not None
     with context.session() as session:
         event = events.get_event(session, context.code)
-        qid, count = votes.unvote(session, event, command.id, client_id=actor.client_id)
-    return Result({"question": {"id": qid, "votes": count}}, announce=[VotesChanged(qid)])
+        tally = votes.unvote(session, event, command.id, client_id=actor.client_id)
+    return _counted(tally)
+
+
+def _counted(tally: votes.Tally) -> Result:
+    """A vote's acknowledgement: the count it left, with the version that orders it."""
+    question = {"id": tally.question_id, "votes": tally.votes, "version": tally.version}
+    return Result({"question": question}, announce=[VotesChanged(tally.question_id)])
 
 
 def similar(context: Context, actor: Actor, command: Similar) -> Result:

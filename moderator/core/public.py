@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from moderator.core import similarity
 from moderator.core.clock import Clock
 from moderator.core.questions import ANSWERED, public_questions, public_view
+from moderator.core.votes import Tally
 from moderator.models import Event
 
 
@@ -76,13 +77,14 @@ class PublicQuestions:
         """A question of the event changed here: the next reader reads again."""
         self._lists.pop(code, None)
 
-    def votes_changed(self, code: str, counts: Mapping[int, int]) -> None:
-        """New vote counts, as they are sent to attendees: the copy stays, with them."""
+    def votes_changed(self, code: str, counts: Mapping[int, Tally]) -> None:
+        """New vote counts, as they are sent to attendees: the copy stays, with them and the
+        versions that order them."""
         copy = self._lists.get(code)
         if copy is None or not counts:
             return
         views = tuple(
-            {**view, "votes": counts[view["id"]]} if view["id"] in counts else view
+            _with_tally(view, counts[view["id"]]) if view["id"] in counts else view
             for view in copy.views
         )
         self._lists[code] = PublicList(copy.read_ms, views, copy.open_texts)
@@ -92,3 +94,10 @@ class PublicQuestions:
         if copy is not None and 0 <= now - copy.read_ms < self.ttl_ms:
             return copy
         return None
+
+
+def _with_tally(view: dict[str, Any], tally: Tally) -> dict[str, Any]:
+    # A copy older than the tally takes its count; a newer one (read after it) keeps its own.
+    if view.get("version", 0) >= tally.version:
+        return view
+    return {**view, "votes": tally.votes, "version": tally.version}

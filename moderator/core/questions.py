@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
@@ -265,6 +265,7 @@ def _store(
         similarity=match[1] if match else None,
         starred=False,
         votes=0,
+        votes_revision=0,
         created_ms=now,
         updated_ms=now,
         approved_ms=None if status == PENDING else now,
@@ -720,8 +721,15 @@ def similar_public(
     return [(by_id[i], score) for i, score in found]
 
 
+def public_version() -> ColumnElement[int]:
+    """The column expression of a question's public version: greater after every change anyone
+    can see (a curation step bumps ``version``, a vote ``votes_revision``), so a page ignores a
+    message about a question older than the one it shows."""
+    return Question.version + Question.votes_revision
+
+
 def public_view(question: Question) -> dict[str, Any]:
-    """The question as attendees and room screens see it."""
+    """The question as attendees and room screens see it, with its public version."""
     return {
         "id": question.id,
         "text": question.text,
@@ -732,6 +740,7 @@ def public_view(question: Question) -> dict[str, Any]:
         "status": question.status,
         "votes": question.votes,
         "created_ms": question.created_ms,
+        "version": question.version + question.votes_revision,
     }
 
 
@@ -761,6 +770,5 @@ def moderator_view(question: Question) -> dict[str, Any]:
         "approved_ms": question.approved_ms,
         "live_ms": question.live_ms,
         "answered_ms": question.answered_ms,
-        "version": question.version,
         "actions": allowed_actions(question),
     }

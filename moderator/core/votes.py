@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -22,8 +23,18 @@ from moderator.core.questions import (
     PUBLIC_STATUSES,
     check_client_id,
     get_question,
+    public_version,
 )
 from moderator.models import Event, Question, Vote
+
+
+class Tally(NamedTuple):
+    """A question's vote count after a change, with its public version (which orders it
+    against every other message about the question)."""
+
+    question_id: int
+    votes: int
+    version: int
 
 
 @dataclass(frozen=True)
@@ -35,8 +46,8 @@ class Ballot:
     via: str
 
 
-def vote(session: Session, event_id: int, ballot: Ballot, *, clock: Clock) -> tuple[int, int]:
-    """Record one attendee's upvote and return ``(question id, new count)``; a second one, or
+def vote(session: Session, event_id: int, ballot: Ballot, *, clock: Clock) -> Tally:
+    """Record one attendee's upvote and return the question's new count; a second one, or
     one on an unpublished question, is refused with the reason."""
     [result] = vote_batch(session, event_id, [ballot], clock=clock)
     if isinstance(result, DomainError):
@@ -46,11 +57,11 @@ def vote(session: Session, event_id: int, ballot: Ballot, *, clock: Clock) -> tu
 
 def vote_batch(
     session: Session, event_id: int, ballots: list[Ballot], *, clock: Clock
-) -> list[tuple[int, int] | DomainError]:
+) -> list[Tally | DomainError]:
     """Record many upvotes in one transaction (a vote storm commits once per batch, not once per
-    vote). Each ballot gets ``(question id, count after the batch)`` or the refusal it earned;
+    vote). Each ballot gets the question's count after the batch or the refusal it earned;
     nothing is stored for a refused ballot."""
-    results: list[tuple[int, int] | DomainError | None] = [None] * len(ballots)
+    results: list[Tally | DomainError | None] = [None] * len(ballots)
     for index, ballot in enumerate(ballots):
         try:
             check_client_id(ballot.client_id)
@@ -118,17 +129,12 @@ def vote_batch(
             )
         }
     added = Counter(q for q, _c in stored)
-    counts: dict[int, int] = {}
+    tallies: dict[int, Tally] = {}
     for question_id, count in sorted(added.items()):
-        counts[question_id] = session.execute(
-            update(Question)
-            .where(Question.id == question_id)
-            .values(votes=Question.votes + count)
-            .returning(Question.votes)
-        ).scalar_one()
+        tallies[question_id] = _add_votes(session, question_id, count)
     session.commit()
     for key, index in fresh.items():
-        results[index] = (key[0], counts[key[0]]) if key in stored else _already()
+        results[index] = tallies[key[0]] if key in stored else _already()
     return [result for result in results if result is not None]
 
 
@@ -136,8 +142,19 @@ def _already() -> Conflict:
     return Conflict("You have already voted for this question.", "already_voted")
 
 
-def unvote(session: Session, event: Event, question_id: int, *, client_id: str) -> tuple[int, int]:
-    """Take back an attendee's upvote; return ``(question id, new count)``."""
+def _add_votes(session: Session, question_id: int, count: int) -> Tally:
+    """Change a question's count by ``count`` (negative: taken back), one revision more."""
+    row = session.execute(
+        update(Question)
+        .where(Question.id == question_id)
+        .values(votes=Question.votes + count, votes_revision=Question.votes_revision + 1)
+        .returning(Question.votes, public_version())
+    ).one()
+    return Tally(question_id, row[0], row[1])
+
+
+def unvote(session: Session, event: Event, question_id: int, *, client_id: str) -> Tally:
+    """Take back an attendee's upvote; return the question's new count."""
     question = get_question(session, event, question_id)
     removed = session.execute(
         delete(Vote)
@@ -147,14 +164,9 @@ def unvote(session: Session, event: Event, question_id: int, *, client_id: str) 
     if not removed:
         session.rollback()
         raise Conflict("You have not voted for this question.", "not_voted")
-    count = session.execute(
-        update(Question)
-        .where(Question.id == question.id)
-        .values(votes=Question.votes - 1)
-        .returning(Question.votes)
-    ).scalar_one()
+    tally = _add_votes(session, question.id, -1)
     session.commit()
-    return question.id, count
+    return tally
 
 
 def voted_by(session: Session, event: Event, client_id: str) -> list[int]:
@@ -168,13 +180,15 @@ def voted_by(session: Session, event: Event, client_id: str) -> list[int]:
     )
 
 
-def counts(session: Session, question_ids: Iterable[int]) -> dict[int, int]:
-    """The current vote count of each question, in one query."""
+def counts(session: Session, question_ids: Iterable[int]) -> dict[int, Tally]:
+    """The current vote count of each question, with its public version, in one query."""
     ids = list(question_ids)
     if not ids:
         return {}
-    rows = session.execute(select(Question.id, Question.votes).where(Question.id.in_(ids)))
-    return dict(rows.all())
+    rows = session.execute(
+        select(Question.id, Question.votes, public_version()).where(Question.id.in_(ids))
+    )
+    return {row[0]: Tally(row[0], row[1], row[2]) for row in rows}
 
 
 def split_by_origin(

@@ -34,6 +34,10 @@ def attendee_messages() -> dict[str, str]:
         "sending_again": _("Sending again in {n} s"),
         "vote_pending": _("not recorded yet; it will be sent again by itself"),
         "unavailable": _("The server is unavailable for a moment: retrying…"),
+        # Said once (a polite live region) when the attendee's own question moves on.
+        "announce_status": _("Your question “{text}”: {status}"),
+        # Said once when the text goes past the limit, instead of the count at every keystroke.
+        "over_limit": _("Your question is longer than {n} characters."),
     }
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import segno
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from moderator import fanout, identity, room_pass, runtime
@@ -76,6 +79,20 @@ def attendee_in_room(code: str) -> ResponseReturnValue:
     return _attendee_page(code, "room")
 
 
+def zone_label(event: dict[str, Any]) -> str:
+    """The event's time zone, named where its times are shown ("New York time, UTC-04:00"), so
+    that nobody reads them as their own; the offset is the one on the event's date."""
+    name = event["timezone"]
+    try:
+        zone = ZoneInfo(name)
+        moment = datetime.fromisoformat(f"{event['date']}T{event.get('start') or '12:00'}")
+        offset = moment.replace(tzinfo=zone).strftime("%z")
+    except (ValueError, TypeError, KeyError, ZoneInfoNotFoundError):
+        return str(name)
+    place = name.rsplit("/", 1)[-1].replace("_", " ")
+    return str(_("%(place)s time, UTC%(offset)s", place=place, offset=f"{offset[:3]}:{offset[3:]}"))
+
+
 def _attendee_page(code: str, via: str) -> ResponseReturnValue:
     event = _event_or_404(code)
     if identity.from_cookie() is None:
@@ -88,6 +105,7 @@ def _attendee_page(code: str, via: str) -> ResponseReturnValue:
         "attendee.html",
         event=event,
         via=via,
+        zone_label=zone_label(event),
         max_length=current_app.config["QUESTION_MAX_LENGTH"],
         name_max=current_app.config["NAME_MAX_LENGTH"],
         affiliation_max=current_app.config["AFFILIATION_MAX_LENGTH"],

@@ -5,6 +5,9 @@
 // (empty, too long, unknown theme...) drops it, and its text goes back into the form. A vote is
 // kept pending the same way until the server has it. Past a rate limit the server says when to
 // come back (`retry_after`): both wait that long, saying so, and go again.
+// Lists are keyed: each question's card is made once and patched in place, so a vote, a new
+// question or a status change anywhere leaves the reader's focus, scroll and typing alone. Every
+// message about a question carries its version; one older than what the page shows is ignored.
 import {
   Backoff, connect, el, everyConnection, isTransient, randomId, request, requestOrThrow,
   retryAfterMs, showConnection, t, themeName, themesByKey,
@@ -54,6 +57,7 @@ const formStatus = document.getElementById("form-status");
 const nameInput = document.getElementById("name");
 const affiliationInput = document.getElementById("affiliation");
 const mineList = document.getElementById("mine");
+const announcer = document.getElementById("announce");
 const publicList = document.getElementById("public");
 const similarBox = document.getElementById("similar");
 const sortSelect = document.getElementById("sort");
@@ -75,10 +79,21 @@ function saveVotes() {
   storage.set(VOTES_KEY, [...state.pendingVotes]);
 }
 
+// The counter is read with the text box (aria-describedby), not at every keystroke; crossing
+// the limit is said once.
 function updateCounter() {
   const length = textArea.value.trim().length;
   count.textContent = String(length);
-  counter.classList.toggle("over", length > maxLength);
+  const over = length > maxLength;
+  if (over !== counter.classList.contains("over")) {
+    announce(over ? t("over_limit").replace("{n}", String(maxLength)) : "");
+  }
+  counter.classList.toggle("over", over);
+}
+
+/** Say `message` once, politely, to a screen reader. */
+function announce(message) {
+  announcer.textContent = message;
 }
 
 function setStatus(message, kind = "") {
@@ -194,8 +209,16 @@ async function lookForSimilar() {
     const reply = await request(socket, "similar", { text });
     const found = (reply.similar || []).filter((q) => state.published.has(q.id));
     if (!found.length) { similarBox.hidden = true; return; }
-    similarBox.replaceChildren(el("p", "similar-title", t("similar_title")),
-      ...found.map((q) => questionItem(state.published.get(q.id), { voteButton: voteButton(state.published.get(q.id)) })));
+    similarCards.clear();
+    const cards = found.map((q) => {
+      const card = makeCard(q.id);
+      similarCards.set(q.id, card);
+      patchCard(card, state.published.get(q.id), { votable: true });
+      return card;
+    });
+    const list = el("ul", "qlist");
+    list.append(...cards);
+    similarBox.replaceChildren(el("p", "similar-title", t("similar_title")), list);
     similarBox.hidden = false;
   } catch { similarBox.hidden = true; }
 }
@@ -252,7 +275,7 @@ async function flush() {
         setStatus(reply.error.message, "error");
         giveBack(entry.text);
       } else {
-        state.mine.set(reply.question.client_msg_id, reply.question);
+        ownQuestion(reply.question);
         setStatus(reply.question.status === "pending" ? t("sent_review") : t("sent"), "ok");
       }
       renderMine();
@@ -267,42 +290,164 @@ async function flush() {
   renderMine();
 }
 
-function statusBadge(status) {
-  return el("span", `badge status-${status}`, t(`status_${status}`));
+// Cards, keyed: the public list by question id, "My questions" by client_msg_id (the same card
+// from "sending" to answered), the "already asked?" suggestions by question id.
+const publicCards = new Map();
+const mineCards = new Map();
+const similarCards = new Map();
+
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
 }
 
-function questionItem(question, { badge, voteButton }) {
+/** A question's card, with empty parts that `patchCard` fills and keeps up to date. */
+function makeCard(key) {
   const item = el("li", "question");
+  item.dataset.key = String(key);
   const meta = el("p", "meta");
-  meta.append(el("span", "theme-tag", themeName(themes.get(question.theme))));
-  if (badge) meta.append(badge);
-  item.append(meta, el("p", "text", question.text));
-  const who = [question.name, question.affiliation].filter(Boolean).join(", ");
-  const footer = el("p", "who", who || t("anonymous"));
-  if (voteButton) footer.append(voteButton);
-  item.append(footer);
+  const theme = el("span", "theme-tag");
+  const badge = el("span", "badge");
+  badge.hidden = true;
+  meta.append(theme, badge);
+  const text = el("p", "text");
+  text.dir = "auto";
+  const footer = el("p", "who");
+  const who = el("span", "author");
+  who.dir = "auto";
+  footer.append(who);
+  const note = el("p", "merged-note");
+  note.hidden = true;
+  item.append(meta, text, footer, note);
+  item.parts = { theme, badge, text, footer, who, note, vote: null };
   return item;
 }
 
+/** Bring a card up to date with `question`, touching only what changed. */
+function patchCard(item, question, { badge = null, outbox = null, votable = false, note = "" } = {}) {
+  const parts = item.parts;
+  setText(parts.theme, themeName(themes.get(question.theme)));
+  parts.badge.hidden = !badge;
+  if (badge) {
+    const kind = outbox ? "sending" : badge;
+    const className = `badge status-${kind}`;
+    if (parts.badge.className !== className) parts.badge.className = className;
+    setText(parts.badge, outbox ? (outbox === "waiting" ? t("waiting") : t("sending")) : t(`status_${badge}`));
+    if (outbox) parts.badge.dataset.outbox = outbox;
+    else delete parts.badge.dataset.outbox;
+  }
+  setText(parts.text, question.text);
+  const who = [question.name, question.affiliation].filter(Boolean).join(", ");
+  setText(parts.who, who || t("anonymous"));
+  const canVote = votable && question.status !== "answered";
+  if (canVote && !parts.vote) {
+    parts.vote = makeVoteButton(question.id);
+    parts.footer.append(parts.vote);
+  } else if (!canVote && parts.vote) {
+    parts.vote.remove();
+    parts.vote = null;
+  }
+  if (parts.vote) patchVoteButton(parts.vote, question);
+  parts.note.hidden = !note;
+  setText(parts.note, note);
+}
+
+/** Put `cards` into `list` in this order, moving only those out of place and removing the
+ *  others; the focused element stays focused, or focus goes to the card that took the place
+ *  of the one it was in (never to <body>). */
+function reconcile(list, cardMap, wanted, emptyText) {
+  const anchor = anchorOf(list);
+  // Where it should stay: where it is, or where it was meant to be if the page could not
+  // scroll that far last time (at its end) and the reader has not scrolled since.
+  const held = pinned?.card === anchor && pinned.scrollY === window.scrollY;
+  const anchorTop = held ? pinned.top : anchor?.getBoundingClientRect().top;
+  const active = document.activeElement;
+  const hadFocus = list.contains(active) && active !== list;
+  const focusedCard = hadFocus ? active.closest("li") : null;
+  const place = focusedCard ? [...list.children].indexOf(focusedCard) : -1;
+  const keep = new Set(wanted);
+  for (const [key, card] of cardMap) {
+    if (!keep.has(card)) {
+      card.remove();
+      cardMap.delete(key);
+    }
+  }
+  let empty = list.querySelector(":scope > .empty");
+  if (wanted.length) empty?.remove();
+  else if (!empty) {
+    empty = el("li", "empty", emptyText);
+    list.append(empty);
+  } else setText(empty, emptyText);
+  let cursor = list.firstElementChild;
+  for (const card of wanted) {
+    if (card === cursor) {
+      cursor = cursor.nextElementSibling;
+      continue;
+    }
+    list.insertBefore(card, cursor);
+  }
+  // The card being read (or worked in) stays where it was on the screen; the others move.
+  if (anchor?.isConnected) {
+    const shift = anchor.getBoundingClientRect().top - anchorTop;
+    if (shift) window.scrollBy(0, shift);
+    pinned = { card: anchor, top: anchorTop, scrollY: window.scrollY };
+  }
+  if (!hadFocus || document.activeElement === active) return;
+  if (active.isConnected) {
+    active.focus({ preventScroll: true });
+    return;
+  }
+  // The card left the list (answered, withdrawn, filtered out): the one now in its place.
+  const next = wanted[Math.min(place, wanted.length - 1)];
+  const target = next?.parts.vote || next;
+  if (target) {
+    if (target === next) next.tabIndex = -1;
+    target.focus({ preventScroll: true });
+  } else {
+    list.tabIndex = -1;
+    list.focus({ preventScroll: true });
+  }
+}
+
+let pinned = null;
+
+/** The card of `list` the reader is on: the focused one, else the first one on screen. */
+function anchorOf(list) {
+  const focused = document.activeElement?.closest?.("li.question");
+  if (focused && focused.parentElement === list) return focused;
+  for (const card of list.children) {
+    const { top, bottom } = card.getBoundingClientRect();
+    if (bottom > 0) return top < innerHeight ? card : null;
+  }
+  return null;
+}
+
 function renderMine() {
-  const items = [];
-  const label = state.waiting || !socket.connected ? t("waiting") : t("sending");
+  const outbox = state.waiting || !socket.connected ? "waiting" : "sending";
+  const wanted = [];
+  const card = (key) => {
+    let item = mineCards.get(key);
+    if (!item) {
+      item = makeCard(key);
+      mineCards.set(key, item);
+    }
+    wanted.push(item);
+    return item;
+  };
   for (const entry of state.outbox) {
-    const badge = el("span", "badge status-sending", label);
-    badge.dataset.outbox = state.waiting || !socket.connected ? "waiting" : "sending";
-    items.push(questionItem(entry, { badge }));
+    if (state.mine.has(entry.client_msg_id)) continue;  // stored: shown as the server has it
+    patchCard(card(entry.client_msg_id), entry, { badge: "sending", outbox });
   }
   const sorted = [...state.mine.values()].sort((a, b) => b.id - a.id);
   for (const question of sorted) {
-    const item = questionItem(question, { badge: statusBadge(question.status) });
+    let note = "";
     if (question.status === "merged") {
       const target = state.published.get(question.merged_into_id);
       // A function, not the text itself: "$&" or "$`" in someone's question are not patterns.
-      if (target) item.append(el("p", "merged-note", t("merged_into").replace("{text}", () => target.text)));
+      if (target) note = t("merged_into").replace("{text}", () => target.text);
     }
-    items.push(item);
+    patchCard(card(question.client_msg_id), question, { badge: question.status, note });
   }
-  mineList.replaceChildren(...(items.length ? items : [el("li", "empty", t("no_mine"))]));
+  reconcile(mineList, mineCards, wanted, t("no_mine"));
 }
 
 /** Whether this attendee's vote is on the question, counting a click not yet stored. */
@@ -310,18 +455,30 @@ function votedFor(id) {
   return state.pendingVotes.has(id) ? state.pendingVotes.get(id) : state.voted.has(id);
 }
 
-function voteButton(question) {
-  if (question.status === "answered") return null;
+// The vote button's name starts with what it shows (the count: WCAG 2.5.3), then says what it
+// counts; aria-pressed says whether this attendee's vote is on it.
+function makeVoteButton(id) {
+  const button = el("button", "vote");
+  button.type = "button";
+  const arrow = el("span", "arrow", "▲");
+  arrow.setAttribute("aria-hidden", "true");
+  const number = el("span", "number");
+  const label = el("span", "visually-hidden");
+  button.append(arrow, " ", number, label);
+  button.parts = { number, label };
+  button.addEventListener("click", () => toggleVote(id));
+  return button;
+}
+
+function patchVoteButton(button, question) {
   const voted = votedFor(question.id);
   const pending = state.pendingVotes.has(question.id);
-  const button = el("button", pending ? "vote pending" : "vote", `▲ ${question.votes}${pending ? " …" : ""}`);
-  button.type = "button";
+  setText(button.parts.number, `${question.votes}${pending ? " …" : ""}`);
+  setText(button.parts.label, ` ${t("votes")}, ${t("vote")}${pending ? ` · ${t("vote_pending")}` : ""}`);
+  button.classList.toggle("pending", pending);
   button.setAttribute("aria-pressed", String(voted));
   if (pending) button.setAttribute("aria-busy", "true");
-  button.setAttribute("aria-label", `${voted ? t("unvote") : t("vote")} (${question.votes} ${t("votes")})`
-    + (pending ? ` · ${t("vote_pending")}` : ""));
-  button.addEventListener("click", () => toggleVote(question.id));
-  return button;
+  else button.removeAttribute("aria-busy");
 }
 
 function renderPublic() {
@@ -332,11 +489,22 @@ function renderPublic() {
     .filter((q) => !theme || q.theme === theme)
     .sort((a, b) => rank[a.status] - rank[b.status]
       || (byVotes ? b.votes - a.votes || a.id - b.id : b.id - a.id));
-  const items = sorted.map((question) => {
-    const badge = question.status === "approved" ? null : statusBadge(question.status);
-    return questionItem(question, { badge, voteButton: voteButton(question) });
+  const wanted = sorted.map((question) => {
+    let item = publicCards.get(question.id);
+    if (!item) {
+      item = makeCard(question.id);
+      publicCards.set(question.id, item);
+    }
+    patchCard(item, question, {
+      badge: question.status === "approved" ? null : question.status, votable: true,
+    });
+    return item;
   });
-  publicList.replaceChildren(...(items.length ? items : [el("li", "empty", t("no_public"))]));
+  reconcile(publicList, publicCards, wanted, t("no_public"));
+  for (const [id, card] of similarCards) {
+    const question = state.published.get(id);
+    if (question) patchCard(card, question, { votable: true });
+  }
 }
 
 function toggleVote(id) {
@@ -383,9 +551,7 @@ async function sendVotes() {
       const stored = !code || code === (wanted ? "already_voted" : "not_voted");
       if (stored) {
         if (wanted) state.voted.add(id); else state.voted.delete(id);
-        if (reply.question && state.published.has(id)) {
-          state.published.set(id, { ...state.published.get(id), votes: reply.question.votes });
-        }
+        if (reply.question) countVotes(id, reply.question.votes, reply.question.version);
       } else {
         setStatus(reply.error.message, "error");
       }
@@ -414,8 +580,15 @@ everyConnection(socket, async () => {
       setStatus(reply.error.message, "error");
       return;
     }
-    state.published = new Map(reply.questions.map((q) => [q.id, q]));
-    state.mine = new Map((reply.mine || []).map((q) => [q.client_msg_id, q]));
+    // A broadcast that overtook this reply is newer than the reply's copy: it stays.
+    const published = new Map();
+    for (const question of reply.questions) {
+      const known = state.published.get(question.id);
+      if (current(question.id, question.version)) published.set(question.id, question);
+      else if (known) published.set(question.id, known);  // else withdrawn since: stays out
+    }
+    state.published = published;
+    for (const question of reply.mine || []) ownQuestion(question);
     state.voted = new Set(reply.voted || []);
     preselectTheme(reply.event.current_theme);
     // Whatever the server already has is acknowledged, even if the reply was lost.
@@ -430,26 +603,66 @@ everyConnection(socket, async () => {
 });
 socket.on("disconnect", renderMine);
 
+// The newest version seen of each question, kept after it leaves the list (withdrawn), so
+// that a message from before does not bring it back.
+const latest = new Map();
+
+/** Whether a message about question `id` at `version` is not older than what the page has. */
+function current(id, version) {
+  if (version == null) return true;
+  if ((latest.get(id) ?? -1) > version) return false;
+  latest.set(id, version);
+  return true;
+}
+
 function published(questions) {
-  for (const question of questions) state.published.set(question.id, question);
+  for (const question of questions) {
+    if (current(question.id, question.version)) state.published.set(question.id, question);
+  }
   renderPublic();
+}
+
+/** A vote count at `version`, from an acknowledgement or the coalesced counts. */
+function countVotes(id, votes, version) {
+  const question = state.published.get(id);
+  if (!question || !current(id, version)) return;
+  state.published.set(id, { ...question, votes, version: version ?? question.version });
+}
+
+// Said once each: the steps of one's own question that matter to its author.
+const ANNOUNCED = new Set(["approved", "live", "answered"]);
+
+/** Keep one of the attendee's own questions, saying so when it moved on to a step worth
+ *  announcing (not on first sight: a reload announces nothing). */
+function ownQuestion(question) {
+  const known = state.mine.get(question.client_msg_id);
+  if (known && known.version > question.version) return;
+  state.mine.set(question.client_msg_id, question);
+  // Whatever the server has is acknowledged, even if its reply is still on its way (or lost).
+  if (state.outbox.some((e) => e.client_msg_id === question.client_msg_id)) {
+    state.outbox = state.outbox.filter((e) => e.client_msg_id !== question.client_msg_id);
+    saveOutbox();
+  }
+  if (known && known.status !== question.status && ANNOUNCED.has(question.status)) {
+    const text = question.text.length > 80 ? `${question.text.slice(0, 80)}…` : question.text;
+    announce(t("announce_status").replace("{text}", text)
+      .replace("{status}", t(`status_${question.status}`)));
+  }
 }
 socket.on("question", (question) => published([question]));
 socket.on("questions", published);
-socket.on("question_removed", ({ id }) => {
+socket.on("question_removed", ({ id, version }) => {
+  if (!current(id, version)) return;
   state.published.delete(id);
   renderPublic();
 });
 socket.on("my_question", (question) => {
-  state.mine.set(question.client_msg_id, question);
+  ownQuestion(question);
   renderMine();
 });
-socket.on("votes", ({ counts }) => {
+socket.on("votes", ({ counts, versions = {} }) => {
   // Coalesced on the server: a few of these a second at most, each with the latest counts.
-  for (const [id, votes] of Object.entries(counts)) {
-    const question = state.published.get(Number(id));
-    if (question) state.published.set(question.id, { ...question, votes });
-  }
+  for (const [id, votes] of Object.entries(counts)) countVotes(Number(id), votes, versions[id]);
   renderPublic();
 });
 socket.on("current_theme", ({ current_theme: key }) => preselectTheme(key));

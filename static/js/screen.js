@@ -160,9 +160,28 @@ async function refreshLive() {
   if (!document.getElementById("live")) return;
   const reply = await requestOrThrow(socket, "sync", {});
   if (reply.error) throw new Error(reply.error.code);
+  // A broadcast that overtook this reply is newer than the reply's copy: it stays.
+  const fresh = new Map();
+  for (const q of reply.questions || []) {
+    if (current(q.id, q.version)) fresh.set(q.id, q);
+    else if (published.has(q.id)) fresh.set(q.id, published.get(q.id));
+  }
   published.clear();
-  for (const q of reply.questions || []) published.set(q.id, q);
+  for (const [id, q] of fresh) published.set(id, q);
   renderLive();
+}
+
+// The newest version seen of each question (kept after it is withdrawn): a message older than
+// what the screen shows is ignored, so a late one cannot put back a question taken off screen.
+const latest = new Map();
+function current(id, version) {
+  if (version == null) return true;
+  if ((latest.get(id) ?? -1) > version) return false;
+  latest.set(id, version);
+  return true;
+}
+function keep(question) {
+  if (current(question.id, question.version)) published.set(question.id, question);
 }
 
 // Each is retried with backoff until it succeeds, after every (re)connection.
@@ -196,9 +215,12 @@ socket.on("unpaired", () => { showPairing({ paired: false }); pairingSync?.run()
 everyConnection(socket, refreshLive);
 socket.on("timer", renderTimer);
 socket.on("display", renderDisplay);
-socket.on("question", (q) => { published.set(q.id, q); renderLive(); });
-socket.on("questions", (list) => { for (const q of list) published.set(q.id, q); renderLive(); });
-socket.on("question_removed", ({ id }) => { published.delete(id); renderLive(); });
+socket.on("question", (q) => { keep(q); renderLive(); });
+socket.on("questions", (list) => { for (const q of list) keep(q); renderLive(); });
+socket.on("question_removed", ({ id, version }) => {
+  if (current(id, version)) published.delete(id);
+  renderLive();
+});
 // A slow keepalive, in case a change was missed while the network hiccupped.
 setInterval(() => { if (socket.connected) timerSync.run(); }, 30_000);
 

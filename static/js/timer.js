@@ -52,7 +52,10 @@ export class Countdown {
     this.handle = null;
   }
 
+  /** Show `timer`, unless it is older (its `version`) than the state already shown: a reply
+   *  that left the server before a change it broadcast must not undo that change. */
   update(timer) {
+    if (this.timer && timer.version != null && timer.version < this.timer.version) return;
     this.timer = timer;
     this.render();
   }

@@ -70,14 +70,15 @@ def test_two_attendees_vote_while_the_moderator_curates(browser, live_server, ar
         for page in (in_room, online):
             page.wait_for_function(
                 "[...document.querySelectorAll('#public li.question')].some("
-                "li => li.textContent.includes('visa') && li.querySelector('.vote')"
-                ".textContent.trim() === '▲ 2')"
+                "li => li.textContent.includes('visa') && li.querySelector('.vote .number')"
+                ".textContent === '2')"
             )
         desk.wait_for_function("document.body.textContent.includes('▲ 2 (room 1 · online 1)')")
         # A second vote from the same phone is taken back, not counted twice.
         in_room.locator("#public li.question", has_text="visa delays").get_by_role("button").click()
         online.wait_for_function(
-            "[...document.querySelectorAll('#public .vote')].some(b => b.textContent === '▲ 1')"
+            "[...document.querySelectorAll('#public .vote .number')]"
+            ".some(n => n.textContent === '1')"
         )
 
         # The online attendee starts typing a duplicate: the existing question is offered.

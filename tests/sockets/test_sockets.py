@@ -111,7 +111,8 @@ def test_moderator_actions_reach_the_author_and_the_public(attendee_socket, mode
     assert "client_msg_id" not in public
 
     moderator_socket.emit("act", {"id": qid, "action": "dismiss"}, callback=True, namespace="/mod")
-    assert received(other, "question_removed") == [{"id": qid}]
+    [removed] = received(other, "question_removed")
+    assert removed["id"] == qid and removed["version"] > public["version"]
 
 
 def test_pending_questions_are_not_sent_to_other_attendees(attendee_socket):
@@ -186,5 +187,28 @@ def test_votes_over_the_socket_reach_everyone(attendee_socket, moderator_socket)
     assert voter.emit("vote", {"id": qid}, callback=True)["error"]["code"] == "already_voted"
     # Counts are coalesced: they arrive shortly after, in a batch.
     update = wait_until(lambda: received(watcher, "votes"), message="a vote count update")
-    assert update == [{"counts": {str(qid): 1}}]  # JSON object keys are strings
+    assert [u["counts"] for u in update] == [{str(qid): 1}]  # JSON object keys are strings
     assert voter.emit("vote", {"id": qid, "undo": True}, callback=True)["question"]["votes"] == 0
+
+
+def test_every_message_about_a_question_carries_a_newer_version(attendee_socket, moderator_socket):
+    """Curation steps and votes each leave a greater version, in the broadcasts, the vote
+    acknowledgements, the coalesced counts and the sync alike, so a page can drop a late one."""
+    voter = attendee_socket("attendee-0001")
+    watcher = attendee_socket("attendee-0002")
+    qid = send(voter)["question"]["id"]
+    seen: list[int] = []
+    moderator_socket.emit("act", {"id": qid, "action": "approve"}, callback=True, namespace="/mod")
+    approved = wait_until(lambda: received(watcher, "question"), message="the approval")
+    seen.append(approved[-1]["version"])
+    seen.append(voter.emit("vote", {"id": qid}, callback=True)["question"]["version"])
+    counted = wait_until(lambda: received(watcher, "votes"), message="the vote count")
+    assert counted[-1]["versions"] == {str(qid): seen[-1]}
+    seen.append(voter.emit("vote", {"id": qid, "undo": True}, callback=True)["question"]["version"])
+    moderator_socket.emit("act", {"id": qid, "action": "live"}, callback=True, namespace="/mod")
+    live = wait_until(lambda: received(watcher, "question"), message="the question on screen")
+    seen.append(live[-1]["version"])
+    [synced] = watcher.emit("sync", {}, callback=True)["questions"]
+    seen.append(synced["version"])
+    assert seen == sorted(seen) and len(set(seen[:-1])) == len(seen) - 1, seen
+    assert (synced["votes"], synced["version"]) == (0, seen[-2])
