@@ -18,6 +18,9 @@ from moderator.auth import own_hosts
 
 # Pages the app's own dashboard shows in an iframe (templates/moderate.html: the preview).
 FRAMED_BY_SELF = frozenset({"web.screen"})
+# Pages it frames only as a preview (``?preview=1``): the stage monitor, which previews the
+# message being typed (never the real stage monitor, which stays unframable).
+FRAMED_BY_SELF_AS_PREVIEW = frozenset({"web.stage"})
 
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -33,7 +36,9 @@ def init_app(app: Flask) -> None:
 
 
 def add_headers(response: Response) -> Response:
-    framed_by_self = request.endpoint in FRAMED_BY_SELF
+    framed_by_self = request.endpoint in FRAMED_BY_SELF or (
+        request.endpoint in FRAMED_BY_SELF_AS_PREVIEW and "preview" in request.args
+    )
     response.headers["Content-Security-Policy"] = content_security_policy(
         own_hosts(), framed_by_self=framed_by_self
     )

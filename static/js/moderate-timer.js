@@ -317,8 +317,12 @@ export function setupTimer(socket, notify) {
   }
   document.getElementById("message-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (await display({ action: "message", text: messageText.value })) messageText.value = "";
+    if (await display({ action: "message", text: messageText.value })) {
+      messageText.value = "";
+      stagePreview.show();
+    }
   });
+  const stagePreview = previewDraft(messageText);
 
   function shortcut(event) {
     // The clock's keys, once moderate.js has decided a shortcut may fire here. Those that change
@@ -352,10 +356,42 @@ export function setupTimer(socket, notify) {
   };
 }
 
-// The preview iframe renders the room screen at full HD and is scaled to fit its box.
-const previewBox = document.querySelector(".preview-frame");
-if (previewBox) {
+// The preview iframes render the room screen and the stage monitor at full HD, each scaled to
+// fit its box.
+for (const previewBox of document.querySelectorAll(".preview-frame, .stage-preview-frame")) {
   const fit = () => previewBox.style.setProperty("--preview-scale", String(previewBox.clientWidth / 1920));
   new ResizeObserver(fit).observe(previewBox);
   fit();
+}
+
+const DRAFT_DEBOUNCE_MS = 150;
+
+/** The stage monitor preview of the message being typed in `input`: the framed stage monitor
+ *  (`?preview=1`, same origin) gets the draft by postMessage a moment after the last key and
+ *  renders it as the real one would; its answer says whether the stage monitor would cut it.
+ *  Nothing is sent to the server, and the focus stays in the field. */
+function previewDraft(input) {
+  const frame = document.getElementById("stage-preview");
+  const warning = document.getElementById("stage-preview-warning");
+  let pending = null;
+  const show = () => {
+    clearTimeout(pending);
+    frame?.contentWindow?.postMessage({ type: "stage-preview-draft", text: input.value }, location.origin);
+  };
+  if (!frame) return { show };
+  input.addEventListener("input", () => {
+    clearTimeout(pending);
+    pending = setTimeout(show, DRAFT_DEBOUNCE_MS);
+  });
+  frame.addEventListener("load", show);
+  window.addEventListener("message", (event) => {
+    // Only the preview frame, on this origin, answers.
+    if (event.origin !== location.origin || event.source !== frame.contentWindow) return;
+    const data = event.data;
+    if (data?.type === "stage-preview-ready") show();
+    else if (data?.type === "stage-preview-shown") {
+      warning.hidden = !data.clamped;
+    }
+  });
+  return { show };
 }

@@ -113,17 +113,27 @@ function renderTimer(timer) {
   setText("segment-count", `${timer.segment_index + 1} / ${timer.segment_count}`);
 }
 
+/** The moderator's message as the stage monitor shows it: its size step by length, at most a
+ *  few lines (screen.css). The dashboard's preview of a draft goes through here too. */
+function showMessage(text) {
+  const message = document.getElementById("message");
+  if (!message) return null;
+  message.textContent = text || "";
+  message.dataset.size = sizeStep(text, MESSAGE_STEPS);
+  message.hidden = !text;
+  return message;
+}
+
+// In the dashboard's stage monitor preview, the draft being typed (null until the dashboard
+// sends one): it is shown instead of the message the stage monitor shows now.
+let draft = null;
+
 function renderDisplay(display) {
   const blackout = document.getElementById("blackout");
   if (blackout) blackout.hidden = !display.blackout;
-  const message = document.getElementById("message");
-  if (message) {
-    message.textContent = display.message || "";
-    message.dataset.size = sizeStep(display.message, MESSAGE_STEPS);
-    message.hidden = !display.message;
-  }
+  if (draft === null) showMessage(display.message);
   // Flash only for a flash asked for in the last few seconds, not one found on reconnect.
-  if (role === "stage" && display.flash_ms && display.flash_ms !== lastFlash
+  if (role === "stage" && !preview && display.flash_ms && display.flash_ms !== lastFlash
       && serverTime.now() - display.flash_ms < 3000) {
     app.classList.remove("flash");
     void app.offsetWidth;  // restart the animation
@@ -223,6 +233,32 @@ socket.on("question_removed", ({ id, version }) => {
 });
 // A slow keepalive, in case a change was missed while the network hiccupped.
 setInterval(() => { if (socket.connected) timerSync.run(); }, 30_000);
+
+// The dashboard's stage monitor preview: the draft comes by postMessage from the dashboard that
+// frames this page, on this origin only (anything else is ignored), and is shown as the server
+// will store it (whitespace collapsed, like moderator/core/screens.py). The answer says whether
+// it fits: a message taller than its clamped box ends with an ellipsis on the stage monitor.
+// This page is 1920x1080 inside the dashboard's iframe, so it measures what a full HD stage
+// monitor shows. Nothing goes to the server.
+if (preview && role === "stage" && window.parent !== window) {
+  const answer = (data) => window.parent.postMessage(data, location.origin);
+  window.addEventListener("message", (event) => {
+    if (event.origin !== location.origin || event.source !== window.parent) return;
+    const data = event.data;
+    if (data?.type !== "stage-preview-draft" || typeof data.text !== "string") return;
+    draft = data.text.trim().split(/\s+/).join(" ");
+    const message = showMessage(draft);
+    if (!message) return;
+    // The draft again, verbatim, with the step and the overflow the stage monitor would have.
+    answer({
+      type: "stage-preview-shown",
+      text: draft,
+      size: message.dataset.size,
+      clamped: Boolean(draft) && message.scrollHeight > message.clientHeight + 1,
+    });
+  });
+  answer({ type: "stage-preview-ready" });
+}
 
 // What the benchmark and tests read: the offset estimate and each displayed flip.
 window.serverTime = serverTime;
