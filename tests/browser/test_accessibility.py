@@ -2,7 +2,7 @@
 contrast included: the attendee page online and in the room with its lists filled, the room
 screen in every clock state (idle, running, warning, overtime, paused in overtime), the stage
 monitor with a message, the login page, the index and the dashboard with a question's panel
-open."""
+open and a draft message its stage monitor preview warns about."""
 
 from __future__ import annotations
 
@@ -217,6 +217,9 @@ def test_the_dashboard_with_a_question_panel_open(browser, server, questions):
         summary.wait_for()
         summary.click()
         page.wait_for_selector("li.question details.more[open]")
+        # A draft the stage monitor would cut: its preview and the warning line are shown too.
+        page.fill("#message-text", "W" * 200)
+        page.wait_for_selector("#stage-preview-warning:not([hidden])")
         assert_accessible(page, "dashboard with a question's panel open")
     finally:
         context.close()

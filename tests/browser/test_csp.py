@@ -99,6 +99,12 @@ def test_the_dashboard_and_its_screen_preview_run_under_the_policy(watched, live
     preview.locator("#connection[data-state=online]").wait_for(state="attached", timeout=10000)
     # The countdown appears once the timer state has arrived (after the connection is up).
     expect(preview.locator("#countdown")).to_have_text(re.compile(r"^\s*-?\d+:\d\d\s*$"))
+    # The stage monitor preview runs too, and shows the draft being typed.
+    stage_preview = page.frame_locator("#stage-preview")
+    online_badge = stage_preview.locator("#connection[data-state=online]")
+    online_badge.wait_for(state="attached", timeout=10000)
+    page.locator("#message-text").press_sequentially("Two minutes")
+    expect(stage_preview.locator("#message")).to_have_text("Two minutes")
     # The preview is scaled by a CSS variable set from script (allowed: no style attribute).
     assert page.evaluate(
         "getComputedStyle(document.querySelector('.preview-frame')).getPropertyValue("

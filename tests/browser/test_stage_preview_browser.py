@@ -163,9 +163,7 @@ def test_nothing_reaches_the_stage_monitor_until_send(dashboard, stage, server):
     wait_for_draft(dashboard, "")
 
 
-def test_the_clamp_warning_shows_when_the_stage_monitor_would_cut_the_message(
-    dashboard, stage
-):
+def test_the_clamp_warning_shows_when_the_stage_monitor_would_cut_the_message(dashboard, stage):
     warning = dashboard.locator("#stage-preview-warning")
     type_draft(dashboard, text_of(200))
     wait_for_draft(dashboard, text_of(200))

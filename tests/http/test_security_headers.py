@@ -54,9 +54,7 @@ def test_the_dashboard_and_api_writes_carry_them_too(moderator_client, client, b
 @pytest.mark.parametrize(
     "path", [f"/e/{EVENT}/screen", f"/e/{EVENT}/screen?preview=1", f"/e/{EVENT}/stage?preview=1"]
 )
-def test_only_the_screen_and_stage_previews_may_be_framed_and_only_by_the_app_itself(
-    client, path
-):
+def test_only_the_screen_and_stage_previews_may_be_framed_and_only_by_the_app_itself(client, path):
     response = client.get(path)
     policy = response.headers["Content-Security-Policy"]
     assert policy == POLICY.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
@@ -66,7 +64,7 @@ def test_only_the_screen_and_stage_previews_may_be_framed_and_only_by_the_app_it
 def test_the_dashboard_frames_the_room_screen_it_previews(moderator_client):
     page = moderator_client.get(f"/moderate/{EVENT}").get_data(as_text=True)
     assert re.search(rf'<iframe src="/e/{EVENT}/screen\?preview=1"', page)
-    assert re.search(rf'<iframe src="/e/{EVENT}/stage\?preview=1"', page)
+    assert re.search(rf'<iframe id="stage-preview" src="/e/{EVENT}/stage\?preview=1"', page)
 
 
 def test_a_forged_host_header_does_not_reach_the_policy(client):
