@@ -282,6 +282,14 @@ def shoot(base: str) -> None:
         desk.set_viewport_size({"width": 1440, "height": 900})
         desk.evaluate("window.scrollTo(0, 0)")
         desk.screenshot(path=OUT / "dashboard-1440x900.png")
+        # A 200-character message being typed: the stage monitor preview, not sent yet.
+        desk.locator("#message-text").press_sequentially(LONG_MESSAGE)
+        desk.frame(url=lambda url: "/stage?preview=1" in url).wait_for_function(
+            f"document.getElementById('message').textContent.length === {len(LONG_MESSAGE)}"
+        )
+        desk.locator(".stage-preview").scroll_into_view_if_needed()
+        desk.screenshot(path=OUT / "dashboard-stage-preview.png")
+        desk.locator("#message-text").fill("")
 
         remaining = clock(action="adjust", seconds=0)["remaining_ms"]
         clock(action="adjust", seconds=-(remaining // 1000 - 1))
