@@ -10,7 +10,7 @@
 // message about a question carries its version; one older than what the page shows is ignored.
 import {
   Backoff, connect, el, everyConnection, isTransient, randomId, request, requestOrThrow,
-  retryAfterMs, showConnection, t, themeName, themesByKey,
+  retryAfterMs, showConnection, t, themeName, themesByKey, Versions,
 } from "./connection.js";
 
 const app = document.getElementById("app");
@@ -603,16 +603,10 @@ everyConnection(socket, async () => {
 });
 socket.on("disconnect", renderMine);
 
-// The newest version seen of each question, kept after it leaves the list (withdrawn), so
-// that a message from before does not bring it back.
-const latest = new Map();
-
-/** Whether a message about question `id` at `version` is not older than what the page has. */
+// Messages older than what the page shows are ignored (connection.js).
+const versions = new Versions();
 function current(id, version) {
-  if (version == null) return true;
-  if ((latest.get(id) ?? -1) > version) return false;
-  latest.set(id, version);
-  return true;
+  return versions.current(id, version);
 }
 
 function published(questions) {

@@ -229,6 +229,34 @@ export function showConnection(socket, element) {
   });
 }
 
+/** Put `nodes` into `container` in this order, moving or inserting only what is out of place
+ *  and removing the children `nodes` does not hold: the nodes that stay keep their focus, open
+ *  panels and typed text. */
+export function patchChildren(container, nodes) {
+  const wanted = new Set(nodes);
+  for (const child of [...container.children]) if (!wanted.has(child)) child.remove();
+  let cursor = container.firstElementChild;
+  for (const node of nodes) {
+    if (node === cursor) cursor = cursor.nextElementSibling;
+    else container.insertBefore(node, cursor);
+  }
+}
+
+/** The newest version seen of each question, kept after it leaves a list (withdrawn, taken off
+ *  screen), so that a message older than what the page shows cannot bring back its state. */
+export class Versions {
+  #latest = new Map();
+
+  /** Whether a message about question `id` at `version` is not older than what the page has
+   *  (remembering it); a message without a version always is. */
+  current(id, version) {
+    if (version == null) return true;
+    if ((this.#latest.get(id) ?? -1) > version) return false;
+    this.#latest.set(id, version);
+    return true;
+  }
+}
+
 /** Create an element with a class and text (never HTML). */
 export function el(tag, className, text) {
   const node = document.createElement(tag);

@@ -5,7 +5,7 @@
 // rows are keyed and patched in place. What changes the room's clock from a single key or from
 // the agenda list (start/pause, previous, next, a jump) first asks, in a bar that takes the focus
 // and gives up after a few seconds.
-import { el, request, t } from "./connection.js";
+import { el, patchChildren, request, t } from "./connection.js";
 import { ServerTime } from "./server-time.js";
 import { Countdown, remainingAt } from "./timer.js";
 
@@ -281,23 +281,13 @@ export function setupTimer(socket, notify) {
       }
       rows.push(emptyRow);
     }
-    patch(document.getElementById("screens"), rows);
+    patchChildren(document.getElementById("screens"), rows);
     const leftBox = document.getElementById("screens-left-box");
     leftBox.hidden = !left.length;
     setText(document.getElementById("screens-left-summary"), t("screens_left").replace("{n}", left.length));
-    patch(document.getElementById("screens-left"), left);
+    patchChildren(document.getElementById("screens-left"), left);
   }
 
-  function patch(container, nodes) {
-    // Only what is out of place moves; the rows that stay keep their node and their focus.
-    const wanted = new Set(nodes);
-    for (const child of [...container.children]) if (!wanted.has(child)) child.remove();
-    let cursor = container.firstElementChild;
-    for (const node of nodes) {
-      if (node === cursor) cursor = cursor.nextElementSibling;
-      else container.insertBefore(node, cursor);
-    }
-  }
 
   toggle.addEventListener("click", toggleTimer);
   for (const button of panel.querySelectorAll("[data-timer]")) {

@@ -13,8 +13,8 @@
 // along. The server decides what the page only shows: the actions each question allows, the
 // suggested next question and the themes' coverage arrive in the payloads.
 import {
-  connect, el, everyConnection, randomId, request, requestOrThrow, showConnection, t, themeName,
-  themesByKey,
+  connect, el, everyConnection, patchChildren, randomId, request, requestOrThrow, showConnection, t,
+  themeName, themesByKey,
 } from "./connection.js";
 import { setupTimer } from "./moderate-timer.js";
 
@@ -485,18 +485,6 @@ function follow(root, path) {
   let node = root;
   for (const index of path) node = node?.children[index];
   return node;
-}
-
-function patchChildren(container, nodes) {
-  // Remove what is gone, then move or insert only what is out of place: cards that stay keep
-  // their node, and so their focus, open menus and typed text.
-  const wanted = new Set(nodes);
-  for (const child of [...container.children]) if (!wanted.has(child)) child.remove();
-  let cursor = container.firstElementChild;
-  for (const node of nodes) {
-    if (node === cursor) cursor = cursor.nextElementSibling;
-    else container.insertBefore(node, cursor);
-  }
 }
 
 function prune(container, shown) {

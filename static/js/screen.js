@@ -4,7 +4,7 @@
 // reconnection asks for the timer, the display and the live question again until it has them.
 import {
   connect, el, everyConnection, request, requestOrThrow, retryAfterMs, showConnection, themeName,
-  themesByKey,
+  themesByKey, Versions,
 } from "./connection.js";
 import { ServerTime } from "./server-time.js";
 import { Countdown } from "./timer.js";
@@ -181,14 +181,10 @@ async function refreshLive() {
   renderLive();
 }
 
-// The newest version seen of each question (kept after it is withdrawn): a message older than
-// what the screen shows is ignored, so a late one cannot put back a question taken off screen.
-const latest = new Map();
+// Messages older than what the page shows are ignored (connection.js).
+const versions = new Versions();
 function current(id, version) {
-  if (version == null) return true;
-  if ((latest.get(id) ?? -1) > version) return false;
-  latest.set(id, version);
-  return true;
+  return versions.current(id, version);
 }
 function keep(question) {
   if (current(question.id, question.version)) published.set(question.id, question);
