@@ -18,6 +18,8 @@ from pathlib import Path
 from flask import Flask, Response, request, send_from_directory
 from flask.typing import ResponseReturnValue
 
+from moderator.web.strip import strip_source
+
 # What is worth compressing: text. Images other than SVG and fonts are compressed already.
 COMPRESSIBLE = frozenset(
     {
@@ -57,11 +59,33 @@ def init_app(app: Flask) -> None:
     # Compressed static bodies, by file and ETag: compressed once, not for each of a thousand
     # phones joining together. Only files that exist get in.
     compressed: dict[tuple[str, str], bytes] = {}
+    # The app's own scripts and styles without comments and indentation, by file: stripped once.
+    stripped: dict[str, bytes] = {}
+
+    def strippable(filename: str) -> bool:
+        """Whether ``filename`` is sent stripped: the app's own JS and CSS (vendored files are
+        minified already, and are not ours to rewrite)."""
+        return (
+            app.config["STATIC_STRIP"]
+            and filename.endswith((".js", ".css"))
+            and not filename.startswith("vendor/")
+        )
 
     def static(filename: str, version: str | None = None) -> ResponseReturnValue:
         """A static file; kept for a year when asked for under the current version."""
         current = version == app.config["STATIC_VERSION"]
         response = send_from_directory(folder, filename, max_age=YEAR_S if current else None)
+        if current and response.status_code == 200 and strippable(filename):
+            response.direct_passthrough = False
+            source = stripped.get(filename)
+            if source is None:
+                # Only files that exist get in: send_from_directory found this one.
+                text = response.get_data(as_text=True)
+                source = strip_source(text, javascript=filename.endswith(".js")).encode()
+                stripped[filename] = source
+            else:
+                response.close()  # the file is not read: the stripped copy is sent
+            response.set_data(source)
         if current:
             response.cache_control.immutable = True
             # Each byte counts on a phone's first load, and a file kept for good is never
@@ -89,7 +113,8 @@ def init_app(app: Flask) -> None:
             or request.accept_encodings["gzip"] <= 0
         ):
             return response
-        static_file = response.direct_passthrough and request.endpoint == "static"
+        # A static file as sent from disk, or its stripped copy.
+        static_file = request.endpoint == "static"
         if response.is_streamed and not static_file:
             return response  # produced piece by piece: left as it comes
         etag, _weak = response.get_etag()
