@@ -109,8 +109,8 @@ class Config:
     COMPRESS_LEVEL = _env_int("COMPRESS_LEVEL", 6)
     # The app's own scripts and stylesheets go out under their versioned address without their
     # comment lines and indentation (moderator/web/strip.py), stripped once; 0 sends them as
-    # they are on disk (for a developer reading them in the browser). The unversioned address
-    # /static/<file> always sends the file as it is.
+    # they are on disk (for a developer reading them in the browser's tools). The unversioned
+    # address /static/<file> always sends the file as it is on disk.
     STATIC_STRIP = _env_bool("STATIC_STRIP", True)
 
     # Largest HTTP body accepted, in bytes; larger bodies get 413.

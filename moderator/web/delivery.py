@@ -61,15 +61,12 @@ def init_app(app: Flask) -> None:
     compressed: dict[tuple[str, str], bytes] = {}
     # The app's own scripts and styles without comments and indentation, by file: stripped once.
     stripped: dict[str, bytes] = {}
+    strip = bool(app.config["STATIC_STRIP"])
 
     def strippable(filename: str) -> bool:
         """Whether ``filename`` is sent stripped: the app's own JS and CSS (vendored files are
         minified already, and are not ours to rewrite)."""
-        return (
-            app.config["STATIC_STRIP"]
-            and filename.endswith((".js", ".css"))
-            and not filename.startswith("vendor/")
-        )
+        return strip and filename.endswith((".js", ".css")) and not filename.startswith("vendor/")
 
     def static(filename: str, version: str | None = None) -> ResponseReturnValue:
         """A static file; kept for a year when asked for under the current version."""
