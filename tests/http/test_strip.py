@@ -39,6 +39,7 @@ TRICKY = textwrap.dedent(
     const continued = "a string \
         continued with its indentation";
     const slashes = /\/\/|\/\*[^/]*\*\//g;
+    const quotes = /["'`]/g;
     const klass = /[/*]+/;
     const ratio = 10 / 2 / 5;
     function values() {
@@ -50,7 +51,7 @@ TRICKY = textwrap.dedent(
     const braces = { a: { b: `${"}"}` } };
     /* a block that ends before code */ const after = "kept";
     console.log(JSON.stringify([url, single, template, continued, slashes.source,
-        klass.test("/*"), ratio, values(), asi, braces, after,
+        klass.test("/*"), "a'b`c".replace(quotes, "-"), ratio, values(), asi, braces, after,
         "x // y".replace(slashes, "")]));
     """
 )
@@ -84,6 +85,7 @@ def test_strings_templates_and_regexes_are_untouched():
         "\\\n    continued with its indentation",
         r"/\/\/|\/\*[^/]*\*\//g",
         "/[/*]+/",
+        "/[\"'`]/g",
         r"/\/* regex after return */",
         '/* a block that ends before code */ const after = "kept";',
     ):
