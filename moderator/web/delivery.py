@@ -7,6 +7,10 @@ module it imports resolve under the same version. The digest covers the whole st
 is computed once when the app is built: a changed file changes every address, so a browser never
 mixes old and new modules. An address with another version (a page from before an upgrade) is
 still answered, with the current file, but revalidated instead of kept.
+
+Under the current version the app's own scripts and stylesheets go out without their comment
+lines and indentation (moderator/web/strip.py: stripped once, then kept in memory, like the
+compressed copies); ``STATIC_STRIP=0`` sends them as on disk, and so does the unversioned address.
 """
 
 from __future__ import annotations
@@ -77,12 +81,19 @@ def init_app(app: Flask) -> None:
             source = stripped.get(filename)
             if source is None:
                 # Only files that exist get in: send_from_directory found this one.
-                text = response.get_data(as_text=True)
-                source = strip_source(text, javascript=filename.endswith(".js")).encode()
+                data = response.get_data()
+                try:
+                    text = data.decode()
+                except UnicodeDecodeError:
+                    source = data  # not text the stripper can read: sent as it is
+                else:
+                    source = strip_source(text, javascript=filename.endswith(".js")).encode()
                 stripped[filename] = source
             else:
                 response.close()  # the file is not read: the stripped copy is sent
             response.set_data(source)
+            # Not the file on disk: a range of it would not be a range of this.
+            response.headers.pop("Accept-Ranges", None)
         if current:
             response.cache_control.immutable = True
             # Each byte counts on a phone's first load, and a file kept for good is never
