@@ -107,6 +107,11 @@ class Config:
     # smallest); static files are compressed once and kept in memory.
     COMPRESS_MIN_BYTES = _env_int("COMPRESS_MIN_BYTES", 512)
     COMPRESS_LEVEL = _env_int("COMPRESS_LEVEL", 6)
+    # The app's own scripts and stylesheets go out under their versioned address without their
+    # comment lines and indentation (moderator/web/strip.py), stripped once; 0 sends them as
+    # they are on disk (for a developer reading them in the browser's tools). The unversioned
+    # address /static/<file> always sends the file as it is on disk.
+    STATIC_STRIP = _env_bool("STATIC_STRIP", True)
 
     # Largest HTTP body accepted, in bytes; larger bodies get 413.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024)

@@ -4,8 +4,9 @@ Starts a real server on the demo event, opens the attendee page in headless Chro
 what the browser's network layer reports for every HTTP request (CDP ``Network.loadingFinished``:
 ``encodedDataLength``, headers included, as received: compressed when compressed), until the
 page is online. Then reloads it, and opens it again from a link, on the same browser cache.
-With ``--compare`` it measures the same with compression off (``COMPRESS_MIN_BYTES`` past any
-file), i.e. the page as it was before. The Socket.IO traffic after the page loaded (websocket
+With ``--compare`` it measures the same with the scripts and styles as on disk
+(``STATIC_STRIP=0``), then also with compression off (``COMPRESS_MIN_BYTES`` past any file),
+i.e. the page as it was before. The Socket.IO traffic after the page loaded (websocket
 frames) is counted apart: it is the live data, not the page.
 
     .venv/bin/python bench/page_weight.py [--path /e/ssc25] [--compare] [--json PATH]
@@ -142,7 +143,9 @@ def show(label: str, results: dict[str, Any]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--path", default="/e/ssc25", help="page to load (default: attendees)")
-    parser.add_argument("--compare", action="store_true", help="also measure without gzip")
+    parser.add_argument(
+        "--compare", action="store_true", help="also measure unstripped, and without gzip"
+    )
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
 
@@ -150,7 +153,11 @@ def main() -> int:
     figures["compressed"] = measure(args.path, {})
     show(f"{args.path} (gzip, versioned static files)", figures["compressed"])
     if args.compare:
-        figures["uncompressed"] = measure(args.path, {"COMPRESS_MIN_BYTES": str(1 << 30)})
+        figures["unstripped"] = measure(args.path, {"STATIC_STRIP": "0"})
+        show(f"{args.path} (gzip, scripts and styles as on disk)", figures["unstripped"])
+        figures["uncompressed"] = measure(
+            args.path, {"COMPRESS_MIN_BYTES": str(1 << 30), "STATIC_STRIP": "0"}
+        )
         show(f"{args.path} without compression", figures["uncompressed"])
     first = figures["compressed"]["first_load"]["bytes"]
     verdict = "within" if first <= GOAL_FIRST_BYTES else "OVER"

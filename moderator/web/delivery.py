@@ -7,6 +7,10 @@ module it imports resolve under the same version. The digest covers the whole st
 is computed once when the app is built: a changed file changes every address, so a browser never
 mixes old and new modules. An address with another version (a page from before an upgrade) is
 still answered, with the current file, but revalidated instead of kept.
+
+Under the current version the app's own scripts and stylesheets go out without their comment
+lines and indentation (moderator/web/strip.py: stripped once, then kept in memory, like the
+compressed copies); ``STATIC_STRIP=0`` sends them as on disk, and so does the unversioned address.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from pathlib import Path
 
 from flask import Flask, Response, request, send_from_directory
 from flask.typing import ResponseReturnValue
+
+from moderator.web.strip import strip_source
 
 # What is worth compressing: text. Images other than SVG and fonts are compressed already.
 COMPRESSIBLE = frozenset(
@@ -57,11 +63,37 @@ def init_app(app: Flask) -> None:
     # Compressed static bodies, by file and ETag: compressed once, not for each of a thousand
     # phones joining together. Only files that exist get in.
     compressed: dict[tuple[str, str], bytes] = {}
+    # The app's own scripts and styles without comments and indentation, by file: stripped once.
+    stripped: dict[str, bytes] = {}
+    strip = bool(app.config["STATIC_STRIP"])
+
+    def strippable(filename: str) -> bool:
+        """Whether ``filename`` is sent stripped: the app's own JS and CSS (vendored files are
+        minified already, and are not ours to rewrite)."""
+        return strip and filename.endswith((".js", ".css")) and not filename.startswith("vendor/")
 
     def static(filename: str, version: str | None = None) -> ResponseReturnValue:
         """A static file; kept for a year when asked for under the current version."""
         current = version == app.config["STATIC_VERSION"]
         response = send_from_directory(folder, filename, max_age=YEAR_S if current else None)
+        if current and response.status_code == 200 and strippable(filename):
+            response.direct_passthrough = False
+            source = stripped.get(filename)
+            if source is None:
+                # Only files that exist get in: send_from_directory found this one.
+                data = response.get_data()
+                try:
+                    text = data.decode()
+                except UnicodeDecodeError:
+                    source = data  # not text the stripper can read: sent as it is
+                else:
+                    source = strip_source(text, javascript=filename.endswith(".js")).encode()
+                stripped[filename] = source
+            else:
+                response.close()  # the file is not read: the stripped copy is sent
+            response.set_data(source)
+            # Not the file on disk: a range of it would not be a range of this.
+            response.headers.pop("Accept-Ranges", None)
         if current:
             response.cache_control.immutable = True
             # Each byte counts on a phone's first load, and a file kept for good is never
@@ -89,7 +121,8 @@ def init_app(app: Flask) -> None:
             or request.accept_encodings["gzip"] <= 0
         ):
             return response
-        static_file = response.direct_passthrough and request.endpoint == "static"
+        # A static file as sent from disk, or its stripped copy.
+        static_file = request.endpoint == "static"
         if response.is_streamed and not static_file:
             return response  # produced piece by piece: left as it comes
         etag, _weak = response.get_etag()

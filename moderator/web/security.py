@@ -22,6 +22,10 @@ FRAMED_BY_SELF = frozenset({"web.screen"})
 # message being typed (never the real stage monitor, which stays unframable).
 FRAMED_BY_SELF_AS_PREVIEW = frozenset({"web.stage"})
 
+# What a versioned static address may send without the page headers: never a document (an SVG
+# or an HTML file opened by itself would be one, and keeps them all).
+STATIC_CODE = frozenset({"text/javascript", "application/javascript", "text/css"})
+
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     # Not "no-referrer": under it browsers send "Origin: null" with every form post, which the
@@ -36,6 +40,12 @@ def init_app(app: Flask) -> None:
 
 
 def add_headers(response: Response) -> Response:
+    if versioned_static(response):
+        # A script or stylesheet is no document: a browser applies neither a policy nor a
+        # frame rule from its headers, and its imports follow the page's referrer policy. On a
+        # phone's first load they are bytes for nothing; nosniff still matters.
+        response.headers["X-Content-Type-Options"] = HEADERS["X-Content-Type-Options"]
+        return response
     framed_by_self = request.endpoint in FRAMED_BY_SELF or (
         request.endpoint in FRAMED_BY_SELF_AS_PREVIEW and "preview" in request.args
     )
@@ -46,6 +56,15 @@ def add_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers[name] = value
     return response
+
+
+def versioned_static(response: Response) -> bool:
+    """Whether ``response`` is a script or stylesheet under a versioned static address."""
+    return (
+        request.endpoint == "static"
+        and bool((request.view_args or {}).get("version"))
+        and response.mimetype in STATIC_CODE
+    )
 
 
 def content_security_policy(hosts: list[str], *, framed_by_self: bool = False) -> str:

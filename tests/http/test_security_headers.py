@@ -269,3 +269,34 @@ def test_a_secure_setting_marks_the_cookie_secure(config_class):
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     finally:
         runtime.of(app).close()
+
+
+# On a versioned script or stylesheet these mean nothing (a browser applies neither a policy nor
+# a frame rule from a subresource's headers, and a module's imports follow the page's referrer
+# policy): they are left off, to spare a phone's first load (docs/security.md, "Light on a weak
+# network"). Everything else keeps them, the unversioned addresses above included.
+PAGE_ONLY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy")
+
+
+def versioned(app, name):
+    return f"/static/v/{app.config['STATIC_VERSION']}/{name}"
+
+
+@pytest.mark.parametrize("name", ["js/attendee.js", "css/app.css"])
+def test_versioned_scripts_and_styles_carry_only_nosniff(app, client, name):
+    response = client.get(versioned(app, name), headers={"Accept-Encoding": "gzip"})
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert not [header for header in PAGE_ONLY_HEADERS if header in response.headers]
+
+
+def test_anything_else_on_a_versioned_address_keeps_the_page_headers(app, client):
+    """A file that could be opened as a document (here a JSON source map) keeps them all."""
+    name = "vendor/socket.io-client-4.8.4/socket.io.esm.min.js.map"
+    response = client.get(versioned(app, name))
+    assert response.status_code == 200
+    assert all(header in response.headers for header in PAGE_ONLY_HEADERS)
+
+
+def test_the_page_loading_them_keeps_its_headers(client):
+    response = client.get(f"/e/{EVENT}")
+    assert all(header in response.headers for header in PAGE_ONLY_HEADERS)
