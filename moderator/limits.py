@@ -104,6 +104,13 @@ class LocalCounters:
                 counts.append(count + 1)
             return counts
 
+    def uncount(self, key: str) -> None:
+        """Take back one hit on ``key`` (counted by ``hit`` in the same window)."""
+        with self._lock:
+            if key in self._counts:
+                count, expires = self._counts[key]
+                self._counts[key] = (max(count - 1, 0), expires)
+
     def _sweep(self, now_ms: int) -> None:
         self._counts = {k: v for k, v in self._counts.items() if v[1] > now_ms}
         if len(self._counts) > LOCAL_KEYS_LIMIT:  # a flood of distinct keys: forget the oldest
@@ -172,6 +179,10 @@ class Limiter:
         counts = self._count(keys, expires, now)
         for (kind, _value, limit), count in zip(checks, counts, strict=True):
             if count > limit:
+                if kind == "id" and len(keys) == 2:
+                    # One person past their own figure does not spend their neighbours'
+                    # budget: the address's hit is taken back.
+                    self._uncount(keys[1])
                 raise _refusal(rule, kind, limit, retry_after_ms=expires - now)
 
     def _hash(self, value: str) -> str:
@@ -190,6 +201,15 @@ class Limiter:
                         type(exc).__name__,
                     )
         return self.local.hit(keys, expires_ms, now_ms)
+
+    def _uncount(self, key: str) -> None:
+        if self.shared:
+            try:
+                self._redis.decr(key)
+                return
+            except Exception:  # counted here then (see ``_count``)
+                self._redis_down_until = time.monotonic() + REDIS_RETRY_S
+        self.local.uncount(key)
 
     def _count_in_redis(self, keys: list[str], ttl_ms: int) -> list[int]:
         pipe = self._redis.pipeline(transaction=False)

@@ -54,6 +54,21 @@ def test_an_address_is_refused_past_its_figure_whoever_asks():
     votes.hit("vote", identity="attendee:new", address="198.51.100.1", clock=clock)
 
 
+def test_one_person_past_their_figure_does_not_spend_the_address_budget():
+    clock = FakeClock(START_MS)
+    votes = limiter(vote=(2, 5))
+    for _ in range(50):  # one phone hammering behind the room's address
+        try:
+            votes.hit("vote", identity="attendee:loud", address=ROOM, clock=clock)
+        except RateLimited:
+            pass
+    # It spent 2 of the room's 5; three others still get through.
+    for n in range(3):
+        votes.hit("vote", identity=f"attendee:{n}", address=ROOM, clock=clock)
+    with pytest.raises(RateLimited, match="from your network"):
+        votes.hit("vote", identity="attendee:late", address=ROOM, clock=clock)
+
+
 def test_a_figure_of_zero_switches_that_half_off():
     clock = FakeClock(START_MS)
     look_ups = limiter(similar=(0, 3))
