@@ -277,10 +277,17 @@ INSPECT = """
       }
     }
   }
-  // Elements that load or frame something, which no page holds but the dashboard's preview.
+  // Elements that load or frame something, which no page holds but the dashboard's two
+  // previews (the room screen's, the stage monitor's), each framing its own page of this app.
   const loaders = "iframe, frame, object, embed, base, meta[http-equiv]";
+  const previews = [
+    [".preview-frame > iframe", "/screen?preview=1"],
+    [".stage-preview-frame > iframe#stage-preview", "/stage?preview=1"],
+  ];
   for (const element of document.querySelectorAll(loaders)) {
-    if (!element.matches(".preview-frame > iframe")) injected.push(`<${element.tagName}>`);
+    const known = previews.some(([where, path]) => element.matches(where)
+      && new URL(element.src).origin === location.origin && element.src.endsWith(path));
+    if (!known) injected.push(`<${element.tagName}>`);
   }
   for (const script of document.querySelectorAll("script:not([src])")) {
     if (script.type !== "application/json") injected.push(`<script>${script.text}`.slice(0, 200));
