@@ -258,7 +258,11 @@ def resend_state(app: Flask) -> None:
         for code in app.config["EVENT_CODES"]:
             event = events.get_event(s, code)
             public = [public_view(q) for q in questions.public_questions(s, event)]
-            everything = [moderator_view(q) for q in questions.all_questions(s, event)]
+            # A dashboard's own sync comes in pages (``SYNC_PAGE_SIZE``): past one page's worth,
+            # the moderators get their questions from it, not in one message here.
+            page = app.config["SYNC_PAGE_SIZE"]
+            listed = questions.questions_after(s, event, 0, page + 1)
+            everything = [moderator_view(q) for q in listed] if len(listed) <= page else []
             split = votes.split_by_origin(s, event)
             settings = events.settings_view(event)
             now = clock()
@@ -278,8 +282,8 @@ def resend_state(app: Flask) -> None:
                 _here("display", display, room, namespace)
             if everything:
                 _here("questions", everything, moderators, MODERATOR_NAMESPACE)
-            counts = {q["id"]: q["votes"] for q in everything}
-            _here("votes", {"counts": counts, "split": split}, moderators, MODERATOR_NAMESPACE)
+                counts = {q["id"]: q["votes"] for q in everything}
+                _here("votes", {"counts": counts, "split": split}, moderators, MODERATOR_NAMESPACE)
             _here("settings", settings, moderators, MODERATOR_NAMESPACE)
 
 

@@ -149,6 +149,22 @@ class TestTheHint:
         [everything] = got["questions"]
         assert qid in [q["id"] for q in everything]
 
+    def test_past_a_page_of_questions_moderators_get_them_from_their_own_paged_sync(
+        self, app, client, moderator_socket
+    ):
+        from moderator import fanout
+
+        app.config["SYNC_PAGE_SIZE"] = 2
+        for n in range(3):
+            assert (
+                client.post(f"/api/events/{EVENT}/questions", json=submission(n)).status_code == 201
+            )
+        moderator_socket.get_received("/mod")
+        fanout.resend_state(app)
+        got = messages(moderator_socket, "/mod")
+        assert {"settings", "timer", "display"} <= set(got)
+        assert "questions" not in got and "votes" not in got
+
 
 def messages(sock, namespace):
     """What ``sock`` received since last asked: payloads by message name."""
