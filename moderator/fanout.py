@@ -263,7 +263,6 @@ def resend_state(app: Flask) -> None:
             page = app.config["SYNC_PAGE_SIZE"]
             listed = questions.questions_after(s, event, 0, page + 1)
             everything = [moderator_view(q) for q in listed] if len(listed) <= page else []
-            split = votes.split_by_origin(s, event)
             settings = events.settings_view(event)
             now = clock()
             timer_now = timer.timer_view(event, timer.get_timer(s, event, clock=clock), now=now)
@@ -283,6 +282,7 @@ def resend_state(app: Flask) -> None:
             if everything:
                 _here("questions", everything, moderators, MODERATOR_NAMESPACE)
                 counts = {q["id"]: q["votes"] for q in everything}
+                split = votes.split_by_origin(s, event)
                 _here("votes", {"counts": counts, "split": split}, moderators, MODERATOR_NAMESPACE)
             _here("settings", settings, moderators, MODERATOR_NAMESPACE)
 

@@ -7,16 +7,14 @@ open and a draft message its stage monitor preview warns about."""
 from __future__ import annotations
 
 import pytest
-import requests
 
 from tests.fixtures.axe import axe_violations, described
 from tests.fixtures.constants import EVENT, OTHER_THEME, THEME, TOKEN
 from tests.fixtures.helpers import room_link, wait_until
-from tests.fixtures.server import ServerProcess
+from tests.fixtures.server import ServerProcess, moderator_api
 
 pytestmark = pytest.mark.browser
 
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
@@ -29,12 +27,7 @@ def server(tmp_path_factory):
     process.stop()
 
 
-def api(server, method: str, path: str, **body):
-    response = requests.request(
-        method, f"{server.url}/api/events/{EVENT}{path}", json=body or None, headers=AUTH, timeout=5
-    )
-    assert response.status_code < 300, response.text
-    return response.json()
+api = moderator_api
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,12 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.fixtures.constants import EVENT, THEME, TOKEN
+from tests.fixtures.constants import EVENT, THEME
 from tests.fixtures.helpers import wait_until
-from tests.fixtures.server import ServerProcess
+from tests.fixtures.server import ServerProcess, moderator_api
 
 pytestmark = pytest.mark.browser
 
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 ARABIC = "كيف نضمن تمويل برنامج Exchange 2030 بعد السنة الأولى؟ وما دور الشركاء الـ 12؟"
 
@@ -26,12 +25,7 @@ def server(tmp_path):
     process.stop()
 
 
-def api(server, method: str, path: str, **body):
-    response = requests.request(
-        method, f"{server.url}/api/events/{EVENT}{path}", json=body or None, headers=AUTH, timeout=5
-    )
-    assert response.status_code < 300, response.text
-    return response.json()
+api = moderator_api
 
 
 def published(server, text: str, name: str | None = None) -> int:

@@ -4,10 +4,10 @@ moderator's open menu, typed text and focus where they were. How fast: bench/das
 (no test asserts a duration)."""
 
 import pytest
-import requests
 
 from tests.fixtures.constants import EVENT, TOKEN
 from tests.fixtures.queue import fill_pending
+from tests.fixtures.server import moderator_api
 
 # Playwright's wait_for_function evaluates its string with eval, which the page's policy
 # forbids; tests/browser/test_csp.py checks the policy.
@@ -24,6 +24,20 @@ def count(column):
 
 def cards(column):
     return f"document.querySelectorAll('ol[data-status={column}] li.question')"
+
+
+def card_state(desk, question_id: int) -> list:
+    """Whether the question's card is the node marked earlier, its menu open, the text in its
+    edit box, and whether that box has the focus."""
+    return desk.evaluate(
+        """(id) => {
+            const row = document.querySelector(`li[data-id="${id}"]`);
+            const box = document.getElementById(`edit-${id}`);
+            return [row.marked === true, row.querySelector('details.more').open,
+                    box.value, document.activeElement === box];
+        }""",
+        question_id,
+    )
 
 
 def test_ten_thousand_pending_questions_stay_bounded_exact_and_clickable(browser, live_server):
@@ -62,41 +76,17 @@ def test_ten_thousand_pending_questions_stay_bounded_exact_and_clickable(browser
         row.locator(f"#edit-{ids[20]}").fill("A shorter wording, not saved yet")
         row.locator(f"#edit-{ids[20]}").focus()
         desk.evaluate(f"document.querySelector('li[data-id=\"{ids[20]}\"]').marked = true")
-        approved = requests.post(
-            f"{live_server.url}/api/events/{EVENT}/questions/{ids[5]}/approve",
-            headers={"Authorization": f"Bearer {TOKEN}"},
-            timeout=10,
-        )
-        assert approved.status_code == 200
+        moderator_api(live_server, "POST", f"/questions/{ids[5]}/approve")
         desk.wait_for_function(f"{count('pending')} === '{PENDING - 6}'", timeout=10_000)
-        assert desk.evaluate(
-            f"""(() => {{
-                const row = document.querySelector('li[data-id="{ids[20]}"]');
-                const box = document.getElementById('edit-{ids[20]}');
-                return [row.marked === true, row.querySelector('details.more').open,
-                        box.value, document.activeElement === box];
-            }})()"""
-        ) == [True, True, "A shorter wording, not saved yet", True]
+        assert card_state(desk, ids[20]) == [True, True, "A shorter wording, not saved yet", True]
 
         # Now that very question changes (starred elsewhere): its card is rebuilt, and the new
         # card keeps the open menu, the unsaved text and the focus.
-        starred = requests.post(
-            f"{live_server.url}/api/events/{EVENT}/questions/{ids[20]}/star",
-            headers={"Authorization": f"Bearer {TOKEN}"},
-            timeout=10,
-        )
-        assert starred.status_code == 200
+        moderator_api(live_server, "POST", f"/questions/{ids[20]}/star")
         desk.wait_for_function(
             f"document.querySelector('li[data-id=\"{ids[20]}\"]').classList.contains('starred')"
         )
-        assert desk.evaluate(
-            f"""(() => {{
-                const row = document.querySelector('li[data-id="{ids[20]}"]');
-                const box = document.getElementById('edit-{ids[20]}');
-                return [row.marked === true, row.querySelector('details.more').open,
-                        box.value, document.activeElement === box];
-            }})()"""
-        ) == [False, True, "A shorter wording, not saved yet", True]
+        assert card_state(desk, ids[20]) == [False, True, "A shorter wording, not saved yet", True]
 
         # "Show more" adds the next 25; the search finds one question among 9,994.
         desk.locator("[data-more=pending] button.show-more").click()

@@ -6,16 +6,15 @@ wraps, and nothing leaves the viewport: not the countdown, not the QR code."""
 
 from __future__ import annotations
 
+import functools
 import json
 import tomllib
 
 import pytest
-import requests
 
 from moderator.core.event_file import DEMO_EVENT_FILE
-from tests.fixtures.constants import TOKEN
 from tests.fixtures.helpers import wait_until
-from tests.fixtures.server import ServerProcess
+from tests.fixtures.server import ServerProcess, moderator_api
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +25,6 @@ WORDS = (
     "Please wrap up now: the next panel starts in two minutes and the floor microphone "
     "questions come after that, so keep your answer short and to the point. "
 )
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def text_of(length: int) -> str:
@@ -70,12 +68,7 @@ def server(tmp_path_factory):
     process.stop()
 
 
-def api(server, method: str, path: str, **body):
-    response = requests.request(
-        method, f"{server.url}/api/events/{CODE}{path}", json=body or None, headers=AUTH, timeout=5
-    )
-    assert response.status_code < 300, response.text
-    return response.json()
+api = functools.partial(moderator_api, event=CODE)
 
 
 # What the page looks like, measured in the page: the countdown's height, and every element that

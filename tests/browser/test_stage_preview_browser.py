@@ -7,15 +7,13 @@ until Send; the focus stays in the field; a message from another origin changes 
 from __future__ import annotations
 
 import pytest
-import requests
 
 from tests.fixtures.constants import EVENT, TOKEN
 from tests.fixtures.helpers import wait_until
-from tests.fixtures.server import ServerProcess
+from tests.fixtures.server import ServerProcess, moderator_api
 
 pytestmark = pytest.mark.browser
 
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 FULL_HD = {"viewport": {"width": 1920, "height": 1080}}
 WORDS = (
@@ -40,12 +38,7 @@ def server(tmp_path_factory):
     process.stop()
 
 
-def api(server, method: str, path: str, **body):
-    response = requests.request(
-        method, f"{server.url}/api/events/{EVENT}{path}", json=body or None, headers=AUTH, timeout=5
-    )
-    assert response.status_code < 300, response.text
-    return response.json()
+api = moderator_api
 
 
 def open_dashboard(browser, server, **options):

@@ -9,7 +9,7 @@ from moderator import runtime
 from moderator.core.clock import FakeClock
 from moderator.extensions import socketio
 from tests.fixtures.constants import EVENT, THEME, TOKEN
-from tests.fixtures.helpers import submission
+from tests.fixtures.helpers import browser_at, submission
 
 BASE = f"/api/events/{EVENT}"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
@@ -30,13 +30,6 @@ def clock(app):
     fake = FakeClock()
     runtime.of(app).clock = fake
     return fake
-
-
-def browser_at(app, address: str):
-    """A browser on ``address`` that opened the attendee page (and so holds its identity)."""
-    browser = app.test_client()
-    browser.environ_base["REMOTE_ADDR"] = address
-    return browser
 
 
 def stored(client) -> list[dict]:

@@ -11,7 +11,7 @@ import pytest
 from moderator import runtime
 from moderator.core.clock import FakeClock
 from tests.fixtures.constants import EVENT, TOKEN
-from tests.fixtures.helpers import submission
+from tests.fixtures.helpers import browser_at, submission
 
 BASE = f"/api/events/{EVENT}"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
@@ -40,13 +40,6 @@ def clock(app):
     fake = FakeClock(START_MS)
     runtime.of(app).clock = fake
     return fake
-
-
-def browser_at(app, address: str):
-    """A client on ``address`` (its requests come from there, whatever they say)."""
-    browser = app.test_client()
-    browser.environ_base["REMOTE_ADDR"] = address
-    return browser
 
 
 def stored(client) -> list[dict]:

@@ -13,7 +13,7 @@ from moderator.core.errors import RateLimited
 from moderator.extensions import socketio
 from moderator.sockets.attendee import refusal
 from tests.fixtures.constants import EVENT, TOKEN
-from tests.fixtures.helpers import pair_screen, submission
+from tests.fixtures.helpers import browser_at, pair_screen, submission
 
 BASE = f"/api/events/{EVENT}"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
@@ -37,12 +37,6 @@ def clock(app):
     fake = FakeClock(START_MS)
     runtime.of(app).clock = fake
     return fake
-
-
-def browser_at(app, address: str):
-    browser = app.test_client()
-    browser.environ_base["REMOTE_ADDR"] = address
-    return browser
 
 
 def connect(app, browser, **auth):
