@@ -184,6 +184,8 @@ def test_a_moderator_runs_a_question_and_the_clock_with_tab_enter_and_space_only
         assert (now["card"], now["text"]) == (str(qid), "Approve")  # the first button: Approve
         desk.keyboard.press("Enter")
         wait_until(lambda: status_of(live_server, qid) == "approved", message="approved")
+        # The page, not only the server, has it in "Approved" before the next Tab.
+        desk.wait_for_selector(f"ol[data-status=approved] li[data-id='{qid}']")
         tab_to(
             desk,
             lambda f: f["card"] == str(qid) and f["text"] == "Put on screen",
