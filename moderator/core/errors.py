@@ -1,23 +1,94 @@
-"""Errors the core raises for bad input or impossible actions; adapters turn them into replies."""
+"""Errors the core raises for bad input or impossible actions; adapters turn them into replies.
 
-from typing import Any
+A refusal's message is for people, so it is written once, in English, as a template with named
+fields (``"There is no question {id} in this event."``) and the values beside it. The core never
+translates: the adapter that replies renders the template in the asker's language
+(``as_dict(translate)``); ``message`` is the English text, for logs and for programs.
+``N_`` and ``NP_`` only mark the templates for the catalogue's extraction (``babel.cfg``).
+"""
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+
+def N_(template: str) -> str:
+    """Mark ``template`` for extraction; it is translated where the refusal is rendered."""
+    return template
+
+
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a template whose wording depends on the count ``n`` (``ngettext``)."""
+    return singular, plural
+
+
+class Translator(Protocol):
+    """What renders a template in someone's language: ``gettext`` and ``ngettext``."""
+
+    def gettext(self, message: str) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
+
+
+class English:
+    """The templates as written (no catalogue)."""
+
+    def gettext(self, message: str) -> str:
+        """The English template."""
+        return message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """English's two forms."""
+        return singular if n == 1 else plural
+
+
+ENGLISH = English()
+
+# Set by the web layer (``moderator/locale.py``) to a function giving the current request's or
+# connection's translator; English where there is none (the core's own tests, scripts).
+current_translator: Callable[[], Translator] = lambda: ENGLISH  # noqa: E731
 
 
 class DomainError(Exception):
-    """An action was refused. ``code`` is stable for programs, ``message`` is for people."""
+    """An action was refused. ``code`` is stable for programs; the message is for people: a
+    template (or a singular/plural pair counted by ``params["n"]``) and its fields."""
 
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, code: str | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, template: str | tuple[str, str], code: str | None = None, **params: Any
+    ) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(self.render(ENGLISH))
         if code is not None:
             self.code = code
 
-    def as_dict(self) -> dict[str, dict[str, Any]]:
-        """The ``{"error": {"code", "message"}}`` body of HTTP replies and acknowledgements."""
-        return {"error": {"code": self.code, "message": self.message}}
+    @property
+    def message(self) -> str:
+        """The message in English."""
+        return self.render(ENGLISH)
+
+    def render(self, translator: Translator) -> str:
+        """The message in the language ``translator`` speaks."""
+        if isinstance(self.template, tuple):
+            singular, plural = self.template
+            text = translator.ngettext(singular, plural, int(self.params["n"]))
+        else:
+            text = translator.gettext(self.template)
+        if not self.params:
+            return text
+        try:
+            return text.format(**self.params)
+        except (KeyError, IndexError, ValueError):
+            # A translation that lost or mangled a field must not turn a refusal into a 500.
+            return self.render(ENGLISH) if translator is not ENGLISH else text
+
+    def as_dict(self, translator: Translator | None = None) -> dict[str, dict[str, Any]]:
+        """The ``{"error": {"code", "message"}}`` body of HTTP replies and acknowledgements, in
+        the language of ``translator`` (the current request's when not given)."""
+        message = self.render(translator or current_translator())
+        return {"error": {"code": self.code, "message": message}}
 
 
 class InvalidInput(DomainError):
@@ -54,13 +125,20 @@ class RateLimited(TooMany):
     """Too many of something in the current window: the same request may go again in
     ``retry_after`` seconds (HTTP's ``Retry-After``; the pages wait that long, then resend)."""
 
-    def __init__(self, message: str, *, retry_after: int, code: str | None = None):
-        super().__init__(message, code)
+    def __init__(
+        self,
+        template: str | tuple[str, str],
+        *,
+        retry_after: int,
+        code: str | None = None,
+        **params: Any,
+    ) -> None:
+        super().__init__(template, code, **params)
         self.retry_after = retry_after
 
-    def as_dict(self) -> dict[str, dict[str, Any]]:
+    def as_dict(self, translator: Translator | None = None) -> dict[str, dict[str, Any]]:
         """The refusal's body, with ``retry_after`` (seconds) beside its code and message."""
-        body = super().as_dict()
+        body = super().as_dict(translator)
         body["error"]["retry_after"] = self.retry_after
         return body
 
