@@ -18,7 +18,7 @@ from config import Config
 
 # Registers the Socket.IO handlers on ``socketio`` before any init_app, so that every application
 # built by the factory (one per test) gets them.
-from moderator import fanout, identity, message_queue, sockets  # noqa: F401
+from moderator import fanout, identity, locale, message_queue, sockets  # noqa: F401
 from moderator.ballot_box import BallotBox
 from moderator.core.clock import system_clock
 from moderator.core.event_file import DEMO_EVENT_FILE, EventFileError, load_event_file
@@ -101,7 +101,8 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
     with database.session() as session:
         install_events(session, definitions, clock=system_clock)
 
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=locale.select)
+    locale.init_app(app)
     queue = _message_queue(app)
     # Flask-SocketIO keeps the options of the previous init_app (one per test): the manager of an
     # application with a message queue must not serve the next application.

@@ -2,8 +2,15 @@
 
 from flask_babel import gettext as _
 
+from moderator import locale
 
-def attendee_messages() -> dict[str, str]:
+
+def _n(singular: str, plural: str) -> dict[str, str]:
+    """A count's text in each plural form of the page's language; ``tn(key, n)`` picks one."""
+    return locale.plural_forms(singular, plural, locale.current())
+
+
+def attendee_messages() -> dict[str, str | dict[str, str]]:
     """Strings used by the attendee page's script."""
     return {
         **_status_messages(),
@@ -21,7 +28,7 @@ def attendee_messages() -> dict[str, str]:
         "no_public": _("No questions published yet."),
         "vote": _("Upvote"),
         "unvote": _("Remove my vote"),
-        "votes": _("votes"),
+        "votes": _n("vote", "votes"),
         "anonymous": _("Anonymous"),
         "merged_into": _("Merged into: {text}"),
         "similar_title": _("Already asked? Upvote it instead:"),
@@ -31,17 +38,20 @@ def attendee_messages() -> dict[str, str]:
         "waiting": _("Waiting to be sent: kept on this device"),
         "retrying": _("It will be sent again by itself."),
         # Past a rate limit: what the page holds goes again by itself after the wait.
-        "sending_again": _("Sending again in {n} s"),
+        "sending_again": _n("Sending again in {n} second", "Sending again in {n} seconds"),
         "vote_pending": _("not recorded yet; it will be sent again by itself"),
         "unavailable": _("The server is unavailable for a moment: retrying…"),
         # Said once (a polite live region) when the attendee's own question moves on.
         "announce_status": _("Your question “{text}”: {status}"),
         # Said once when the text goes past the limit, instead of the count at every keystroke.
-        "over_limit": _("Your question is longer than {n} characters."),
+        "over_limit": _n(
+            "Your question is longer than {n} character.",
+            "Your question is longer than {n} characters.",
+        ),
     }
 
 
-def moderator_messages() -> dict[str, str]:
+def moderator_messages() -> dict[str, str | dict[str, str]]:
     """Strings used by the moderator dashboard's script."""
     return {
         **_status_messages(),
@@ -87,7 +97,7 @@ def moderator_messages() -> dict[str, str]:
         "rename_prompt": _("New name for this screen"),
         "remove": _("Remove"),
         "disconnected": _("disconnected"),
-        "seconds_ago": _("{n} s ago"),
+        "seconds_ago": _n("{n} second ago", "{n} seconds ago"),
         "stale": _("stale"),
         "imprecise": _("imprecise"),
         "no_message": _("nothing"),
@@ -107,24 +117,25 @@ def moderator_messages() -> dict[str, str]:
         "suggested_next": _("Suggested next:"),
         "now_discussing": _("Now discussing"),
         "no_current_theme": _("no theme set"),
-        "segment_left": _("{n} min left in this segment"),
+        "segment_left": _n(
+            "{n} minute left in this segment", "{n} minutes left in this segment"
+        ),
         "saved": _("Saved."),
         "floor_logged": _("Floor question logged."),
         "unavailable": _("The server is unavailable for a moment: retrying…"),
         "showing": _("Showing {shown} of {total}."),
-        "show_more": _("Show {n} more"),
-        "one_new_question": _("1 new question."),
-        "new_questions": _("{n} new questions."),
+        "show_more": _n("Show {n} more", "Show {n} more"),
+        "new_questions": _n("{n} new question.", "{n} new questions."),
         "confirm_start": _("Start the room's clock?"),
         "confirm_pause": _("Pause the room's clock?"),
         "confirm_resume": _("Resume the room's clock?"),
         "confirm_goto": _("Move the room's clock to “{title}”?"),
-        "left_ago": _("left {n} min ago"),
+        "left_ago": _n("left {n} minute ago", "left {n} minutes ago"),
         "screens_left": _("Screens that left ({n})"),
     }
 
 
-def _status_messages() -> dict[str, str]:
+def _status_messages() -> dict[str, str | dict[str, str]]:
     return {
         "status_pending": _("Awaiting review"),
         "status_approved": _("Approved"),

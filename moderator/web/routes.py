@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import segno
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from moderator import fanout, identity, room_pass, runtime
+from moderator import fanout, identity, locale, room_pass, runtime
 from moderator.addresses import is_loopback
 from moderator.auth import (
     cross_site_request,
@@ -33,9 +33,12 @@ from moderator.web.messages import attendee_messages, moderator_messages
 def _event_or_404(code: str) -> dict[str, Any]:
     with runtime.database().session() as session:
         try:
-            return events.event_view(events.get_event(session, code))
+            view = events.event_view(events.get_event(session, code))
         except NotFound:
             abort(404)
+    # The page's language falls back to the event's own (``moderator/locale.py``).
+    g.event_language = view.get("language")
+    return view
 
 
 def public_base_url() -> str:
@@ -179,6 +182,23 @@ def _refuse_cross_site() -> None:
     if cross_site_request():
         note_http_refusal("cross_site")
         abort(403, "Another site's page may not log a moderator in or out.")
+
+
+@bp.get("/lang/<language>")
+def choose_language(language: str) -> ResponseReturnValue:
+    """The language switcher: remember the choice in the ``lang`` cookie, back to the page."""
+    chosen = locale.supported(language)
+    if chosen is None or chosen != language:
+        abort(404)
+    response = redirect(_safe_next(request.args.get("next")), 303)
+    response.set_cookie(
+        locale.COOKIE,
+        chosen,
+        max_age=locale.COOKIE_SECONDS,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
 
 
 @bp.post("/login")

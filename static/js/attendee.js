@@ -10,7 +10,7 @@
 // message about a question carries its version; one older than what the page shows is ignored.
 import {
   Backoff, connect, el, everyConnection, isTransient, randomId, request, requestOrThrow,
-  retryAfterMs, showConnection, t, themeName, themesByKey, Versions,
+  retryAfterMs, showConnection, t, themeName, tn, themesByKey, Versions,
 } from "./connection.js";
 
 const app = document.getElementById("app");
@@ -86,7 +86,7 @@ function updateCounter() {
   count.textContent = String(length);
   const over = length > maxLength;
   if (over !== counter.classList.contains("over")) {
-    announce(over ? t("over_limit").replace("{n}", String(maxLength)) : "");
+    announce(over ? tn("over_limit", maxLength) : "");
   }
   counter.classList.toggle("over", over);
 }
@@ -186,7 +186,7 @@ function showWait(ms) {
       if (formStatus.dataset.kind === "wait") setStatus(t("sending"));
       return;
     }
-    setStatus(t("sending_again").replace("{n}", String(left)), "wait");
+    setStatus(tn("sending_again", left), "wait");
   };
   tick();
   wait.timer = setInterval(tick, 1000);
@@ -474,7 +474,7 @@ function patchVoteButton(button, question) {
   const voted = votedFor(question.id);
   const pending = state.pendingVotes.has(question.id);
   setText(button.parts.number, `${question.votes}${pending ? " …" : ""}`);
-  setText(button.parts.label, ` ${t("votes")}, ${t("vote")}${pending ? ` · ${t("vote_pending")}` : ""}`);
+  setText(button.parts.label, ` ${tn("votes", question.votes)}, ${t("vote")}${pending ? ` · ${t("vote_pending")}` : ""}`);
   button.classList.toggle("pending", pending);
   button.setAttribute("aria-pressed", String(voted));
   if (pending) button.setAttribute("aria-busy", "true");

@@ -7,9 +7,25 @@ import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
 
 const messages = JSON.parse(document.getElementById("messages")?.textContent || "{}");
 
+/** The language the page was written in (the server chose it: moderator/locale.py). */
+export const PAGE_LANG = document.documentElement.lang || "en";
+const pluralRules = new Intl.PluralRules(PAGE_LANG);
+// Latin digits everywhere, as on the clock and in what the server writes.
+const numbers = new Intl.NumberFormat(PAGE_LANG, { numberingSystem: "latn" });
+
 /** The translated string for `key` (the key itself if the table lacks it). */
 export function t(key) {
-  return messages[key] ?? key;
+  const text = messages[key] ?? key;
+  return typeof text === "string" ? text : tn(key, 0);
+}
+
+/** The translated string for `key` counting `n`: the table gives one text per plural category
+ *  of the page's language (Russian has three, Arabic six), `{n}` replaced by `n` written in it. */
+export function tn(key, n) {
+  const forms = messages[key];
+  if (forms == null) return key;
+  const text = typeof forms === "string" ? forms : forms[pluralRules.select(n)] ?? forms.other;
+  return text.replace("{n}", numbers.format(n));
 }
 
 /** A random identifier; getRandomValues works on plain http too, unlike randomUUID. */
@@ -80,6 +96,8 @@ export function retryAfterMs(error) {
 export function connect(namespace, auth, { refused } = {}) {
   const socket = io(namespace, {
     auth,
+    // The page's language: the server writes this connection's refusals in it.
+    query: { lang: PAGE_LANG },
     reconnectionDelay: RECONNECT_MIN_MS,
     reconnectionDelayMax: RECONNECT_MAX_MS,
     randomizationFactor: 0.5,

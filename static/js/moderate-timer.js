@@ -5,7 +5,7 @@
 // rows are keyed and patched in place. What changes the room's clock from a single key or from
 // the agenda list (start/pause, previous, next, a jump) first asks, in a bar that takes the focus
 // and gives up after a few seconds.
-import { el, patchChildren, request, t } from "./connection.js";
+import { el, patchChildren, request, t, tn } from "./connection.js";
 import { ServerTime } from "./server-time.js";
 import { Countdown, remainingAt } from "./timer.js";
 
@@ -255,7 +255,7 @@ export function setupTimer(socket, notify) {
       const age = now - screen.last_seen_ms;
       const name = `${screen.label} (${screen.kind})`;
       if (!screen.connected) {
-        setText(entry.gone.firstChild, `${name} · ${t("left_ago").replace("{n}", Math.max(1, Math.round(age / 60000)))}`);
+        setText(entry.gone.firstChild, `${name} · ${tn("left_ago", Math.max(1, Math.round(age / 60000)))}`);
         left.push(entry.gone);
         continue;
       }
@@ -265,7 +265,7 @@ export function setupTimer(socket, notify) {
       entry.row.classList.toggle("imprecise", imprecise);
       const offset = screen.offset_ms == null ? "–" : `${screen.offset_ms > 0 ? "+" : ""}${Math.round(screen.offset_ms)} ms`;
       const rtt = screen.rtt_ms == null ? "–" : `${Math.round(screen.rtt_ms)} ms${imprecise ? ` (${t("imprecise")})` : ""}`;
-      const contact = `${t("seconds_ago").replace("{n}", Math.max(0, Math.round(age / 1000)))}${stale ? ` (${t("stale")})` : ""}`;
+      const contact = `${tn("seconds_ago", Math.max(0, Math.round(age / 1000)))}${stale ? ` (${t("stale")})` : ""}`;
       const cells = entry.row.children;
       [name, offset, rtt, contact].forEach((text, i) => setText(cells[i], text));
       rows.push(entry.row);

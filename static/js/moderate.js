@@ -14,7 +14,7 @@
 // suggested next question and the themes' coverage arrive in the payloads.
 import {
   connect, el, everyConnection, patchChildren, randomId, request, requestOrThrow, showConnection, t,
-  themeName, themesByKey,
+  themeName, themesByKey, tn,
 } from "./connection.js";
 import { setupTimer } from "./moderate-timer.js";
 
@@ -123,7 +123,7 @@ function noteNew() {
     noteNew.timer = null;
     const n = state.fresh;
     state.fresh = 0;
-    announcer.textContent = n === 1 ? t("one_new_question") : t("new_questions").replace("{n}", n);
+    announcer.textContent = tn("new_questions", n);
   }, ANNOUNCE_MS);
 }
 
@@ -402,7 +402,7 @@ function renderCoverage() {
   }
   const left = timerPanel.remaining();
   const current = state.currentTheme ? themeName(themes.get(state.currentTheme)) : t("no_current_theme");
-  const minutes = left == null ? "" : ` · ${t("segment_left").replace("{n}", Math.max(0, Math.ceil(left / 60000)))}`;
+  const minutes = left == null ? "" : ` · ${tn("segment_left", Math.max(0, Math.ceil(left / 60000)))}`;
   const line = `${t("now_discussing")}: ${current}${minutes}`;
   const node = document.getElementById("current-theme-line");
   if (node.textContent !== line) node.textContent = line;
@@ -634,7 +634,7 @@ function render() {
     more.hidden = list.length <= shown.length;
     if (!more.hidden) {
       more.firstChild.textContent = t("showing").replace("{shown}", shown.length).replace("{total}", total);
-      more.lastChild.textContent = t("show_more").replace("{n}", Math.min(PAGE_SIZE, list.length - shown.length));
+      more.lastChild.textContent = tn("show_more", Math.min(PAGE_SIZE, list.length - shown.length));
     }
   }
   if (state.currentTheme !== document.getElementById("current-theme").value) {
