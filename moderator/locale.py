@@ -77,13 +77,13 @@ def plural_forms(singular: str, plural: str, language: str) -> dict[str, str]:
 
     rule = Locale.parse(language).plural_form
     forms: dict[str, str] = {}
-    for n in range(0, 1000):
+    # French and Spanish keep a form for round millions ("1 000 000 de votes").
+    for n in (*range(0, 1000), 10**6, 10**9):
         category = rule(n)
         if category not in forms:
             forms[category] = ngettext(singular, plural, n)
         if len(forms) == len(rule.tags) + 1:
             break
-    forms.setdefault("other", ngettext(singular, plural, 1000))
     return forms
 
 
