@@ -9,6 +9,7 @@ build step, and a test checks that each one is the compilation of its ``.po``.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
@@ -22,7 +23,7 @@ KEYWORDS = ("_n:1,2", "NP_:1,2")
 
 
 def _pybabel(*args: str) -> None:
-    CommandLineInterface().run(["pybabel", "-q", *args])
+    CommandLineInterface().run(["pybabel", "-q", *args])  # type: ignore[no-untyped-call]
 
 
 def extract(output: Path = TEMPLATE) -> None:
@@ -70,7 +71,11 @@ def compile_all() -> None:
 
 def main(argv: list[str]) -> int:
     """``extract``, ``update``, ``compile``, or (no argument) update then compile."""
-    steps = {"extract": [extract], "update": [update], "compile": [compile_all]}
+    steps: dict[str, list[Callable[[], None]]] = {
+        "extract": [extract],
+        "update": [update],
+        "compile": [compile_all],
+    }
     for step in steps.get(argv[0] if argv else "", [update, compile_all]):
         step()
     return 0

@@ -117,9 +117,7 @@ def moderator_messages() -> dict[str, str | dict[str, str]]:
         "suggested_next": _("Suggested next:"),
         "now_discussing": _("Now discussing"),
         "no_current_theme": _("no theme set"),
-        "segment_left": _n(
-            "{n} minute left in this segment", "{n} minutes left in this segment"
-        ),
+        "segment_left": _n("{n} minute left in this segment", "{n} minutes left in this segment"),
         "saved": _("Saved."),
         "floor_logged": _("Floor question logged."),
         "unavailable": _("The server is unavailable for a moment: retrying…"),
