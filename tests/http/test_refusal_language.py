@@ -19,7 +19,7 @@ TOO_LONG = "x" * 301
 def expected_refusal(language: str) -> str:
     """The core's own refusal of a 301-character question, rendered from the catalogue."""
     with pytest.raises(DomainError) as refused:
-        check_text(TOO_LONG, limits=Limits(text=300))
+        check_text(TOO_LONG, limits=Limits(text=300, name=80, affiliation=120, per_minute=5))
     if language == "en":
         return refused.value.render(ENGLISH)
     return refused.value.render(Translations.load(str(catalogue.TRANSLATIONS), [language]))
