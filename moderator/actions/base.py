@@ -283,13 +283,13 @@ def _fields_of(command_type: type) -> tuple[tuple[str, Any, bool], ...]:
 
 # What a field of each type must be: a whole sentence per type, so that each can be
 # translated (``name`` is the JSON key, a program identifier).
-_MUST_BE: dict[Any, str] = {
-    int: N_("{name} must be a whole number."),
-    float: N_("{name} must be a number."),
-    str: N_("{name} must be text."),
-    bool: N_("{name} must be true or false."),
-    list[int]: N_("{name} must be a list of whole numbers."),
-    list[str]: N_("{name} must be a list of texts."),
+_MUST_BE: dict[tuple[Any, ...], str] = {
+    (int,): N_("{name} must be a whole number."),
+    (float,): N_("{name} must be a number."),
+    (str,): N_("{name} must be text."),
+    (bool,): N_("{name} must be true or false."),
+    (list[int],): N_("{name} must be a list of whole numbers."),
+    (list[str],): N_("{name} must be a list of texts."),
 }
 
 
@@ -304,8 +304,8 @@ def _check(name: str, value: Any, hint: Any) -> Any:
         if accepted is not _REFUSED:
             return accepted
     wanted = tuple(o for o in options if o not in (type(None), Unset))
-    template = _MUST_BE.get(wanted[0]) if len(wanted) == 1 else None
-    raise InvalidInput(template or N_("{name} has the wrong type."), f"invalid_{name}", name=name)
+    template = _MUST_BE.get(wanted, N_("{name} has the wrong type."))
+    raise InvalidInput(template, f"invalid_{name}", name=name)
 
 
 _REFUSED = object()
