@@ -27,7 +27,7 @@ from moderator.core.public import PublicQuestions
 from moderator.core.questions import Limits
 from moderator.db import Database
 from moderator.extensions import babel, socketio
-from moderator.faults import fault_reply
+from moderator.faults import fault_reply, translated
 from moderator.health import log_http_refusal
 from moderator.identity import Identities
 from moderator.limits import Limiter, rules_from
@@ -211,13 +211,19 @@ def _register_error_pages(app: Flask) -> None:
     def http_error(exc: HTTPException) -> ResponseReturnValue:
         if not request.path.startswith("/api/"):
             return exc
-        messages = {
-            404: "There is nothing at this address.",
-            405: f"{request.method} is not allowed here.",
-            413: f"The request body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes.",
-        }
         code = (exc.name or "error").lower().replace(" ", "_")
-        message = messages.get(exc.code or 500, exc.description or exc.name)
+        if exc.code == 404:
+            message = translated("There is nothing at this address.")
+        elif exc.code == 405:
+            message = translated("%(method)s is not allowed here.", method=request.method)
+        elif exc.code == 413:
+            message = translated(
+                "The request body is larger than %(num)d byte.",
+                "The request body is larger than %(num)d bytes.",
+                num=app.config["MAX_CONTENT_LENGTH"],
+            )
+        else:  # werkzeug's own English description: the rarer statuses
+            message = exc.description or exc.name
         return jsonify({"error": {"code": code, "message": message}}), exc.code or 500
 
     @app.errorhandler(Exception)

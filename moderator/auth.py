@@ -22,7 +22,7 @@ from flask import current_app, request, session
 from sqlalchemy import update
 
 from moderator import runtime
-from moderator.core.errors import DomainError, Forbidden, Unauthorized
+from moderator.core.errors import N_, DomainError, Forbidden, Unauthorized
 from moderator.models import Login
 
 CSRF_HEADER = "X-CSRF-Token"
@@ -153,19 +153,23 @@ def check_moderator() -> None:
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("Use 'Authorization: Bearer <moderator token>'.")
+            raise Unauthorized(N_("Use 'Authorization: Bearer <moderator token>'."))
         if not token_matches(token.strip()):
-            raise Forbidden("That moderator token is wrong.", "wrong_token")
+            raise Forbidden(N_("That moderator token is wrong."), "wrong_token")
         return
     if has_moderator_session():
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return
         if cross_site_request():
-            raise Forbidden("Another site's page may not act as a moderator.", "cross_site")
+            raise Forbidden(N_("Another site's page may not act as a moderator."), "cross_site")
         if csrf_valid(request.headers.get(CSRF_HEADER)):
             return
-        raise Forbidden(f"The {CSRF_HEADER} header is missing or wrong; reload the page.", "csrf")
-    raise Unauthorized("Moderator login required: send 'Authorization: Bearer <token>'.")
+        raise Forbidden(
+            N_("The {header} header is missing or wrong; reload the page."),
+            "csrf",
+            header=CSRF_HEADER,
+        )
+    raise Unauthorized(N_("Moderator login required: send 'Authorization: Bearer <token>'."))
 
 
 def is_moderator() -> bool:

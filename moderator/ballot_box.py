@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 
 from moderator import runtime
-from moderator.core.errors import DomainError, Unavailable
+from moderator.core.errors import N_, DomainError, Unavailable
 from moderator.core.votes import Ballot, Tally, vote_batch
 from moderator.extensions import socketio
 from moderator.tasks import Worker
@@ -47,7 +47,7 @@ class BallotBox(Worker):
         self.wake()
         if not slot.done.wait(WAIT_SECONDS):
             raise Unavailable(
-                "The server is too busy to record your vote; please try again.", "busy"
+                N_("The server is too busy to record your vote; please try again."), "busy"
             )
         if isinstance(slot.result, DomainError):
             raise slot.result
@@ -76,7 +76,9 @@ class BallotBox(Worker):
             except Exception:  # every waiting voter must get an answer; the log gets the cause
                 log.exception("storing a batch of %d votes failed", len(slots))
                 results = [
-                    Unavailable("Your vote could not be stored; please try again.", "vote_failed")
+                    Unavailable(
+                        N_("Your vote could not be stored; please try again."), "vote_failed"
+                    )
                 ] * len(slots)
             for slot, result in zip(slots, results, strict=True):
                 slot.result = result

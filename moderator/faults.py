@@ -7,10 +7,26 @@ import logging
 import secrets
 from typing import Any
 
+from flask_babel import gettext, ngettext
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 log = logging.getLogger("moderator.faults")
+
+
+def translated(message: str, plural: str | None = None, **params: Any) -> str:
+    """``message`` (``%(name)s`` fields; with ``plural``, counted by ``params["num"]``) in the
+    asker's language, or in English when translating fails: a fault may come from what choosing
+    the language needs, and a translation that lost a field must not turn a reply into a 500."""
+    try:
+        if plural is not None:
+            fields = {k: v for k, v in params.items() if k != "num"}
+            return str(ngettext(message, plural, params["num"], **fields))
+        return str(gettext(message, **params))
+    except Exception:
+        if plural is not None and params.get("num") != 1:
+            message = plural
+        return message % params if params else message
 
 
 def _unavailable(exc: BaseException) -> bool:
@@ -35,16 +51,21 @@ def fault_reply(exc: BaseException, where: str) -> tuple[int, dict[str, Any]]:
         return 503, {
             "error": {
                 "code": "unavailable",
-                "message": "The server cannot reach its database right now; nothing was "
-                "changed. Please try again in a moment.",
+                "message": translated(
+                    "The server cannot reach its database right now; nothing was changed. "
+                    "Please try again in a moment."
+                ),
                 "request_id": request_id,
             }
         }
     return 500, {
         "error": {
             "code": "internal",
-            "message": "The server failed to handle this request; nothing was changed. "
-            f"Quote {request_id} when reporting it.",
+            "message": translated(
+                "The server failed to handle this request; nothing was changed. "
+                "Quote %(request_id)s when reporting it.",
+                request_id=request_id,
+            ),
             "request_id": request_id,
         }
     }

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from moderator import runtime
-from moderator.core.errors import DomainError, RateLimited, TooMany
+from moderator.core.errors import NP_, DomainError, RateLimited, TooMany
 from moderator.models import Attendee
 from moderator.web.security import set_private_cookie
 
@@ -144,10 +144,15 @@ def register(identity: str) -> None:
                 )
                 wait_ms = (oldest if oldest is not None else now) + window_ms - now
                 raise RateLimited(
-                    "Too many new participants from your network in the last "
-                    f"{window_ms // 60_000} minutes; please try again in a few minutes.",
+                    NP_(
+                        "Too many new participants from your network in the last {n} minute; "
+                        "please try again in a few minutes.",
+                        "Too many new participants from your network in the last {n} minutes; "
+                        "please try again in a few minutes.",
+                    ),
                     retry_after=max(1, -(-wait_ms // 1000)),
                     code="too_many_attendees",
+                    n=window_ms // 60_000,
                 )
             session.add(Attendee(id=identity, address=where, created_ms=now))
             try:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from moderator.core.clock import Clock
-from moderator.core.errors import RateLimited
+from moderator.core.errors import NP_, RateLimited
 
 log = logging.getLogger("moderator.limits")
 
@@ -47,27 +47,165 @@ class Rule:
     per_identity: int
     per_address: int
     window_s: int
-    # What the refusal says is being sent too often ("questions", "votes"...).
-    what: str
 
 
 # The rule of each limited thing and the settings its two figures are read from
 # (``config.py``). Questions per attendee are counted in the database instead
 # (``QUESTIONS_PER_MINUTE``, ``moderator/core/questions.py``): exact across processes even
 # without Redis, and a resend of a question already stored does not count again.
-RULES: dict[str, tuple[str | None, str, str]] = {
-    "connect": (
-        "NEW_CONNECTIONS_PER_PERSON",
-        "NEW_CONNECTIONS_PER_ADDRESS",
-        "connection attempts",
+RULES: dict[str, tuple[str | None, str]] = {
+    "connect": ("NEW_CONNECTIONS_PER_PERSON", "NEW_CONNECTIONS_PER_ADDRESS"),
+    "submit": (None, "QUESTIONS_PER_ADDRESS"),
+    "vote": ("VOTES_PER_PERSON", "VOTES_PER_ADDRESS"),
+    "similar": ("SIMILAR_PER_PERSON", "SIMILAR_PER_ADDRESS"),
+    "screen_report": ("SCREEN_REPORTS_PER_SCREEN", "SCREEN_REPORTS_PER_ADDRESS"),
+}
+
+# What a refusal says, by rule (None: a rule not listed here), by who is counted ("id": the
+# person, "addr": the address) and by whether the window is the usual minute: whole sentences,
+# so that each can be translated; ``n`` is the wait in seconds.
+_TOO_MANY: dict[tuple[str | None, str, bool], tuple[str, str]] = {
+    ("connect", "id", True): NP_(
+        "Too many connection attempts from you in this minute (the limit is {limit}); please try "
+        "again in {n} s.",
+        "Too many connection attempts from you in this minute (the limit is {limit}); please try "
+        "again in {n} s.",
     ),
-    "submit": (None, "QUESTIONS_PER_ADDRESS", "questions"),
-    "vote": ("VOTES_PER_PERSON", "VOTES_PER_ADDRESS", "votes"),
-    "similar": ("SIMILAR_PER_PERSON", "SIMILAR_PER_ADDRESS", "look-ups"),
-    "screen_report": (
-        "SCREEN_REPORTS_PER_SCREEN",
-        "SCREEN_REPORTS_PER_ADDRESS",
-        "clock reports",
+    ("connect", "id", False): NP_(
+        "Too many connection attempts from you in this {window} s (the limit is {limit}); please "
+        "try again in {n} s.",
+        "Too many connection attempts from you in this {window} s (the limit is {limit}); please "
+        "try again in {n} s.",
+    ),
+    ("connect", "addr", True): NP_(
+        "Too many connection attempts from your network in this minute (the limit is {limit}); "
+        "please try again in {n} s.",
+        "Too many connection attempts from your network in this minute (the limit is {limit}); "
+        "please try again in {n} s.",
+    ),
+    ("connect", "addr", False): NP_(
+        "Too many connection attempts from your network in this {window} s (the limit is "
+        "{limit}); please try again in {n} s.",
+        "Too many connection attempts from your network in this {window} s (the limit is "
+        "{limit}); please try again in {n} s.",
+    ),
+    ("submit", "id", True): NP_(
+        "Too many questions from you in this minute (the limit is {limit}); please try again in "
+        "{n} s.",
+        "Too many questions from you in this minute (the limit is {limit}); please try again in "
+        "{n} s.",
+    ),
+    ("submit", "id", False): NP_(
+        "Too many questions from you in this {window} s (the limit is {limit}); please try again "
+        "in {n} s.",
+        "Too many questions from you in this {window} s (the limit is {limit}); please try again "
+        "in {n} s.",
+    ),
+    ("submit", "addr", True): NP_(
+        "Too many questions from your network in this minute (the limit is {limit}); please try "
+        "again in {n} s.",
+        "Too many questions from your network in this minute (the limit is {limit}); please try "
+        "again in {n} s.",
+    ),
+    ("submit", "addr", False): NP_(
+        "Too many questions from your network in this {window} s (the limit is {limit}); please "
+        "try again in {n} s.",
+        "Too many questions from your network in this {window} s (the limit is {limit}); please "
+        "try again in {n} s.",
+    ),
+    ("vote", "id", True): NP_(
+        "Too many votes from you in this minute (the limit is {limit}); please try again in {n} s.",
+        "Too many votes from you in this minute (the limit is {limit}); please try again in {n} s.",
+    ),
+    ("vote", "id", False): NP_(
+        "Too many votes from you in this {window} s (the limit is {limit}); please try again in "
+        "{n} s.",
+        "Too many votes from you in this {window} s (the limit is {limit}); please try again in "
+        "{n} s.",
+    ),
+    ("vote", "addr", True): NP_(
+        "Too many votes from your network in this minute (the limit is {limit}); please try again "
+        "in {n} s.",
+        "Too many votes from your network in this minute (the limit is {limit}); please try again "
+        "in {n} s.",
+    ),
+    ("vote", "addr", False): NP_(
+        "Too many votes from your network in this {window} s (the limit is {limit}); please try "
+        "again in {n} s.",
+        "Too many votes from your network in this {window} s (the limit is {limit}); please try "
+        "again in {n} s.",
+    ),
+    ("similar", "id", True): NP_(
+        "Too many look-ups from you in this minute (the limit is {limit}); please try again in "
+        "{n} s.",
+        "Too many look-ups from you in this minute (the limit is {limit}); please try again in "
+        "{n} s.",
+    ),
+    ("similar", "id", False): NP_(
+        "Too many look-ups from you in this {window} s (the limit is {limit}); please try again "
+        "in {n} s.",
+        "Too many look-ups from you in this {window} s (the limit is {limit}); please try again "
+        "in {n} s.",
+    ),
+    ("similar", "addr", True): NP_(
+        "Too many look-ups from your network in this minute (the limit is {limit}); please try "
+        "again in {n} s.",
+        "Too many look-ups from your network in this minute (the limit is {limit}); please try "
+        "again in {n} s.",
+    ),
+    ("similar", "addr", False): NP_(
+        "Too many look-ups from your network in this {window} s (the limit is {limit}); please "
+        "try again in {n} s.",
+        "Too many look-ups from your network in this {window} s (the limit is {limit}); please "
+        "try again in {n} s.",
+    ),
+    ("screen_report", "id", True): NP_(
+        "Too many clock reports from you in this minute (the limit is {limit}); please try again "
+        "in {n} s.",
+        "Too many clock reports from you in this minute (the limit is {limit}); please try again "
+        "in {n} s.",
+    ),
+    ("screen_report", "id", False): NP_(
+        "Too many clock reports from you in this {window} s (the limit is {limit}); please try "
+        "again in {n} s.",
+        "Too many clock reports from you in this {window} s (the limit is {limit}); please try "
+        "again in {n} s.",
+    ),
+    ("screen_report", "addr", True): NP_(
+        "Too many clock reports from your network in this minute (the limit is {limit}); please "
+        "try again in {n} s.",
+        "Too many clock reports from your network in this minute (the limit is {limit}); please "
+        "try again in {n} s.",
+    ),
+    ("screen_report", "addr", False): NP_(
+        "Too many clock reports from your network in this {window} s (the limit is {limit}); "
+        "please try again in {n} s.",
+        "Too many clock reports from your network in this {window} s (the limit is {limit}); "
+        "please try again in {n} s.",
+    ),
+    (None, "id", True): NP_(
+        "Too many requests from you in this minute (the limit is {limit}); please try again in "
+        "{n} s.",
+        "Too many requests from you in this minute (the limit is {limit}); please try again in "
+        "{n} s.",
+    ),
+    (None, "id", False): NP_(
+        "Too many requests from you in this {window} s (the limit is {limit}); please try again "
+        "in {n} s.",
+        "Too many requests from you in this {window} s (the limit is {limit}); please try again "
+        "in {n} s.",
+    ),
+    (None, "addr", True): NP_(
+        "Too many requests from your network in this minute (the limit is {limit}); please try "
+        "again in {n} s.",
+        "Too many requests from your network in this minute (the limit is {limit}); please try "
+        "again in {n} s.",
+    ),
+    (None, "addr", False): NP_(
+        "Too many requests from your network in this {window} s (the limit is {limit}); please "
+        "try again in {n} s.",
+        "Too many requests from your network in this {window} s (the limit is {limit}); please "
+        "try again in {n} s.",
     ),
 }
 
@@ -76,8 +214,8 @@ def rules_from(config: Mapping[str, Any]) -> dict[str, Rule]:
     """Each rule with the figures and the window ``config`` sets."""
     window_s = max(1, int(config["RATE_LIMIT_WINDOW_S"]))
     return {
-        name: Rule(name, int(config[person]) if person else 0, int(config[address]), window_s, what)
-        for name, (person, address, what) in RULES.items()
+        name: Rule(name, int(config[person]) if person else 0, int(config[address]), window_s)
+        for name, (person, address) in RULES.items()
     }
 
 
@@ -230,10 +368,6 @@ class Limiter:
 
 def _refusal(rule: Rule, kind: str, limit: int, *, retry_after_ms: int) -> RateLimited:
     seconds = max(1, -(-retry_after_ms // 1000))
-    who = "from your network" if kind == "addr" else "from you"
-    window = "minute" if rule.window_s == 60 else f"{rule.window_s} s"
-    return RateLimited(
-        f"Too many {rule.what} {who} in this {window} (the limit is {limit}); "
-        f"please try again in {seconds} s.",
-        retry_after=seconds,
-    )
+    minute = rule.window_s == 60
+    template = _TOO_MANY.get((rule.name, kind, minute)) or _TOO_MANY[(None, kind, minute)]
+    return RateLimited(template, retry_after=seconds, n=seconds, limit=limit, window=rule.window_s)

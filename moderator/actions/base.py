@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from moderator import fanout, runtime
 from moderator.core.clock import Clock
-from moderator.core.errors import DomainError, Forbidden, InvalidInput, Unauthorized
+from moderator.core.errors import N_, NP_, DomainError, Forbidden, InvalidInput, Unauthorized
 from moderator.core.events import EventSnapshot
 from moderator.core.questions import Limits
 from moderator.fanout import Announcement
@@ -160,16 +160,18 @@ class Action:
 
 REFUSALS: dict[Right, Callable[[], DomainError]] = {
     Right.MODERATOR: lambda: Unauthorized(
-        "Moderator login required: log in, or send 'Authorization: Bearer <token>'.",
+        N_("Moderator login required: log in, or send 'Authorization: Bearer <token>'."),
         "unauthorized",
     ),
     Right.ATTENDEE: lambda: Unauthorized(
-        "Open the event's attendee page first (it gives this browser its identity), or send "
-        "a client_id.",
+        N_(
+            "Open the event's attendee page first (it gives this browser its identity), or send "
+            "a client_id."
+        ),
         "missing_client_id",
     ),
     Right.SCREEN: lambda: Forbidden(
-        "Only a room screen or stage monitor reports its clock.", "not_a_screen"
+        N_("Only a room screen or stage monitor reports its clock."), "not_a_screen"
     ),
 }
 
@@ -186,8 +188,15 @@ def choose(actions: list[Action], data: dict[str, Any]) -> Action:
         return defaults[0]
     key = actions[0].selector[0] if actions[0].selector else "action"
     options = ", ".join(str(a.selector[1]) for a in actions if a.selector)
-    named = repr(data.get(key))[:40]
-    raise InvalidInput(f"Unknown {key} {named}; use one of: {options}.", f"unknown_{key}")
+    template = _UNKNOWN_SELECTOR.get(key, N_("Unknown {key} {value}; use one of: {options}."))
+    raise InvalidInput(
+        template, f"unknown_{key}", key=key, value=repr(data.get(key))[:40], options=options
+    )
+
+
+# Whole sentences per selecting field, so that each can be translated; a field not listed is
+# named as the program identifier it is.
+_UNKNOWN_SELECTOR = {"action": N_("Unknown action {value}; use one of: {options}.")}
 
 
 def perform(action: Action, actor: Actor, code: str, data: object) -> Result:
@@ -209,7 +218,7 @@ def perform(action: Action, actor: Actor, code: str, data: object) -> Result:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise InvalidInput("Send a JSON object.", "invalid_body")
+        raise InvalidInput(N_("Send a JSON object."), "invalid_body")
     command = decode(action.command, data)
     result = action.handler(Context(app, code), actor, command)
     fanout.announce(app, code, result.announce)
@@ -241,13 +250,16 @@ def decode(command_type: type, data: dict[str, Any]) -> Any:
         unknown = sorted(set(data) - {name for name, _hint, _required in fields})
         if unknown:
             raise InvalidInput(
-                f"Unknown field(s): {', '.join(unknown)}.", getattr(command_type, "UNKNOWN", "")
+                NP_("Unknown field: {fields}.", "Unknown fields: {fields}."),
+                getattr(command_type, "UNKNOWN", ""),
+                n=len(unknown),
+                fields=", ".join(unknown),
             )
     values: dict[str, Any] = {}
     for name, hint, required in fields:
         if name not in data:
             if required:
-                raise InvalidInput(f"{name} is missing.", f"missing_{name}")
+                raise InvalidInput(N_("{name} is missing."), f"missing_{name}", name=name)
             continue
         values[name] = _check(name, data[name], hint)
     return command_type(**values)
@@ -269,7 +281,16 @@ def _fields_of(command_type: type) -> tuple[tuple[str, Any, bool], ...]:
     )
 
 
-_NAMES = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
+# What a field of each type must be: a whole sentence per type, so that each can be
+# translated (``name`` is the JSON key, a program identifier).
+_MUST_BE: dict[tuple[Any, ...], str] = {
+    (int,): N_("{name} must be a whole number."),
+    (float,): N_("{name} must be a number."),
+    (str,): N_("{name} must be text."),
+    (bool,): N_("{name} must be true or false."),
+    (list[int],): N_("{name} must be a list of whole numbers."),
+    (list[str],): N_("{name} must be a list of texts."),
+}
 
 
 def _check(name: str, value: Any, hint: Any) -> Any:
@@ -277,13 +298,14 @@ def _check(name: str, value: Any, hint: Any) -> Any:
     if value is None:
         if type(None) in options:
             return None
-        raise InvalidInput(f"{name} is missing.", f"missing_{name}")
+        raise InvalidInput(N_("{name} is missing."), f"missing_{name}", name=name)
     for option in options:
         accepted = _accept(value, option)
         if accepted is not _REFUSED:
             return accepted
-    wanted = " or ".join(_describe(o) for o in options if o not in (type(None), Unset))
-    raise InvalidInput(f"{name} must be {wanted}.", f"invalid_{name}")
+    wanted = tuple(o for o in options if o not in (type(None), Unset))
+    template = _MUST_BE.get(wanted, N_("{name} has the wrong type."))
+    raise InvalidInput(template, f"invalid_{name}", name=name)
 
 
 _REFUSED = object()
@@ -311,13 +333,6 @@ def _accept(value: Any, option: Any) -> Any:
         items = [_accept(item, inner) for item in value]
         return _REFUSED if any(item is _REFUSED for item in items) else items
     return _REFUSED
-
-
-def _describe(option: Any) -> str:
-    if typing.get_origin(option) is list:
-        [inner] = typing.get_args(option)
-        return f"a list of {_describe(inner).removeprefix('a ')}s"
-    return _NAMES.get(option, str(option))
 
 
 __all__ = [

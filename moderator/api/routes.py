@@ -18,7 +18,7 @@ from moderator.actions import Action, Actor, ScreenIdentity
 from moderator.api import bp
 from moderator.auth import is_moderator, moderator_credential, moderator_required
 from moderator.core import events, questions, screens, timer, votes
-from moderator.core.errors import InvalidInput
+from moderator.core.errors import N_, InvalidInput
 from moderator.core.questions import ATTENDEE_ORIGINS, check_client_id
 from moderator.health import report as health_report
 from moderator.models import Event
@@ -36,7 +36,7 @@ def _body() -> dict[str, Any]:
         data = None
     if not isinstance(data, dict):
         raise InvalidInput(
-            "Send a JSON object with 'Content-Type: application/json'.", "invalid_body"
+            N_("Send a JSON object with 'Content-Type: application/json'."), "invalid_body"
         )
     return data
 
@@ -48,7 +48,7 @@ def _actor(body: dict[str, Any], code: str) -> Actor:
     client_id = body.get("client_id")
     via = body.get("via", "online")
     if via not in ATTENDEE_ORIGINS:
-        raise InvalidInput("via must be 'online' or 'room'.", "invalid_via")
+        raise InvalidInput(N_("via must be 'online' or 'room'."), "invalid_via")
     via = room_pass.origin(code, via, body.get("room_pass"))
     screen = None
     # A screen says which it is with its kind (a moderator's body may name a screen_id too);
@@ -56,9 +56,9 @@ def _actor(body: dict[str, Any], code: str) -> Actor:
     if body.get("screen_id") is not None and body.get("kind") is not None:
         kind, label = body.get("kind"), body.get("label")
         if kind not in screens.KINDS:
-            raise InvalidInput("kind must be 'screen' or 'stage'.", "invalid_kind")
+            raise InvalidInput(N_("kind must be 'screen' or 'stage'."), "invalid_kind")
         if label is not None and not isinstance(label, str):
-            raise InvalidInput("label must be text.", "invalid_label")
+            raise InvalidInput(N_("label must be text."), "invalid_label")
         screen = ScreenIdentity(check_client_id(body["screen_id"], "screen_id"), kind, label)
     moderator, problem = moderator_credential()
     attendee, identity_problem = identity.resolve(

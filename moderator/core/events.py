@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
 from moderator.core.clock import Clock
-from moderator.core.errors import InvalidInput, NotFound
+from moderator.core.errors import N_, NP_, InvalidInput, NotFound
 from moderator.core.event_file import EventDefinition
 from moderator.models import Event
 
@@ -60,11 +60,13 @@ def _install(session: Session, definitions: list[EventDefinition], *, now: int) 
 def get_event(session: Session, code: object) -> Event:
     """The event with this code, or ``NotFound``."""
     if not isinstance(code, str):
-        raise InvalidInput("The event code must be text.", "invalid_event")
+        raise InvalidInput(N_("The event code must be text."), "invalid_event")
     # The definition (agenda, themes, panelists) is loaded only where it is read.
     event = session.scalar(select(Event).where(Event.code == code).options(defer(Event.definition)))
     if event is None:
-        raise NotFound(f"There is no event with the code {code!r}.", "unknown_event")
+        raise NotFound(
+            N_("There is no event with the code {event}."), "unknown_event", event=repr(code)
+        )
     return event
 
 
@@ -105,8 +107,10 @@ def update_settings(
         keys = theme_keys(event)
         if current_theme not in keys:
             raise InvalidInput(
-                f"Unknown theme {current_theme!r}; choose one of: {', '.join(keys)}.",
+                N_("Unknown theme {theme}; choose one of: {options}."),
                 "unknown_theme",
+                theme=repr(current_theme),
+                options=", ".join(keys),
             )
     words = None if word_filter is None else _clean_word_filter(word_filter)
     if premoderation is not None:
@@ -122,12 +126,16 @@ def update_settings(
 
 def _clean_word_filter(words: list[str]) -> list[str]:
     if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-        raise InvalidInput("word_filter must be a list of words.", "invalid_word_filter")
+        raise InvalidInput(N_("word_filter must be a list of words."), "invalid_word_filter")
     cleaned = sorted({" ".join(w.split()) for w in words if w.strip()}, key=str.casefold)
     if len(cleaned) > WORD_FILTER_MAX or any(len(w) > 60 for w in cleaned):
         raise InvalidInput(
-            f"word_filter takes at most {WORD_FILTER_MAX} entries of 60 characters.",
+            NP_(
+                "word_filter takes at most {n} entry of 60 characters.",
+                "word_filter takes at most {n} entries of 60 characters.",
+            ),
             "invalid_word_filter",
+            n=WORD_FILTER_MAX,
         )
     return cleaned
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from moderator.core import similarity
 from moderator.core.clock import Clock
-from moderator.core.errors import Conflict, InvalidInput, NotFound, RateLimited
+from moderator.core.errors import N_, NP_, Conflict, InvalidInput, NotFound, RateLimited
 from moderator.models import Event, Question, Vote
 
 PENDING, APPROVED, LIVE, ANSWERED, DISMISSED, MERGED = (
@@ -95,35 +95,62 @@ def _clean(value: str) -> str:
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
-def _field(value: str | None, key: str, *, required: bool, limit: int, label: str) -> str | None:
+# One whole sentence per field (a translator cannot assemble "The name" + " is missing.").
+_MISSING = {
+    "text": N_("The question is missing."),
+    "name": N_("The name is missing."),
+    "affiliation": N_("The affiliation is missing."),
+}
+_EMPTY = {
+    "text": N_("The question is empty."),
+    "name": N_("The name is empty."),
+    "affiliation": N_("The affiliation is empty."),
+}
+_TOO_LONG = {
+    "text": NP_(
+        "The question is {n} character long; the limit is {limit}.",
+        "The question is {n} characters long; the limit is {limit}.",
+    ),
+    "name": NP_(
+        "The name is {n} character long; the limit is {limit}.",
+        "The name is {n} characters long; the limit is {limit}.",
+    ),
+    "affiliation": NP_(
+        "The affiliation is {n} character long; the limit is {limit}.",
+        "The affiliation is {n} characters long; the limit is {limit}.",
+    ),
+}
+
+
+def _field(value: str | None, key: str, *, required: bool, limit: int) -> str | None:
     if value is None:
         if required:
-            raise InvalidInput(f"{label} is missing.", f"missing_{key}")
+            raise InvalidInput(_MISSING[key], f"missing_{key}")
         return None
     value = _clean(value)
     if not value:
         if required:
-            raise InvalidInput(f"{label} is empty.", f"empty_{key}")
+            raise InvalidInput(_EMPTY[key], f"empty_{key}")
         return None
     if len(value) > limit:
-        raise InvalidInput(
-            f"{label} is {len(value)} characters long; the limit is {limit}.", f"{key}_too_long"
-        )
+        raise InvalidInput(_TOO_LONG[key], f"{key}_too_long", n=len(value), limit=limit)
     return value
 
 
 def check_client_id(value: object, key: str = "client_id") -> str:
     """A client-generated identifier: 8 to 64 letters, digits, - or _."""
     if value is None:
-        raise InvalidInput(f"{key} is missing.", f"missing_{key}")
+        raise InvalidInput(N_("{key} is missing."), f"missing_{key}", key=key)
     if not isinstance(value, str) or not ID_PATTERN.match(value):
-        raise InvalidInput(f"{key} must be 8 to 64 letters, digits, - or _.", f"invalid_{key}")
+        raise InvalidInput(
+            N_("{key} must be 8 to 64 letters, digits, - or _."), f"invalid_{key}", key=key
+        )
     return value
 
 
 def check_text(value: str, *, limits: Limits) -> str:
     """A question's text: trimmed, not empty, within the limit."""
-    text = _field(value, "text", required=True, limit=limits.text, label="The question")
+    text = _field(value, "text", required=True, limit=limits.text)
     assert text is not None
     return text
 
@@ -131,14 +158,17 @@ def check_text(value: str, *, limits: Limits) -> str:
 def check_draft(value: str, *, limits: Limits) -> str:
     """A question being typed (to look up similar ones): cleaned, possibly empty, within the
     question's limit."""
-    return _field(value, "text", required=False, limit=limits.text, label="The question") or ""
+    return _field(value, "text", required=False, limit=limits.text) or ""
 
 
 def check_theme(value: str, *, theme_keys: tuple[str, ...]) -> str:
     """One of the event's theme keys."""
     if value not in theme_keys:
         raise InvalidInput(
-            f"Unknown theme {value!r}; choose one of: {', '.join(theme_keys)}.", "unknown_theme"
+            N_("Unknown theme {theme}; choose one of: {options}."),
+            "unknown_theme",
+            theme=repr(value),
+            options=", ".join(theme_keys),
         )
     return value
 
@@ -152,22 +182,24 @@ def _checked(
 ) -> Submission:
     """The submission with its fields cleaned; raise ``InvalidInput`` naming the first problem."""
     if submission.via not in origins:
-        raise InvalidInput(f"via must be {' or '.join(repr(o) for o in origins)}.", "invalid_via")
+        raise InvalidInput(_WRONG_ORIGIN[origins], "invalid_via")
     return Submission(
         client_id=check_client_id(submission.client_id),
         client_msg_id=check_client_id(submission.client_msg_id, "client_msg_id"),
         text=check_text(submission.text, limits=limits),
         theme=check_theme(submission.theme, theme_keys=theme_keys),
         via=submission.via,
-        name=_field(submission.name, "name", required=False, limit=limits.name, label="The name"),
+        name=_field(submission.name, "name", required=False, limit=limits.name),
         affiliation=_field(
-            submission.affiliation,
-            "affiliation",
-            required=False,
-            limit=limits.affiliation,
-            label="The affiliation",
+            submission.affiliation, "affiliation", required=False, limit=limits.affiliation
         ),
     )
+
+
+_WRONG_ORIGIN = {
+    ATTENDEE_ORIGINS: N_("via must be 'online' or 'room'."),
+    (FLOOR,): N_("via must be 'floor'."),
+}
 
 
 def filtered_word(word_filter: Iterable[str], text: str) -> str | None:
@@ -207,8 +239,13 @@ def submit(
         oldest = session.scalar(_OLDEST_SINCE, window)
         wait_s = max(1, -(-((oldest if oldest is not None else now) + 60_000 - now) // 1000))
         raise RateLimited(
-            f"You have sent {recent} questions in the last minute; please try again in {wait_s} s.",
+            NP_(
+                "You have sent {n} question in the last minute; please try again in {seconds} s.",
+                "You have sent {n} questions in the last minute; please try again in {seconds} s.",
+            ),
             retry_after=wait_s,
+            n=recent,
+            seconds=wait_s,
         )
     flag = filtered_word(event.word_filter, draft.text)
     status = PENDING if event.premoderation or flag else APPROVED
@@ -329,7 +366,7 @@ def _by_client_msg_id(session: Session, event_id: int, client_msg_id: str) -> Qu
 def _resent(question: Question, client_id: str) -> Question:
     if question.client_id != client_id:
         raise Conflict(
-            "This client_msg_id was already used by someone else; generate a new one.",
+            N_("This client_msg_id was already used by someone else; generate a new one."),
             "client_msg_id_taken",
         )
     return question
@@ -338,10 +375,10 @@ def _resent(question: Question, client_id: str) -> Question:
 def get_question(session: Session, event: Event, question_id: int) -> Question:
     """The event's question with this id, or ``NotFound``."""
     if not 0 < question_id <= MAX_ID:
-        raise NotFound(f"There is no question {question_id} in this event.", "unknown_question")
+        raise unknown_question(question_id)
     question = session.get(Question, question_id)
     if question is None or question.event_id != event.id:
-        raise NotFound(f"There is no question {question_id} in this event.", "unknown_question")
+        raise unknown_question(question_id)
     return question
 
 
@@ -379,13 +416,39 @@ def allowed_actions(question: Question) -> list[str]:
     return allowed
 
 
+def unknown_question(question_id: int) -> NotFound:
+    """The refusal for a question id this event does not have."""
+    return NotFound(
+        N_("There is no question {id} in this event."), "unknown_question", id=question_id
+    )
+
+
+# Why a question cannot take the action asked, by its status: whole sentences, so that each
+# can be translated.
 _REFUSALS = {
-    PENDING: "is still awaiting review",
-    APPROVED: "is already approved",
-    LIVE: "is on screen",
-    ANSWERED: "is already answered",
-    DISMISSED: "is dismissed; restore it first",
-    MERGED: "was merged into another question",
+    PENDING: N_("Question {id} is still awaiting review."),
+    APPROVED: N_("Question {id} is already approved."),
+    LIVE: N_("Question {id} is on screen."),
+    ANSWERED: N_("Question {id} is already answered."),
+    DISMISSED: N_("Question {id} is dismissed; restore it first."),
+    MERGED: N_("Question {id} was merged into another question."),
+}
+_NOT_QUEUEABLE = {
+    PENDING: N_(
+        "Only approved questions go in the up-next list; question {id} is still awaiting review."
+    ),
+    LIVE: N_("Only approved questions go in the up-next list; question {id} is on screen."),
+    ANSWERED: N_(
+        "Only approved questions go in the up-next list; question {id} is already answered."
+    ),
+    DISMISSED: N_(
+        "Only approved questions go in the up-next list; question {id} is dismissed; "
+        "restore it first."
+    ),
+    MERGED: N_(
+        "Only approved questions go in the up-next list; question {id} was merged into "
+        "another question."
+    ),
 }
 
 Curation = Callable[[Question, int], list[Change]]
@@ -398,7 +461,7 @@ def _curate(
     question changed (the one acted on last)."""
     question = get_question(session, event, question_id)
     if question.status == MERGED:
-        raise Conflict(f"Question {question.id} {_REFUSALS[MERGED]}.", "wrong_status")
+        raise Conflict(_REFUSALS[MERGED], "wrong_status", id=question.id)
     was_public = question.status in PUBLIC_STATUSES
     now = clock()
     changes = apply(question, now)
@@ -415,13 +478,16 @@ def change_status(
     the previous live one off screen (back to approved)."""
     if action not in TRANSITIONS:
         raise InvalidInput(
-            f"Unknown action {action!r}; use one of: {', '.join(TRANSITIONS)}.", "unknown_action"
+            N_("Unknown action {action}; use one of: {options}."),
+            "unknown_action",
+            action=repr(action),
+            options=", ".join(TRANSITIONS),
         )
     allowed, target = TRANSITIONS[action]
 
     def apply(question: Question, now: int) -> list[Change]:
         if question.status not in allowed:
-            raise Conflict(f"Question {question.id} {_REFUSALS[question.status]}.", "wrong_status")
+            raise Conflict(_REFUSALS[question.status], "wrong_status", id=question.id)
         changes = []
         if action == "live":
             current = session.scalar(
@@ -512,9 +578,15 @@ def queue(session: Session, event: Event, question_id: int, *, clock: Clock) -> 
     def apply(question: Question, now: int) -> list[Change]:
         if question.status != APPROVED:
             raise Conflict(
-                f"Only approved questions go in the up-next list; question {question.id} "
-                f"{_REFUSALS.get(question.status, 'is ' + question.status)}.",
+                _NOT_QUEUEABLE.get(
+                    question.status,
+                    N_(
+                        "Only approved questions go in the up-next list; question {id} is {status}."
+                    ),
+                ),
                 "wrong_status",
+                id=question.id,
+                status=question.status,
             )
         if question.queue_position is None:
             last = session.scalar(
@@ -545,19 +617,21 @@ def merge(
     def apply(source: Question, now: int) -> list[Change]:
         target = get_question(session, event, into)
         if target.id == source.id:
-            raise InvalidInput("A question cannot be merged into itself.", "merge_into_itself")
+            raise InvalidInput(N_("A question cannot be merged into itself."), "merge_into_itself")
         if target.status == MERGED:
             raise Conflict(
-                f"Question {target.id} was itself merged into question {target.merged_into_id}; "
-                f"merge into that one.",
+                N_("Question {id} was itself merged into question {into}; merge into that one."),
                 "merge_cycle",
+                id=target.id,
+                into=target.merged_into_id,
             )
         if target.status == DISMISSED:
-            raise Conflict(f"Question {target.id} is dismissed; restore it first.", "wrong_status")
+            raise Conflict(_REFUSALS[DISMISSED], "wrong_status", id=target.id)
         if source.status == LIVE:
             raise Conflict(
-                f"Question {source.id} is on screen; take it off screen before merging it.",
+                N_("Question {id} is on screen; take it off screen before merging it."),
                 "wrong_status",
+                id=source.id,
             )
         target_voters = select(Vote.client_id).where(Vote.question_id == target.id)
         session.execute(
@@ -593,7 +667,7 @@ def reorder_queue(
     )
     if len(order) != len(set(order)) or set(order) != {q.id for q in queued}:
         raise Conflict(
-            "The up-next list changed meanwhile; it has been reloaded, please reorder again.",
+            N_("The up-next list changed meanwhile; it has been reloaded, please reorder again."),
             "stale_order",
         )
     by_id = {q.id: q for q in queued}
@@ -628,7 +702,7 @@ def _commit(session: Session, *questions: Question) -> None:
         if not _one_live_violated(exc):
             raise
         raise Conflict(
-            "Another question was put on screen at the same moment; try again.", "live_taken"
+            N_("Another question was put on screen at the same moment; try again."), "live_taken"
         ) from None
 
 
@@ -642,11 +716,16 @@ def _one_live_violated(exc: IntegrityError) -> bool:
 
 
 def _changed_meanwhile(questions: tuple[Question, ...]) -> Conflict:
-    ids = ", ".join(str(q.id) for q in questions)
     return Conflict(
-        f"Another moderator changed question {ids} at the same moment; yours was not applied. "
-        f"Your screen shows the latest.",
+        NP_(
+            "Another moderator changed question {ids} at the same moment; yours was not "
+            "applied. Your screen shows the latest.",
+            "Another moderator changed questions {ids} at the same moment; yours was not "
+            "applied. Your screen shows the latest.",
+        ),
         "question_changed",
+        n=len(questions),
+        ids=", ".join(str(q.id) for q in questions),
     )
 
 
@@ -673,7 +752,9 @@ def questions_after(session: Session, event: Event, after: object, limit: int) -
     ``after``, oldest first. A dashboard reads a large queue page by page (each a bounded read
     and a bounded message) instead of in one read of every question."""
     if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= MAX_ID:
-        raise InvalidInput("after: must be a question id (a whole number, 0 to start).", "invalid")
+        raise InvalidInput(
+            N_("after: must be a question id (a whole number, 0 to start)."), "invalid"
+        )
     return list(
         session.scalars(
             select(Question)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from moderator.core.clock import Clock
-from moderator.core.errors import Forbidden, InvalidInput, NotFound
+from moderator.core.errors import N_, NP_, Forbidden, InvalidInput, NotFound
 from moderator.models import Display, Event, Screen
 
 KINDS = ("screen", "stage")
@@ -52,19 +52,26 @@ def apply_display(
     or ``blackout`` (with ``on``)."""
     if action not in DISPLAY_ACTIONS:
         raise InvalidInput(
-            f"Unknown display action {action!r}; use one of: {', '.join(DISPLAY_ACTIONS)}.",
+            N_("Unknown display action {action}; use one of: {options}."),
             "unknown_action",
+            action=repr(action),
+            options=", ".join(DISPLAY_ACTIONS),
         )
     display = get_display(session, event, clock=clock)
     now = clock()
     if action == "message":
         if text is None or not text.strip():
-            raise InvalidInput("Write the message for the speakers.", "empty_text")
+            raise InvalidInput(N_("Write the message for the speakers."), "empty_text")
         text = " ".join(text.split())
         if len(text) > MESSAGE_MAX_LENGTH:
             raise InvalidInput(
-                f"The message is {len(text)} characters long; the limit is {MESSAGE_MAX_LENGTH}.",
+                NP_(
+                    "The message is {n} character long; the limit is {limit}.",
+                    "The message is {n} characters long; the limit is {limit}.",
+                ),
                 "text_too_long",
+                n=len(text),
+                limit=MESSAGE_MAX_LENGTH,
             )
         display.message, display.message_ms = text, now
     elif action == "clear":
@@ -73,7 +80,7 @@ def apply_display(
         display.flash_ms = now
     else:
         if on is None:
-            raise InvalidInput("on must be true or false.", "invalid_on")
+            raise InvalidInput(N_("on must be true or false."), "invalid_on")
         display.blackout = on
     display.updated_ms = now
     session.commit()
@@ -115,14 +122,19 @@ def normalize_pairing_code(value: str) -> str:
 def check_label(value: str) -> str:
     """A screen's name as the moderator gives it: one line, not empty, within the limit."""
     if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in value):
-        raise InvalidInput("The name must be plain text on one line.", "invalid_label")
+        raise InvalidInput(N_("The name must be plain text on one line."), "invalid_label")
     label = " ".join(value.split())
     if not label:
-        raise InvalidInput("Give the screen a name.", "empty_label")
+        raise InvalidInput(N_("Give the screen a name."), "empty_label")
     if len(label) > LABEL_MAX_LENGTH:
         raise InvalidInput(
-            f"The name is {len(label)} characters long; the limit is {LABEL_MAX_LENGTH}.",
+            NP_(
+                "The name is {n} character long; the limit is {limit}.",
+                "The name is {n} characters long; the limit is {limit}.",
+            ),
             "label_too_long",
+            n=len(label),
+            limit=LABEL_MAX_LENGTH,
         )
     return label
 
@@ -146,7 +158,7 @@ def _give_code(session: Session, event: Event, screen: Screen, now: int) -> None
 def waiting_screen(session: Session, event: Event, *, kind: str, clock: Clock) -> Screen:
     """A new unpaired screen, with a server-issued id and a pairing code (not listed)."""
     if kind not in KINDS:
-        raise InvalidInput("kind must be 'screen' or 'stage'.", "invalid_kind")
+        raise InvalidInput(N_("kind must be 'screen' or 'stage'."), "invalid_kind")
     now = clock()
     session.execute(
         delete(Screen).where(
@@ -205,7 +217,7 @@ def pairing_state(
     (renewed when it has expired)."""
     screen = _find(session, event, screen_id)
     if screen is None:
-        raise NotFound("This screen is no longer known; reconnect.", "unknown_screen")
+        raise NotFound(N_("This screen is no longer known; reconnect."), "unknown_screen")
     if screen.paired:
         return {"paired": True, "screen_id": screen.screen_id, "label": screen.label}
     now = clock()
@@ -240,7 +252,7 @@ def pair_screen(
         )
     if screen is None:
         raise NotFound(
-            "No screen is showing this pairing code (codes last 10 minutes and work once).",
+            N_("No screen is showing this pairing code (codes last 10 minutes and work once)."),
             "unknown_pairing_code",
         )
     token = secrets.token_urlsafe(32)
@@ -253,7 +265,9 @@ def pair_screen(
 def _paired(session: Session, event: Event, screen_id: str) -> Screen:
     screen = _find(session, event, screen_id)
     if screen is None or not screen.paired:
-        raise NotFound(f"No paired screen {screen_id!r}.", "unknown_screen")
+        raise NotFound(
+            N_("No paired screen {screen_id}."), "unknown_screen", screen_id=repr(screen_id)
+        )
     return screen
 
 
@@ -296,7 +310,9 @@ def report_screen(
     measured = {"offset_ms": offset_ms, "rtt_ms": rtt_ms}
     for key, value in measured.items():
         if value is not None and abs(value) > 1e12:
-            raise InvalidInput(f"{key} must be a number of milliseconds.", f"invalid_{key}")
+            raise InvalidInput(
+                N_("{key} must be a number of milliseconds."), f"invalid_{key}", key=key
+            )
     screen = _find(session, event, screen_id)
     if (
         screen is None
@@ -307,7 +323,8 @@ def report_screen(
         or not hmac.compare_digest(screen.token_hash, hash_token(token))
     ):
         raise Forbidden(
-            "This screen is not paired: a moderator pairs it with the code it shows.", "not_paired"
+            N_("This screen is not paired: a moderator pairs it with the code it shows."),
+            "not_paired",
         )
     screen.connected, screen.last_seen_ms = True, clock()
     if measured["offset_ms"] is not None:

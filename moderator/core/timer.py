@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from moderator.core.clock import Clock
-from moderator.core.errors import Conflict, InvalidInput
+from moderator.core.errors import N_, Conflict, InvalidInput
 from moderator.core.event_file import Segment
 from moderator.models import Event, Timer
 
@@ -118,57 +118,61 @@ def apply(session: Session, event: Event, command: TimerCommand, *, clock: Clock
     count = len(segments)
     if action == "start":
         if timer.state == RUNNING:
-            raise Conflict("The clock is already running.", "already_running")
+            raise Conflict(N_("The clock is already running."), "already_running")
         _run(timer, now, fresh=timer.state == IDLE)
     elif action == "pause":
         if timer.state != RUNNING:
-            raise Conflict("The clock is not running.", "not_running")
+            raise Conflict(N_("The clock is not running."), "not_running")
         timer.elapsed_ms = elapsed_at(timer, now=now)
         timer.started_ms = None
         timer.state = PAUSED
     elif action == "resume":
         if timer.state != PAUSED:
-            raise Conflict("The clock is not paused.", "not_paused")
+            raise Conflict(N_("The clock is not paused."), "not_paused")
         _run(timer, now, fresh=False)
     elif action == "adjust":
         seconds = command.seconds
         if seconds is None:
-            raise InvalidInput("seconds must be a number.", "invalid_seconds")
+            raise InvalidInput(N_("seconds must be a number."), "invalid_seconds")
         if not math.isfinite(seconds):
-            raise InvalidInput("seconds must be a finite number.", "invalid_seconds")
+            raise InvalidInput(N_("seconds must be a finite number."), "invalid_seconds")
         if abs(seconds) > MAX_ADJUST_S:
-            raise InvalidInput("Adjust by at most 24 hours at a time.", "adjust_too_large")
+            raise InvalidInput(N_("Adjust by at most 24 hours at a time."), "adjust_too_large")
         added = timer.added_ms + round(seconds * 1000)
         if segments[timer.segment_index].duration_s * 1000 + added < 0:
             raise InvalidInput(
-                "That would remove more time than the segment has.", "adjust_too_large"
+                N_("That would remove more time than the segment has."), "adjust_too_large"
             )
         if abs(added) > 2 * MAX_ADJUST_S * 1000:
-            raise InvalidInput("A segment cannot be stretched beyond 48 hours.", "adjust_too_large")
+            raise InvalidInput(
+                N_("A segment cannot be stretched beyond 48 hours."), "adjust_too_large"
+            )
         timer.added_ms = added
     elif action == "reset":
         _load_segment(timer, timer.segment_index, running=False, now=now)
     elif action == "auto_advance":
         if command.enabled is None:
-            raise InvalidInput("enabled must be true or false.", "invalid_enabled")
+            raise InvalidInput(N_("enabled must be true or false."), "invalid_enabled")
         timer.auto_advance = command.enabled
     else:
         if action == "next":
             index = timer.segment_index + 1
             if index >= count:
-                raise Conflict("This is the last segment.", "no_next_segment")
+                raise Conflict(N_("This is the last segment."), "no_next_segment")
         elif action == "previous":
             index = timer.segment_index - 1
             if index < 0:
-                raise Conflict("This is the first segment.", "no_previous_segment")
+                raise Conflict(N_("This is the first segment."), "no_previous_segment")
         else:
             if command.index is None:
-                raise InvalidInput("index must be a whole number.", "invalid_index")
+                raise InvalidInput(N_("index must be a whole number."), "invalid_index")
             index = command.index
             if not 0 <= index < count:
                 raise InvalidInput(
-                    f"There is no segment {index}; segments are numbered 0 to {count - 1}.",
+                    N_("There is no segment {index}; segments are numbered 0 to {last}."),
                     "index_out_of_range",
+                    index=index,
+                    last=count - 1,
                 )
         _load_segment(timer, index, running=timer.state == RUNNING, now=now)
     timer.updated_ms = now
@@ -204,7 +208,10 @@ def advance_if_due(session: Session, event: Event, *, version: int, clock: Clock
 
 def _unknown_action(action: object) -> InvalidInput:
     return InvalidInput(
-        f"Unknown clock action {action!r}; use one of: {', '.join(ACTIONS)}.", "unknown_action"
+        N_("Unknown clock action {action}; use one of: {options}."),
+        "unknown_action",
+        action=repr(action),
+        options=", ".join(ACTIONS),
     )
 
 
@@ -238,7 +245,7 @@ def _commit(session: Session) -> None:
         session.rollback()
         # People call the countdown "the clock"; the code says timer.
         raise Conflict(
-            "Someone else changed the clock at the same moment; yours was not applied.",
+            N_("Someone else changed the clock at the same moment; yours was not applied."),
             "clock_changed",
         ) from None
 

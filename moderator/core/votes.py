@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from moderator.core.clock import Clock
-from moderator.core.errors import Conflict, DomainError, InvalidInput, NotFound
+from moderator.core.errors import N_, Conflict, DomainError, InvalidInput
 from moderator.core.questions import (
     ANSWERED,
     ATTENDEE_ORIGINS,
@@ -24,6 +24,7 @@ from moderator.core.questions import (
     check_client_id,
     get_question,
     public_version,
+    unknown_question,
 )
 from moderator.models import Event, Question, Vote
 
@@ -66,14 +67,12 @@ def vote_batch(
         try:
             check_client_id(ballot.client_id)
             if ballot.via not in ATTENDEE_ORIGINS:
-                raise InvalidInput("via must be 'online' or 'room'.", "invalid_via")
+                raise InvalidInput(N_("via must be 'online' or 'room'."), "invalid_via")
             if isinstance(ballot.question_id, bool) or not isinstance(ballot.question_id, int):
-                raise InvalidInput("The question id must be a whole number.", "invalid_id")
+                raise InvalidInput(N_("The question id must be a whole number."), "invalid_id")
             if not 0 < ballot.question_id <= MAX_ID:
                 # Checked here so that no one's value can break the batch of everyone else.
-                raise NotFound(
-                    f"There is no question {ballot.question_id} in this event.", "unknown_question"
-                )
+                raise unknown_question(ballot.question_id)
         except DomainError as refusal:
             results[index] = refusal
     wanted = {b.question_id for b, r in zip(ballots, results, strict=True) if r is None}
@@ -91,18 +90,19 @@ def vote_batch(
             continue
         row = rows.get(ballot.question_id)
         if row is None or row.event_id != event_id:
-            results[index] = NotFound(
-                f"There is no question {ballot.question_id} in this event.", "unknown_question"
-            )
+            results[index] = unknown_question(ballot.question_id)
         elif row.status == MERGED:
             results[index] = Conflict(
-                f"This question was merged into question {row.merged_into_id}; vote for that one.",
+                N_("This question was merged into question {into}; vote for that one."),
                 "merged",
+                into=row.merged_into_id,
             )
         elif row.status not in PUBLIC_STATUSES or row.status == ANSWERED:
-            reason = "has been answered" if row.status == ANSWERED else "is not published"
             results[index] = Conflict(
-                f"This question {reason}; it cannot be voted on.", "not_votable"
+                N_("This question has been answered; it cannot be voted on.")
+                if row.status == ANSWERED
+                else N_("This question is not published; it cannot be voted on."),
+                "not_votable",
             )
         elif (ballot.question_id, ballot.client_id) in fresh:
             results[index] = _already()
@@ -139,7 +139,7 @@ def vote_batch(
 
 
 def _already() -> Conflict:
-    return Conflict("You have already voted for this question.", "already_voted")
+    return Conflict(N_("You have already voted for this question."), "already_voted")
 
 
 def _add_votes(session: Session, question_id: int, count: int) -> Tally:
@@ -163,7 +163,7 @@ def unvote(session: Session, event: Event, question_id: int, *, client_id: str) 
     ).all()
     if not removed:
         session.rollback()
-        raise Conflict("You have not voted for this question.", "not_voted")
+        raise Conflict(N_("You have not voted for this question."), "not_voted")
     tally = _add_votes(session, question.id, -1)
     session.commit()
     return tally

@@ -17,7 +17,7 @@ from typing import Any, cast
 from flask import request
 
 from moderator import runtime
-from moderator.core.errors import DomainError, InvalidInput, TooMany
+from moderator.core.errors import N_, DomainError, InvalidInput, TooMany
 from moderator.extensions import socketio
 from moderator.fanout import MODERATOR_NAMESPACE
 from moderator.faults import fault_reply
@@ -37,7 +37,7 @@ def acknowledged(handler: Callable[[Any], Reply]) -> Callable[..., Reply]:
             return limited
         try:
             if rest:
-                raise InvalidInput("Send one JSON object per message.", "invalid_body")
+                raise InvalidInput(N_("Send one JSON object per message."), "invalid_body")
             return handler({} if data is None else data)
         except DomainError as exc:
             log_socket_refusal(exc, handler.__name__)
@@ -60,7 +60,9 @@ def paced(name: str) -> Reply | None:
     if verdict.allowed:
         return None
     exc = TooMany(
-        f"Too many messages on this connection; wait {verdict.retry_after:g} s.", "rate_limited"
+        N_("Too many messages on this connection; wait {seconds} s."),
+        "rate_limited",
+        seconds=f"{verdict.retry_after:g}",
     )
     if verdict.first or verdict.keeps_going:  # one line per streak, not one per message
         log_socket_refusal(exc, name)
@@ -82,7 +84,7 @@ def socket_id() -> str:
 def require_object(data: object) -> dict[str, Any]:
     """The message body as a dict, or a clear refusal."""
     if not isinstance(data, dict):
-        raise InvalidInput("Send a JSON object.", "invalid_body")
+        raise InvalidInput(N_("Send a JSON object."), "invalid_body")
     return data
 
 

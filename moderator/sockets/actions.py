@@ -12,7 +12,7 @@ from flask_socketio import join_room
 from moderator import actions, fanout, identity, runtime
 from moderator.actions import Action, Actor, ScreenIdentity
 from moderator.auth import has_moderator_session, token_matches
-from moderator.core.errors import Forbidden, InvalidInput, RateLimited, TooMany
+from moderator.core.errors import N_, DomainError, Forbidden, InvalidInput
 from moderator.extensions import socketio
 from moderator.fanout import ATTENDEE_NAMESPACE, MODERATOR_NAMESPACE
 from moderator.sockets import Reply, acknowledged, require_object, wire
@@ -26,7 +26,7 @@ def attendee_actor() -> Actor:
         problem = _identity_again()
     return Actor(
         client_id=session.get("client_id"),
-        identity_problem=None if problem is None else _refusal(problem),
+        identity_problem=problem,
         via=session.get("via", "online"),
         # The screen id the server issued at connect (paired or waiting); a report must also
         # carry the token pairing gave (``moderator/core/screens.py``).
@@ -35,30 +35,23 @@ def attendee_actor() -> Actor:
     )
 
 
-def _identity_again() -> dict[str, Any] | None:
+def _identity_again() -> DomainError | None:
     """A connection admitted without an identity (its address had started too many) asks
-    again, once the wait it was given is over: the page resends what it holds then."""
-    problem: dict[str, Any] = session["identity_problem"]
+    again, once the wait it was given is over: the page resends what it holds then. The
+    refusal is kept as it was raised, to be rendered in the asker's language each time."""
+    problem: DomainError = session["identity_problem"]
     label = session.get("client_label")
     if label is None or runtime.clock()() < session.get("identity_retry_ms", 0):
         return problem
     attendee, refusal = identity.resolve(label)
     if refusal is not None or attendee is None:
-        problem = problem if refusal is None else refusal.as_dict()["error"]
+        problem = problem if refusal is None else refusal
         session["identity_problem"] = problem
-        session["identity_retry_ms"] = runtime.clock()() + 1000 * problem.get("retry_after", 1)
+        session["identity_retry_ms"] = runtime.clock()() + 1000 * getattr(problem, "retry_after", 1)
         return problem
     session["client_id"], session["identity_problem"] = attendee, None
     join_room(fanout.client_room(session["event"], attendee))
     return None
-
-
-def _refusal(problem: dict[str, Any]) -> TooMany:
-    if "retry_after" in problem:
-        return RateLimited(
-            problem["message"], retry_after=problem["retry_after"], code=problem["code"]
-        )
-    return TooMany(problem["message"], problem["code"])
 
 
 def moderator_actor() -> Actor:
@@ -75,7 +68,7 @@ def _handler(message: str, group: list[Action], namespace: str) -> Callable[...,
         data = require_object(data)
         code = session.get("mod_event" if moderators else "event")
         if not isinstance(code, str):
-            raise Forbidden("This connection belongs to no event; reconnect.", "no_event")
+            raise Forbidden(N_("This connection belongs to no event; reconnect."), "no_event")
         actor = moderator_actor() if moderators else attendee_actor()
         return actions.perform(actions.choose(group, data), actor, code, data).reply
 
@@ -86,7 +79,9 @@ def _handler(message: str, group: list[Action], namespace: str) -> Callable[...,
 
 def malformed(*_args: Any) -> Reply:
     """A message the packet parser could not read (``moderator/sockets/wire.py``)."""
-    return InvalidInput("The message is not JSON this server can read.", "invalid_body").as_dict()
+    return InvalidInput(
+        N_("The message is not JSON this server can read."), "invalid_body"
+    ).as_dict()
 
 
 for _namespace in (ATTENDEE_NAMESPACE, MODERATOR_NAMESPACE):

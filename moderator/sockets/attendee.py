@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from moderator import fanout, identity, room_pass, runtime
 from moderator.core import events, questions, screens, votes
-from moderator.core.errors import DomainError, Forbidden, InvalidInput
+from moderator.core.errors import N_, DomainError, Forbidden, InvalidInput
 from moderator.extensions import socketio
 from moderator.faults import fault_reply
 from moderator.health import log_refusal
@@ -54,16 +54,16 @@ def connect(auth: Any = None) -> None:
             client_id = questions.check_client_id(client_id)
         role = auth.get("role")
         if role is not None and role not in screens.KINDS:
-            raise InvalidInput("role must be 'screen' or 'stage'.", "invalid_role")
+            raise InvalidInput(N_("role must be 'screen' or 'stage'."), "invalid_role")
         via = auth.get("via", "online")
         if via not in questions.ATTENDEE_ORIGINS:
-            raise InvalidInput("via must be 'online' or 'room'.", "invalid_via")
+            raise InvalidInput(N_("via must be 'online' or 'room'."), "invalid_via")
         screen_id = auth.get("screen_id")
         if screen_id is not None:
             screen_id = questions.check_client_id(screen_id, "screen_id")
         token = auth.get("screen_token")
         if token is not None and not isinstance(token, str):
-            raise InvalidInput("screen_token must be text.", "invalid_screen_token")
+            raise InvalidInput(N_("screen_token must be text."), "invalid_screen_token")
         # New connections per person and per address, before any database work.
         person = identity.peek(client_id)
         runtime.limiter().hit(
@@ -96,7 +96,8 @@ def connect(auth: Any = None) -> None:
         raise refusal(exc, "Socket.IO connect on /") from None
     session["event"] = event.code
     session["client_id"] = client_id = attendee
-    session["identity_problem"] = None if problem is None else problem.as_dict()["error"]
+    # The refusal itself, not its text: rendered in the asker's language whenever it is given.
+    session["identity_problem"] = problem
     # Kept to ask again once the address's budget frees up (``actions.attendee_actor``).
     session["client_label"] = auth.get("client_id") if problem is not None else None
     if problem is not None:
@@ -124,7 +125,7 @@ def pairing(_data: Any) -> Reply:
     false, "screen_id", "code", "expires_ms"}`` with the code to show (renewed once expired)."""
     screen_id, code = session.get("screen_id"), session.get("event")
     if not screen_id or not isinstance(code, str):
-        raise Forbidden("Only a room screen or stage monitor is paired.", "not_a_screen")
+        raise Forbidden(N_("Only a room screen or stage monitor is paired."), "not_a_screen")
     with runtime.database().session() as s:
         event = events.get_event(s, code)
         return screens.pairing_state(s, event, screen_id, clock=runtime.clock())
@@ -138,7 +139,7 @@ def join_link(_data: Any) -> Reply:
     pass; any other page's has none (an attendee who follows it is counted online)."""
     screen_id, code = session.get("screen_id"), session.get("event")
     if not screen_id or not isinstance(code, str):
-        raise Forbidden("Only a room screen shows the link to join.", "not_a_screen")
+        raise Forbidden(N_("Only a room screen shows the link to join."), "not_a_screen")
     with runtime.database().session() as s:
         event = events.get_event(s, code)
         paired = s.scalar(

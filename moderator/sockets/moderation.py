@@ -12,7 +12,7 @@ from flask_socketio import join_room
 from moderator import fanout, identity, runtime
 from moderator.auth import has_moderator_session, token_matches
 from moderator.core import events, overview, questions, screens, votes
-from moderator.core.errors import Unauthorized
+from moderator.core.errors import N_, Unauthorized
 from moderator.extensions import socketio
 from moderator.sockets import Reply, acknowledged, require_object, socket_id
 from moderator.sockets.actions import moderator_actor
@@ -37,7 +37,7 @@ def connect(auth: Any = None) -> None:
         # Checking a login reads the database: its outage is "unavailable", not "unauthorized"
         # (which makes the dashboard show the login form).
         if not (by_token or has_moderator_session()):
-            raise Unauthorized("Moderator login required.", "unauthorized")
+            raise Unauthorized(N_("Moderator login required."), "unauthorized")
         with runtime.database().session() as s:
             event = events.get_event(s, auth.get("event"))
     except Exception as exc:
@@ -70,7 +70,7 @@ def sync(data: Any) -> Reply:
     page carries its questions' vote split and ``next``, the ``after`` of the following page
     (``None`` on the last)."""
     if not moderator_actor().moderator:
-        raise Unauthorized("Moderator login required.", "unauthorized")
+        raise Unauthorized(N_("Moderator login required."), "unauthorized")
     data = require_object(data)
     limit = int(current_app.config["SYNC_PAGE_SIZE"])
     with runtime.database().session() as s:

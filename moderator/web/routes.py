@@ -181,7 +181,7 @@ def _safe_next(target: str | None) -> str:
 def _refuse_cross_site() -> None:
     if cross_site_request():
         note_http_refusal("cross_site")
-        abort(403, "Another site's page may not log a moderator in or out.")
+        abort(403, _("Another site's page may not log a moderator in or out."))
 
 
 @bp.get("/lang/<language>")

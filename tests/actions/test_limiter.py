@@ -22,7 +22,7 @@ def defaults() -> dict[str, Rule]:
 
 def limiter(**rules: tuple[int, int]) -> Limiter:
     return Limiter(
-        {name: Rule(name, person, address, 60, name) for name, (person, address) in rules.items()},
+        {name: Rule(name, person, address, 60) for name, (person, address) in rules.items()},
         secret="test-secret",
     )
 
@@ -108,7 +108,7 @@ def test_the_defaults_hold_one_address_rotating_identities_at_its_ceiling():
 def test_without_redis_each_process_counts_on_and_says_so_once(caplog):
     caplog.set_level(logging.WARNING, logger="moderator.limits")
     clock = FakeClock(START_MS)
-    rules = {"vote": Rule("vote", 3, 100, 60, "votes")}
+    rules = {"vote": Rule("vote", 3, 100, 60)}
     # Nothing listens on port 1: every Redis call fails at once.
     away = Limiter(rules, secret="test-secret", redis_url="redis://127.0.0.1:1/0")
     assert away.shared
