@@ -84,6 +84,8 @@ def plural_forms(singular: str, plural: str, language: str) -> dict[str, str]:
             forms[category] = ngettext(singular, plural, n)
         if len(forms) == len(rule.tags) + 1:
             break
+    # Russian's "other" is for fractions, which no count here is; a script must still find one.
+    forms.setdefault("other", ngettext(singular, plural, 10**6 + 5))
     return forms
 
 
