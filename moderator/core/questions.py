@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 
-from moderator.core import similarity
+from moderator.core import similarity, text_match
 from moderator.core.clock import Clock
 from moderator.core.errors import N_, NP_, Conflict, InvalidInput, NotFound, RateLimited
 from moderator.models import Event, Question, Vote
@@ -202,15 +202,6 @@ _WRONG_ORIGIN = {
 }
 
 
-def filtered_word(word_filter: Iterable[str], text: str) -> str | None:
-    """The first word of the event's word filter that the text contains, if any."""
-    lowered = text.casefold()
-    for word in word_filter:
-        if re.search(rf"(?<!\w){re.escape(word.casefold())}(?!\w)", lowered):
-            return word
-    return None
-
-
 def submit(
     session: Session,
     event: EventSettings,
@@ -247,7 +238,7 @@ def submit(
             n=recent,
             seconds=wait_s,
         )
-    flag = filtered_word(event.word_filter, draft.text)
+    flag = text_match.filtered_word(event.word_filter, draft.text)
     status = PENDING if event.premoderation or flag else APPROVED
     return _store(
         session, event.id, draft, status, clock=clock, flag=flag and f"word filter: {flag}"

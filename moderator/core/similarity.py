@@ -1,32 +1,50 @@
-"""Near-duplicate questions, by fuzzy matching of their words (rapidfuzz)."""
+"""Near-duplicate questions, by fuzzy matching of their words (rapidfuzz).
+
+Texts are compared as ``text_match.tokens`` gives them: normalised, Arabic articles removed, and
+Chinese, Japanese, Korean or Thai cut into pairs of characters, so questions written without
+spaces between words are compared too.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, process
+
+from moderator.core.text_match import tokens
 
 # token_set_ratio ignores word order and repeated words; 0-100.
 FLAG_SCORE = 75
 SUGGEST_SCORE = 60
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Fewer different words than this (or pairs of characters, in a script without spaces) say too
+# little to call two questions alike.
+MIN_TOKENS = 3
 
 
-def _prepare(text: str) -> str:
-    return utils.default_process(text)
+def _prepare(text: str) -> tuple[str, int]:
+    """The text's different tokens joined by spaces, as rapidfuzz compares them, and how many
+    there are. token_set_ratio compares sets: a repeated token would only cost time."""
+    found = sorted(set(tokens(text)))
+    return " ".join(found), len(found)
+
+
+# Questions' texts, kept: a new question is compared with the same recent ones at every
+# submission. A look-up's text (what an attendee is typing) is not kept.
+_prepared = lru_cache(maxsize=4096)(_prepare)
 
 
 def best_match(text: str, candidates: list[tuple[int, str]]) -> tuple[int, int] | None:
     """The (id, score) of the candidate most like ``text``, if it scores FLAG_SCORE or more."""
-    if not candidates or len(_WORD.findall(text)) < 3:
+    query, count = _prepared(text)
+    if not candidates or count < MIN_TOKENS:
         return None
     found = process.extractOne(
-        text,
-        [candidate for _id, candidate in candidates],
+        query,
+        [_prepared(candidate)[0] for _id, candidate in candidates],
         scorer=fuzz.token_set_ratio,
         score_cutoff=FLAG_SCORE,
-        processor=utils.default_process,  # applied in C++, not per candidate in Python
+        processor=None,
     )
     if found is None:
         return None
@@ -36,7 +54,7 @@ def best_match(text: str, candidates: list[tuple[int, str]]) -> tuple[int, int] 
 
 def prepare(candidates: Iterable[tuple[int, str]]) -> dict[int, str]:
     """Candidates' texts made ready for ``ranked_prepared`` (done once, kept by a cache)."""
-    return {k: _prepare(v) for k, v in candidates}
+    return {k: _prepared(v)[0] for k, v in candidates}
 
 
 def ranked(text: str, candidates: Iterable[tuple[int, str]], limit: int) -> list[tuple[int, int]]:
@@ -46,10 +64,11 @@ def ranked(text: str, candidates: Iterable[tuple[int, str]], limit: int) -> list
 
 def ranked_prepared(text: str, choices: Mapping[int, str], limit: int) -> list[tuple[int, int]]:
     """``ranked`` among texts already passed through ``prepare``."""
-    if not choices or len(_WORD.findall(text)) < 3:
+    query, count = _prepare(text)
+    if not choices or count < MIN_TOKENS:
         return []
     found = process.extract(
-        _prepare(text),
+        query,
         choices,
         scorer=fuzz.token_set_ratio,
         score_cutoff=SUGGEST_SCORE,

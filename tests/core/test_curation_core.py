@@ -178,6 +178,20 @@ def test_the_word_filter_holds_questions_even_without_premoderation(session, eve
     assert (passed.status, passed.flag) == ("approved", None)
 
 
+def test_the_word_filter_holds_questions_in_any_script(session, event, clock):
+    events.update_settings(
+        session, event, clock=clock, premoderation=False, word_filter=["骗局", "غبي"]
+    )
+    chinese = submit(session, event, clock, 1, text="这个交流项目是不是一个骗局？")
+    arabic = submit(session, event, clock, 2, text="لماذا نكرر هذا الكلام الغَبِيّ؟")
+    evading = submit(session, event, clock, 3, text="这是骗​局吗？")
+    assert [(q.status, q.flag) for q in (chinese, arabic, evading)] == [
+        ("pending", "word filter: 骗局"),
+        ("pending", "word filter: غبي"),
+        ("pending", "word filter: 骗局"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("data", "code"),
     [
@@ -209,6 +223,14 @@ def test_similar_questions_are_flagged_for_the_moderator(session, event, clock):
         session, event, clock, 2, text="Visa delays for placements: how do you handle them?"
     )
     other = submit(session, event, clock, 3, text="Will the joint study be published online?")
+    assert (second.similar_to_id, second.similarity >= 75) == (first.id, True)
+    assert other.similar_to_id is None
+
+
+def test_similar_questions_without_spaces_are_flagged_for_the_moderator(session, event, clock):
+    first = submit(session, event, clock, 1, text="你们如何处理交流人员签证延误的问题？")
+    second = submit(session, event, clock, 2, text="交流人员的签证延误问题你们如何处理？")
+    other = submit(session, event, clock, 3, text="联合研究报告会在网上发布吗？")
     assert (second.similar_to_id, second.similarity >= 75) == (first.id, True)
     assert other.similar_to_id is None
 
