@@ -28,6 +28,10 @@ def key(value: str | tuple[str, ...] | list[str]) -> str | tuple[str, ...]:
     return value if isinstance(value, str) else tuple(value)
 
 
+def filled(value: str | tuple[str, ...]) -> bool:
+    return bool(value) if isinstance(value, str) else all(value)
+
+
 def entries(catalog: Catalog) -> set[str]:
     return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
 
@@ -107,5 +111,6 @@ def test_translations_keep_every_field(language):
 def test_the_committed_mo_file_is_the_compiled_catalogue(language):
     with open(catalogue.TRANSLATIONS / language / "LC_MESSAGES" / "messages.mo", "rb") as f:
         compiled = {key(m.id): key(m.string) for m in read_mo(f) if m.id}
-    written = {key(m.id): key(m.string) for m in po(language) if m.id}
+    # pybabel leaves untranslated entries out of the .mo (another test fails on those).
+    written = {key(m.id): key(m.string) for m in po(language) if m.id and filled(m.string)}
     assert compiled == written, "run: python -m moderator.catalogue compile"
