@@ -14,6 +14,7 @@ def attendee_messages() -> dict[str, str | dict[str, str]]:
     """Strings used by the attendee page's script."""
     return {
         **_status_messages(),
+        **time_messages(),
         "sending": _("Sending…"),
         "queued": _("Saved on this device; it will be sent when the connection is back."),
         "sent": _("Sent. Thank you!"),
@@ -37,8 +38,9 @@ def attendee_messages() -> dict[str, str | dict[str, str]]:
         "all_themes": _("All themes"),
         "waiting": _("Waiting to be sent: kept on this device"),
         "retrying": _("It will be sent again by itself."),
-        # Past a rate limit: what the page holds goes again by itself after the wait.
-        "sending_again": _n("Sending again in {n} second", "Sending again in {n} seconds"),
+        # Past a rate limit: what the page holds goes again by itself after the wait. {duration}
+        # comes formatted by the browser in the page's language ("5 s", "5 с", "5秒").
+        "sending_again": _("Sending again in {duration}"),
         "vote_pending": _("not recorded yet; it will be sent again by itself"),
         "unavailable": _("The server is unavailable for a moment: retrying…"),
         # Said once (a polite live region) when the attendee's own question moves on.
@@ -55,6 +57,7 @@ def moderator_messages() -> dict[str, str | dict[str, str]]:
     """Strings used by the moderator dashboard's script."""
     return {
         **_status_messages(),
+        **time_messages(),
         "approve": _("Approve"),
         "dismiss": _("Dismiss"),
         "restore": _("Restore"),
@@ -84,8 +87,10 @@ def moderator_messages() -> dict[str, str | dict[str, str]]:
         "state_running": _("Running"),
         "state_paused": _("Paused"),
         "on_time": _("On time"),
-        "late": _("Running {n} min late"),
-        "early": _("Running {n} min early"),
+        # {duration} comes formatted by the browser in the page's language, plural included
+        # ("5 minutes", "1 minute", "5 минут"): the sentence itself needs no plural.
+        "late": _("Running {duration} late"),
+        "early": _("Running {duration} early"),
         "projected_end": _("projected end {time}, planned {planned}"),
         "planned": _("planned"),
         "started": _("started"),
@@ -97,7 +102,6 @@ def moderator_messages() -> dict[str, str | dict[str, str]]:
         "rename_prompt": _("New name for this screen"),
         "remove": _("Remove"),
         "disconnected": _("disconnected"),
-        "seconds_ago": _n("{n} second ago", "{n} seconds ago"),
         "stale": _("stale"),
         "imprecise": _("imprecise"),
         "no_message": _("nothing"),
@@ -117,7 +121,7 @@ def moderator_messages() -> dict[str, str | dict[str, str]]:
         "suggested_next": _("Suggested next:"),
         "now_discussing": _("Now discussing"),
         "no_current_theme": _("no theme set"),
-        "segment_left": _n("{n} minute left in this segment", "{n} minutes left in this segment"),
+        "segment_left": _("{duration} left in this segment"),
         "saved": _("Saved."),
         "floor_logged": _("Floor question logged."),
         "unavailable": _("The server is unavailable for a moment: retrying…"),
@@ -128,8 +132,18 @@ def moderator_messages() -> dict[str, str | dict[str, str]]:
         "confirm_pause": _("Pause the room's clock?"),
         "confirm_resume": _("Resume the room's clock?"),
         "confirm_goto": _("Move the room's clock to “{title}”?"),
-        "left_ago": _n("left {n} minute ago", "left {n} minutes ago"),
+        # {ago} comes formatted by the browser: "5 minutes ago", "il y a 5 minutes".
+        "left_ago": _("left {ago}"),
         "screens_left": _("Screens that left ({n})"),
+    }
+
+
+def time_messages() -> dict[str, str]:
+    """Strings used by every page that shows the event's time (static/js/locale.js)."""
+    return {
+        # Beside a time shown in the event's zone, when the viewer's own zone differs; {time}
+        # comes formatted by the browser in the page's language.
+        "your_time": _("({time} your time)"),
     }
 
 

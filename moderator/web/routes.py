@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import segno
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from moderator import fanout, identity, locale, room_pass, runtime
@@ -27,7 +24,8 @@ from moderator.core import events
 from moderator.core.errors import NotFound, TooMany
 from moderator.health import note_http_refusal
 from moderator.web import bp
-from moderator.web.messages import attendee_messages, moderator_messages
+from moderator.web.dates import EventTime, event_time
+from moderator.web.messages import attendee_messages, moderator_messages, time_messages
 
 
 def _event_or_404(code: str) -> dict[str, Any]:
@@ -57,8 +55,15 @@ def qr_svg(url: str) -> Markup:
 def index() -> ResponseReturnValue:
     """The hosted events, with links to each page."""
     with runtime.database().session() as session:
-        hosted = [{"code": e.code, "title": e.title} for e in events.list_events(session)]
-    return render_template("index.html", events=hosted)
+        hosted = [
+            {
+                "code": e.code,
+                "title": e.title,
+                "when": event_time(e.spec.date, e.spec.start, e.spec.timezone),
+            }
+            for e in events.list_events(session)
+        ]
+    return render_template("index.html", events=hosted, messages=time_messages())
 
 
 @bp.get("/e/<code>")
@@ -82,18 +87,9 @@ def attendee_in_room(code: str) -> ResponseReturnValue:
     return _attendee_page(code, "room")
 
 
-def zone_label(event: dict[str, Any]) -> str:
-    """The event's time zone, named where its times are shown ("New York time, UTC-04:00"), so
-    that nobody reads them as their own; the offset is the one on the event's date."""
-    name = event["timezone"]
-    try:
-        zone = ZoneInfo(name)
-        moment = datetime.fromisoformat(f"{event['date']}T{event.get('start') or '12:00'}")
-        offset = moment.replace(tzinfo=zone).strftime("%z")
-    except (ValueError, TypeError, KeyError, ZoneInfoNotFoundError):
-        return str(name)
-    place = name.rsplit("/", 1)[-1].replace("_", " ")
-    return str(_("%(place)s time, UTC%(offset)s", place=place, offset=f"{offset[:3]}:{offset[3:]}"))
+def when_of(event: dict[str, Any]) -> EventTime:
+    """When ``event`` is, in the page's locale and the event's zone (moderator/web/dates.py)."""
+    return event_time(event.get("date") or "", event.get("start") or "", event["timezone"])
 
 
 def _attendee_page(code: str, via: str) -> ResponseReturnValue:
@@ -108,7 +104,7 @@ def _attendee_page(code: str, via: str) -> ResponseReturnValue:
         "attendee.html",
         event=event,
         via=via,
-        zone_label=zone_label(event),
+        when=when_of(event),
         max_length=current_app.config["QUESTION_MAX_LENGTH"],
         name_max=current_app.config["NAME_MAX_LENGTH"],
         affiliation_max=current_app.config["AFFILIATION_MAX_LENGTH"],
@@ -162,7 +158,11 @@ def moderate(code: str) -> ResponseReturnValue:
             "login.html", event=event, next=request.path, csrf=csrf_token(), error=False
         ), 401
     return render_template(
-        "moderate.html", event=event, csrf=csrf_token(), messages=moderator_messages()
+        "moderate.html",
+        event=event,
+        when=when_of(event),
+        csrf=csrf_token(),
+        messages=moderator_messages(),
     )
 
 

@@ -12,12 +12,14 @@ import {
   Backoff, connect, el, everyConnection, isTransient, randomId, request, requestOrThrow,
   retryAfterMs, showConnection, t, themeName, tn, themesByKey, Versions,
 } from "./connection.js";
+import { duration, showLocalTimes } from "./locale.js";
 
 const app = document.getElementById("app");
 const code = app.dataset.event;
 const via = app.dataset.via;
 const maxLength = Number(app.dataset.max);
 const themes = themesByKey();
+showLocalTimes();  // the viewer's own time beside the event's, in the header
 
 const storage = {
   get(key, fallback) {
@@ -186,7 +188,8 @@ function showWait(ms) {
       if (formStatus.dataset.kind === "wait") setStatus(t("sending"));
       return;
     }
-    setStatus(tn("sending_again", left), "wait");
+    const again = duration(left, "second", { display: "short" });
+    setStatus(t("sending_again").replace("{duration}", () => again), "wait");
   };
   tick();
   wait.timer = setInterval(tick, 1000);

@@ -4,14 +4,14 @@
 // Relative, so the client is fetched under the same static version as this module
 // (moderator/web/delivery.py).
 import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
+import { pageLang } from "./locale.js";
 
 const messages = JSON.parse(document.getElementById("messages")?.textContent || "{}");
 
 /** The language the page was written in (the server chose it: moderator/locale.py). */
 export const PAGE_LANG = document.documentElement.lang || "en";
-const pluralRules = new Intl.PluralRules(PAGE_LANG);
-// Latin digits everywhere, as on the clock and in what the server writes.
-const numbers = new Intl.NumberFormat(PAGE_LANG, { numberingSystem: "latn" });
+const pluralRules = new Intl.PluralRules(pageLang());
+const numbers = new Intl.NumberFormat(pageLang());
 
 /** The translated string for `key` (the key itself if the table lacks it). */
 export function t(key) {

@@ -5,7 +5,8 @@
 // rows are keyed and patched in place. What changes the room's clock from a single key or from
 // the agenda list (start/pause, previous, next, a jump) first asks, in a bar that takes the focus
 // and gives up after a few seconds.
-import { el, patchChildren, request, t, tn } from "./connection.js";
+import { el, patchChildren, request, t } from "./connection.js";
+import { ago, duration, timeFormat as timeOfDay } from "./locale.js";
 import { ServerTime } from "./server-time.js";
 import { Countdown, remainingAt } from "./timer.js";
 
@@ -107,9 +108,10 @@ export function setupTimer(socket, notify) {
     if (timer) ask(data, describe(data));
   }
 
-  const timeFormat = () => new Intl.DateTimeFormat([], {
-    hour: "2-digit", minute: "2-digit", timeZone: timer?.timezone || undefined, timeZoneName: "short",
-  });
+  // The schedule's times are the event's: in its zone, in the page's language, and with the zone
+  // named once beside them as the server names it ("New York (UTC-4)").
+  const app = document.getElementById("app");
+  const timeFormat = () => timeOfDay(timer?.timezone || app.dataset.timezone);
 
   function renderDrift(remaining) {
     if (!timer) return;
@@ -119,11 +121,13 @@ export function setupTimer(socket, notify) {
     const projected = currentEnd(serverTime.now(), remaining) + rest;
     const drift = projected - timer.planned_end_ms;
     const minutes = Math.round(Math.abs(drift) / 60_000);
-    const status = minutes === 0 ? t("on_time") : t(drift > 0 ? "late" : "early").replace("{n}", minutes);
+    const status = minutes === 0 ? t("on_time")
+      : t(drift > 0 ? "late" : "early").replace("{duration}", () => duration(minutes, "minute"));
     const format = timeFormat();
-    const ends = t("projected_end").replace("{time}", format.format(projected))
-      .replace("{planned}", format.format(timer.planned_end_ms));
-    const line = `${t(`state_${timer.state}`)} · ${status} · ${ends}`;
+    const ends = t("projected_end").replace("{time}", () => format.format(projected))
+      .replace("{planned}", () => format.format(timer.planned_end_ms));
+    const zone = app.dataset.zoneName ? ` · ${app.dataset.zoneName}` : "";
+    const line = `${t(`state_${timer.state}`)} · ${status} · ${ends}${zone}`;
     const node = document.getElementById("clock-drift");
     if (node.textContent !== line) node.textContent = line;
     node.dataset.late = String(drift > 60_000);
@@ -164,7 +168,7 @@ export function setupTimer(socket, notify) {
       const texts = [segment.title,
         `${t("planned")} ${format.format(segment.planned_start_ms)}`
           + (segment.actual_start_ms ? ` · ${t("started")} ${format.format(segment.actual_start_ms)}` : ""),
-        `${Math.round(segment.duration_ms / 60000)} min`];
+        duration(Math.round(segment.duration_ms / 60000), "minute", { display: "short" })];
       [name, times, length].forEach((node, i) => { if (node.textContent !== texts[i]) node.textContent = texts[i]; });
       if (index === timer.segment_index) button.setAttribute("aria-current", "step");
       else button.removeAttribute("aria-current");
@@ -255,7 +259,8 @@ export function setupTimer(socket, notify) {
       const age = now - screen.last_seen_ms;
       const name = `${screen.label} (${screen.kind})`;
       if (!screen.connected) {
-        setText(entry.gone.firstChild, `${name} · ${tn("left_ago", Math.max(1, Math.round(age / 60000)))}`);
+        const since = ago(Math.max(1, Math.round(age / 60000)), "minute");
+        setText(entry.gone.firstChild, `${name} · ${t("left_ago").replace("{ago}", () => since)}`);
         left.push(entry.gone);
         continue;
       }
@@ -263,9 +268,10 @@ export function setupTimer(socket, notify) {
       const imprecise = screen.rtt_ms != null && screen.rtt_ms > IMPRECISE_RTT_MS;
       entry.row.classList.toggle("stale", stale);
       entry.row.classList.toggle("imprecise", imprecise);
-      const offset = screen.offset_ms == null ? "–" : `${screen.offset_ms > 0 ? "+" : ""}${Math.round(screen.offset_ms)} ms`;
-      const rtt = screen.rtt_ms == null ? "–" : `${Math.round(screen.rtt_ms)} ms${imprecise ? ` (${t("imprecise")})` : ""}`;
-      const contact = `${tn("seconds_ago", Math.max(0, Math.round(age / 1000)))}${stale ? ` (${t("stale")})` : ""}`;
+      const ms = (value, sign = false) => duration(Math.round(value), "millisecond", { display: "short", sign });
+      const offset = screen.offset_ms == null ? "–" : ms(screen.offset_ms, true);
+      const rtt = screen.rtt_ms == null ? "–" : `${ms(screen.rtt_ms)}${imprecise ? ` (${t("imprecise")})` : ""}`;
+      const contact = `${ago(Math.max(0, Math.round(age / 1000)), "second", { display: "short" })}${stale ? ` (${t("stale")})` : ""}`;
       const cells = entry.row.children;
       [name, offset, rtt, contact].forEach((text, i) => setText(cells[i], text));
       rows.push(entry.row);

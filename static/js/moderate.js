@@ -17,6 +17,7 @@ import {
   themeName, themesByKey, tn,
 } from "./connection.js";
 import { setupTimer } from "./moderate-timer.js";
+import { duration, showLocalTimes, timeFormat } from "./locale.js";
 
 const app = document.getElementById("app");
 const code = app.dataset.event;
@@ -28,7 +29,8 @@ const KEYS = { a: "approve", d: "dismiss", l: "live", x: "answered", r: "restore
 const ANNOUNCE_MS = 4000;  // new questions are announced together, at most this often
 const SHORTCUTS_KEY = "moderator.shortcuts";  // "off" once switched off in this browser
 const eventZone = app.dataset.timezone || undefined;
-const timeOfDay = new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit", timeZone: eventZone });
+const timeOfDay = timeFormat(eventZone);  // the page's language, the event's zone
+showLocalTimes();  // the viewer's own time beside the event's, in the header
 
 const state = {
   questions: new Map(),
@@ -402,7 +404,8 @@ function renderCoverage() {
   }
   const left = timerPanel.remaining();
   const current = state.currentTheme ? themeName(themes.get(state.currentTheme)) : t("no_current_theme");
-  const minutes = left == null ? "" : ` · ${tn("segment_left", Math.max(0, Math.ceil(left / 60000)))}`;
+  const minutes = left == null ? ""
+    : ` · ${t("segment_left").replace("{duration}", () => duration(Math.max(0, Math.ceil(left / 60000)), "minute"))}`;
   const line = `${t("now_discussing")}: ${current}${minutes}`;
   const node = document.getElementById("current-theme-line");
   if (node.textContent !== line) node.textContent = line;
