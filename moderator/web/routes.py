@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import segno
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from moderator import fanout, identity, locale, room_pass, runtime
