@@ -23,6 +23,7 @@ from moderator.ballot_box import BallotBox
 from moderator.core.clock import system_clock
 from moderator.core.event_file import DEMO_EVENT_FILE, EventFileError, load_event_file
 from moderator.core.events import Snapshots, install_events
+from moderator.core.languages import LANGUAGES
 from moderator.core.public import PublicQuestions
 from moderator.core.questions import Limits
 from moderator.db import Database
@@ -38,6 +39,12 @@ from moderator.tasks import Latecomers, LoginWatch, TimerTasks, VoteRelay
 from moderator.throttle import ConnectionThrottle
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _interim_locale() -> str | None:
+    """INTERIM, until the full locale selection is merged (it replaces this): ``?lang=`` only."""
+    lang = request.args.get("lang")
+    return lang if lang in LANGUAGES else None
 
 
 def create_app(config_class: type[Config] = Config, event_files: list[str] | None = None) -> Flask:
@@ -101,7 +108,7 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
     with database.session() as session:
         install_events(session, definitions, clock=system_clock)
 
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=_interim_locale)
     queue = _message_queue(app)
     # Flask-SocketIO keeps the options of the previous init_app (one per test): the manager of an
     # application with a message queue must not serve the next application.
