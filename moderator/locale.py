@@ -17,11 +17,10 @@ from flask import Flask, g, request
 from flask_babel import get_translations
 
 from moderator.core import errors
+from moderator.core.languages import DEFAULT_LANGUAGE, LANGUAGES
 
-# The six UN languages; ``zh`` is written in simplified characters.
-LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 RIGHT_TO_LEFT = frozenset({"ar"})
-DEFAULT = "en"
+DEFAULT = DEFAULT_LANGUAGE
 COOKIE = "lang"
 COOKIE_SECONDS = 365 * 24 * 3600
 # Each language named in itself, for the switcher.

@@ -6,6 +6,11 @@ an organiser can act on.
 
 The dataclasses below are what the core reads (``Event.spec``), and their defaults are the only
 statement of each default: the parser and ``from_dict`` fall back to them, never to a copy.
+
+Texts people read (the title and subtitle, segment and theme titles, guiding questions) are written
+in the event's ``language`` and may be given in other languages too: each is kept as the text in
+the event's language (``title``) beside its translations by language code (``title_translations``),
+so that everything reading ``title`` keeps reading one text; ``languages.localized`` picks one.
 """
 
 from __future__ import annotations
@@ -18,10 +23,21 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
+from moderator.core.languages import DEFAULT_LANGUAGE, LANGUAGES
+
 DEMO_EVENT_FILE = Path(__file__).resolve().parent.parent / "events" / "ssc-2025.toml"
 GENERAL_THEME_KEY = "general"
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,31}$")
 THEME_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+# The theme added to every event that does not define one, in each language.
+GENERAL_THEME_TITLES = {
+    "ar": "أسئلة عامة",
+    "zh": "一般性问题",
+    "en": "General",
+    "fr": "Questions générales",
+    "ru": "Общие вопросы",
+    "es": "Preguntas generales",
+}
 
 
 class EventFileError(Exception):
@@ -34,10 +50,22 @@ class Theme:
     title: str
     label: str = ""
     questions: tuple[str, ...] = ()
+    # By language code, in languages other than the event's.
+    title_translations: dict[str, str] = field(default_factory=dict)
+    # One table per guiding question, in order; empty when none is translated.
+    question_translations: tuple[dict[str, str], ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Theme:
-        return cls(**_known(cls, data, questions=tuple))
+        return cls(
+            **_known(
+                cls,
+                data,
+                questions=tuple,
+                title_translations=dict,
+                question_translations=lambda items: tuple(dict(t) for t in items),
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -49,10 +77,11 @@ class Segment:
     # The countdown turns to the warning colour at warning_s left, to danger at danger_s left.
     warning_s: int = 120
     danger_s: int = 0
+    title_translations: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Segment:
-        return cls(**_known(cls, data, speakers=tuple))
+        return cls(**_known(cls, data, speakers=tuple, title_translations=dict))
 
 
 @dataclass(frozen=True)
@@ -83,6 +112,10 @@ class EventDefinition:
     premoderation: bool = True
     auto_advance: bool = False
     word_filter: tuple[str, ...] = ()
+    # The language the texts are written in; the others are in the *_translations.
+    language: str = DEFAULT_LANGUAGE
+    title_translations: dict[str, str] = field(default_factory=dict)
+    subtitle_translations: dict[str, str] = field(default_factory=dict)
     source: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,6 +140,8 @@ class EventDefinition:
                 moderator=lambda person: None if person is None else Person.from_dict(person),
                 panelists=lambda items: tuple(Person.from_dict(p) for p in items),
                 word_filter=tuple,
+                title_translations=dict,
+                subtitle_translations=dict,
             )
         )
 
@@ -184,6 +219,89 @@ def _texts(data: dict[str, Any], key: str, place: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in value)
 
 
+def _language(code: object, place: str) -> str:
+    if not isinstance(code, str) or code not in LANGUAGES:
+        raise _Problem(place, f"unknown language {code!r}; use one of: {', '.join(LANGUAGES)}")
+    return code
+
+
+def _per_language(table: dict[str, Any], place: str, language: str) -> tuple[str, dict[str, str]]:
+    """A table of texts by language code: the text in ``language`` (which it must have) and the
+    others, in the order of ``LANGUAGES``."""
+    texts = {
+        _language(code, f"{place}.{code}"): _text(table, code, f"{place}.", required=True)
+        for code in table
+    }
+    if language not in texts:
+        name = place.rsplit(".", 1)[-1]
+        add = f'{language} = "..." in it' if name.endswith("]") else f'{name}.{language} = "..."'
+        raise _Problem(place, f"needs the text in the event's language too: {add}")
+    return texts[language], {
+        code: texts[code] for code in LANGUAGES if code in texts and code != language
+    }
+
+
+def _translatable(
+    data: dict[str, Any], key: str, place: str, language: str, *, required: bool = False
+) -> tuple[str, dict[str, str]]:
+    """A text written either plainly, in the event's language (``title = "..."``), or per
+    language (``title.en = "..."`` and ``title.fr = "..."``, or ``title = { en = "...", ... }``)."""
+    value = data.get(key)
+    if isinstance(value, dict):
+        return _per_language(value, f"{place}{key}", language)
+    return _text(data, key, place, required=required), {}
+
+
+def _questions(
+    data: dict[str, Any], place: str, language: str
+) -> tuple[tuple[str, ...], tuple[dict[str, str], ...]]:
+    """Guiding questions, as a list (each item a text, or a table of texts by language) or as one
+    list per language (``questions.en = [...]``, ``questions.fr = [...]``, in the same order)."""
+    where = f"{place}questions"
+    value = data.get("questions", [])
+    if isinstance(value, dict):
+        lists = {
+            _language(code, f"{where}.{code}"): _texts(value, code, f"{where}.") for code in value
+        }
+        if language not in lists:
+            raise _Problem(
+                where, f"needs the list in the event's language too: questions.{language} = [...]"
+            )
+        own = lists[language]
+        for code, items in lists.items():
+            if len(items) != len(own):
+                raise _Problem(
+                    f"{where}.{code}",
+                    f"has {_count(items)} but questions.{language} has {_count(own)}: "
+                    "give one translation per question, in the same order",
+                )
+        others = [code for code in LANGUAGES if code in lists and code != language]
+        pairs = [(text, {code: lists[code][i] for code in others}) for i, text in enumerate(own)]
+    elif isinstance(value, list):
+        pairs = []
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                pairs.append(_per_language(item, f"{where}[{index}]", language))
+            elif isinstance(item, str) and item.strip():
+                pairs.append((item.strip(), {}))
+            else:
+                raise _Problem(
+                    f"{where}[{index}]", "must be non-empty text, or a table of texts by language"
+                )
+    else:
+        raise _Problem(
+            where,
+            'must be a list of texts, e.g. ["...", "..."], or one list per language, '
+            "e.g. questions.en = [...] and questions.fr = [...]",
+        )
+    translations = tuple(others for _, others in pairs)
+    return tuple(text for text, _ in pairs), translations if any(translations) else ()
+
+
+def _count(questions: tuple[str, ...]) -> str:
+    return f"{len(questions)} question{'' if len(questions) == 1 else 's'}"
+
+
 def _tables(data: dict[str, Any], key: str, *, required: bool) -> list[dict[str, Any]]:
     value = data.get(key)
     if value is None:
@@ -205,8 +323,8 @@ def _person(data: object, place: str) -> Person:
     )
 
 
-def _segment(data: dict[str, Any], place: str) -> Segment:
-    title = _text(data, "title", f"{place}.", required=True)
+def _segment(data: dict[str, Any], place: str, language: str) -> Segment:
+    title, title_translations = _translatable(data, "title", f"{place}.", language, required=True)
     has_minutes, has_seconds = "minutes" in data, "seconds" in data
     if has_minutes == has_seconds:
         raise _Problem(f"{place}", "give the length as either minutes = N or seconds = N")
@@ -228,6 +346,7 @@ def _segment(data: dict[str, Any], place: str) -> Segment:
         notes=_text(data, "notes", f"{place}."),
         warning_s=warning_s,
         danger_s=danger_s,
+        title_translations=title_translations,
     )
 
 
@@ -238,15 +357,28 @@ def _seconds(data: dict[str, Any], key: str, place: str, default: int) -> int:
     return value
 
 
-def _theme(data: dict[str, Any], place: str) -> Theme:
+def _theme(data: dict[str, Any], place: str, language: str) -> Theme:
     key = _text(data, "key", f"{place}.", required=True)
     if not THEME_KEY_PATTERN.match(key):
         raise _Problem(f"{place}.key", "use lowercase letters, digits, - or _ (at most 32)")
+    title, title_translations = _translatable(data, "title", f"{place}.", language, required=True)
+    questions, question_translations = _questions(data, f"{place}.", language)
     return Theme(
         key=key,
-        title=_text(data, "title", f"{place}.", required=True),
+        title=title,
         label=_text(data, "label", f"{place}."),
-        questions=_texts(data, "questions", f"{place}."),
+        questions=questions,
+        title_translations=title_translations,
+        question_translations=question_translations,
+    )
+
+
+def _general_theme(language: str) -> Theme:
+    titles = GENERAL_THEME_TITLES
+    return Theme(
+        key=GENERAL_THEME_KEY,
+        title=titles[language],
+        title_translations={code: titles[code] for code in LANGUAGES if code != language},
     )
 
 
@@ -255,6 +387,11 @@ def parse_event(data: dict[str, Any], source: str = "") -> EventDefinition:
     code = _text(data, "code", "", required=True)
     if not CODE_PATTERN.match(code):
         raise _Problem("code", 'use 2 to 32 lowercase letters, digits or -, e.g. "ssc25"')
+    language = _language(
+        _text(data, "language", "", default=_default(EventDefinition, "language")), "language"
+    )
+    title, title_translations = _translatable(data, "title", "", language, required=True)
+    subtitle, subtitle_translations = _translatable(data, "subtitle", "", language)
     timezone = _text(data, "timezone", "", default=_default(EventDefinition, "timezone"))
     try:
         zoneinfo.ZoneInfo(timezone)
@@ -286,11 +423,12 @@ def parse_event(data: dict[str, Any], source: str = "") -> EventDefinition:
         raise _Problem("auto_advance", "must be true or false")
 
     segments = tuple(
-        _segment(s, f"segments[{i}]")
+        _segment(s, f"segments[{i}]", language)
         for i, s in enumerate(_tables(data, "segments", required=True))
     )
     themes = [
-        _theme(t, f"themes[{i}]") for i, t in enumerate(_tables(data, "themes", required=False))
+        _theme(t, f"themes[{i}]", language)
+        for i, t in enumerate(_tables(data, "themes", required=False))
     ]
     seen: set[str] = set()
     for index, theme in enumerate(themes):
@@ -298,7 +436,7 @@ def parse_event(data: dict[str, Any], source: str = "") -> EventDefinition:
             raise _Problem(f"themes[{index}].key", f"{theme.key!r} is used by another theme")
         seen.add(theme.key)
     if GENERAL_THEME_KEY not in seen:
-        themes.append(Theme(key=GENERAL_THEME_KEY, title="General"))
+        themes.append(_general_theme(language))
 
     moderator = _person(data["moderator"], "moderator") if "moderator" in data else None
     panelists = tuple(
@@ -307,10 +445,10 @@ def parse_event(data: dict[str, Any], source: str = "") -> EventDefinition:
     )
     return EventDefinition(
         code=code,
-        title=_text(data, "title", "", required=True),
+        title=title,
         themes=tuple(themes),
         segments=segments,
-        subtitle=_text(data, "subtitle", ""),
+        subtitle=subtitle,
         date=str(day),
         start=str(start),
         timezone=timezone,
@@ -322,5 +460,8 @@ def parse_event(data: dict[str, Any], source: str = "") -> EventDefinition:
         premoderation=premoderation,
         auto_advance=auto_advance,
         word_filter=_texts(data, "word_filter", ""),
+        language=language,
+        title_translations=title_translations,
+        subtitle_translations=subtitle_translations,
         source=source,
     )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, defer
 from moderator.core.clock import Clock
 from moderator.core.errors import N_, NP_, InvalidInput, NotFound
 from moderator.core.event_file import EventDefinition
+from moderator.core.languages import localized
 from moderator.models import Event
 
 
@@ -150,7 +151,8 @@ def settings_view(event: Event) -> dict[str, Any]:
 
 
 def event_view(event: Event) -> dict[str, Any]:
-    """What anyone may know about the event: agenda, themes with guiding questions, panelists."""
+    """What anyone may know about the event: agenda, themes with guiding questions, panelists;
+    its texts in its own ``language``, with their translations (``*_translations``)."""
     data = event.spec.to_dict()
     return {
         "code": event.code,
@@ -158,7 +160,10 @@ def event_view(event: Event) -> dict[str, Any]:
         **{
             key: data[key]
             for key in (
+                "language",
+                "title_translations",
                 "subtitle",
+                "subtitle_translations",
                 "date",
                 "start",
                 "timezone",
@@ -176,6 +181,39 @@ def event_view(event: Event) -> dict[str, Any]:
     }
 
 
+def localized_view(view: dict[str, Any], lang: str) -> dict[str, Any]:
+    """``event_view`` as a page in ``lang`` shows it: the title, subtitle, segment and theme
+    titles and guiding questions in ``lang`` where the event file gives them, else in the event's
+    language, each with the language it is in (``title_lang``, ``subtitle_lang``; a guiding
+    question is ``{"text", "lang"}``), so that the page can mark text not in its own language.
+    The translations themselves are left out."""
+    default = view["language"]
+
+    def pick(item: dict[str, Any], key: str) -> dict[str, str]:
+        text, text_lang = localized(item[key], item[f"{key}_translations"], lang, default)
+        return {key: text, f"{key}_lang": text_lang}
+
+    def theme(item: dict[str, Any]) -> dict[str, Any]:
+        translations = item["question_translations"] or [{}] * len(item["questions"])
+        questions = [
+            dict(zip(("text", "lang"), localized(text, others, lang, default), strict=True))
+            for text, others in zip(item["questions"], translations, strict=True)
+        ]
+        return {**_untranslated(item), **pick(item, "title"), "questions": questions}
+
+    return {
+        **_untranslated(view),
+        **pick(view, "title"),
+        **pick(view, "subtitle"),
+        "themes": [theme(t) for t in view["themes"]],
+        "segments": [{**_untranslated(s), **pick(s, "title")} for s in view["segments"]],
+    }
+
+
+def _untranslated(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in item.items() if not key.endswith("_translations")}
+
+
 def theme_keys(event: Event) -> tuple[str, ...]:
     """The keys a question of this event may be tagged with."""
     return tuple(theme.key for theme in event.spec.themes)
@@ -190,6 +228,8 @@ class EventSnapshot:
     premoderation: bool
     word_filter: tuple[str, ...]
     theme_keys: tuple[str, ...]
+    # The language the event's texts are written in: a page's language when nothing else says.
+    language: str
 
 
 def snapshot_of(event: Event) -> EventSnapshot:
@@ -200,6 +240,7 @@ def snapshot_of(event: Event) -> EventSnapshot:
         premoderation=event.premoderation,
         word_filter=tuple(event.word_filter or ()),
         theme_keys=theme_keys(event),
+        language=event.spec.language,
     )
 
 

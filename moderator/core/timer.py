@@ -281,7 +281,11 @@ def plan_anchor_ms(event: Event, timer: Timer, *, now: int) -> int:
 
 def timer_view(event: Event, timer: Timer, *, now: int) -> dict[str, Any]:
     """Everything a screen needs to render the countdown locally, plus the schedule and its
-    drift."""
+    drift.
+
+    One message serves every screen whatever its language: each segment ``title`` is in the
+    event's ``language``, and ``titles`` holds the translations the event file gives, by language
+    code, for each page to pick its own."""
     spec = event.spec
     segments = spec.segments
     index = timer.segment_index
@@ -296,6 +300,7 @@ def timer_view(event: Event, timer: Timer, *, now: int) -> dict[str, Any]:
         schedule.append(
             {
                 "title": seg.title,
+                "titles": dict(seg.title_translations),
                 "duration_ms": length,
                 "planned_start_ms": planned,
                 "planned_end_ms": planned + length,
@@ -322,6 +327,7 @@ def timer_view(event: Event, timer: Timer, *, now: int) -> dict[str, Any]:
         "phase": phase_of(segment, remaining_ms=remaining),
         "segment": {
             "title": segment.title,
+            "titles": dict(segment.title_translations),
             "speakers": list(segment.speakers),
             "notes": segment.notes,
             "warning_ms": segment.warning_s * 1000,
@@ -331,6 +337,7 @@ def timer_view(event: Event, timer: Timer, *, now: int) -> dict[str, Any]:
         if following is None
         else {
             "title": following.title,
+            "titles": dict(following.title_translations),
             "duration_ms": following.duration_s * 1000,
             "speakers": list(following.speakers),
         },
@@ -341,5 +348,6 @@ def timer_view(event: Event, timer: Timer, *, now: int) -> dict[str, Any]:
         # Positive: the session is projected to end late by this much.
         "drift_ms": projected_end - planned_end,
         "timezone": spec.timezone,
+        "language": spec.language,
         "version": timer.version,
     }

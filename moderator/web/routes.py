@@ -23,6 +23,7 @@ from moderator.auth import (
 )
 from moderator.core import events
 from moderator.core.errors import NotFound, TooMany
+from moderator.core.languages import localized
 from moderator.health import note_http_refusal
 from moderator.web import bp
 from moderator.web.dates import EventTime, event_time
@@ -30,6 +31,7 @@ from moderator.web.messages import attendee_messages, moderator_messages, time_m
 
 
 def _event_or_404(code: str) -> dict[str, Any]:
+    """The event as ``events.event_view`` gives it (its ``language`` included), or a 404."""
     with runtime.database().session() as session:
         try:
             view = events.event_view(events.get_event(session, code))
@@ -38,6 +40,25 @@ def _event_or_404(code: str) -> dict[str, Any]:
     # The page's language falls back to the event's own (``moderator/locale.py``).
     g.event_language = view.get("language")
     return view
+
+
+def page_language() -> str:
+    """The language this page is shown in ("fr"), as the locale selection chose it."""
+    return locale.current()
+
+
+def _in_page_language(event: dict[str, Any]) -> dict[str, Any]:
+    """The event's texts (title, segments, themes, guiding questions) in the page's language where
+    the event file gives them; see ``events.localized_view``."""
+    return events.localized_view(event, page_language())
+
+
+@bp.app_template_global()
+def lang_attr(text_lang: str) -> Markup:
+    """` lang="es"` for an element whose text is not in the page's language, else nothing."""
+    if text_lang == page_language():
+        return Markup("")
+    return Markup(' lang="{}"').format(text_lang)
 
 
 def public_base_url() -> str:
@@ -55,15 +76,20 @@ def qr_svg(url: str) -> Markup:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """The hosted events, with links to each page."""
+    lang = page_language()
+    hosted = []
     with runtime.database().session() as session:
-        hosted = [
-            {
-                "code": e.code,
-                "title": e.title,
-                "when": event_time(e.spec.date, e.spec.start, e.spec.timezone),
-            }
-            for e in events.list_events(session)
-        ]
+        for event in events.list_events(session):
+            spec = event.spec
+            title, title_lang = localized(spec.title, spec.title_translations, lang, spec.language)
+            hosted.append(
+                {
+                    "code": event.code,
+                    "title": title,
+                    "title_lang": title_lang,
+                    "when": event_time(spec.date, spec.start, spec.timezone),
+                }
+            )
     return render_template("index.html", events=hosted, messages=time_messages())
 
 
@@ -103,7 +129,7 @@ def _attendee_page(code: str, via: str) -> ResponseReturnValue:
 
     return render_template(
         "attendee.html",
-        event=event,
+        event=_in_page_language(event),
         via=via,
         when=when_of(event),
         max_length=current_app.config["QUESTION_MAX_LENGTH"],
@@ -123,7 +149,7 @@ def screen(code: str) -> ResponseReturnValue:
     host = urlsplit(join_url).hostname or ""
     return render_template(
         "screen.html",
-        event=event,
+        event=_in_page_language(event),
         join_url=join_url,
         qr_svg=qr_svg(join_url),
         reach_host=host if is_loopback(host) else None,
@@ -134,13 +160,15 @@ def screen(code: str) -> ResponseReturnValue:
 @bp.get("/e/<code>/stage")
 def stage(code: str) -> ResponseReturnValue:
     """The stage monitor facing the panelists: the countdown and the moderator's messages."""
-    return render_template("stage.html", event=_event_or_404(code), messages=attendee_messages())
+    return render_template(
+        "stage.html", event=_in_page_language(_event_or_404(code)), messages=attendee_messages()
+    )
 
 
 @bp.get("/moderate/<code>")
 def moderate(code: str) -> ResponseReturnValue:
     """The moderator dashboard; the login form until the browser has logged in."""
-    event = _event_or_404(code)
+    event = _in_page_language(_event_or_404(code))
     token = request.args.get("token")
     if token is not None:
         # A link carrying the token logs in once, then drops the token from the address bar.

@@ -9,8 +9,8 @@
 // question or a status change anywhere leaves the reader's focus, scroll and typing alone. Every
 // message about a question carries its version; one older than what the page shows is ignored.
 import {
-  Backoff, connect, el, everyConnection, isTransient, randomId, request, requestOrThrow,
-  retryAfterMs, showConnection, t, themeName, tn, themesByKey, Versions,
+  Backoff, connect, el, everyConnection, isTransient, markLanguage, randomId, request,
+  requestOrThrow, retryAfterMs, showConnection, t, themeName, themesByKey, tn, Versions,
 } from "./connection.js";
 import { duration, showLocalTimes } from "./locale.js";
 
@@ -329,6 +329,7 @@ function makeCard(key) {
 function patchCard(item, question, { badge = null, outbox = null, votable = false, note = "" } = {}) {
   const parts = item.parts;
   setText(parts.theme, themeName(themes.get(question.theme)));
+  markLanguage(parts.theme, themes.get(question.theme)?.title_lang);
   parts.badge.hidden = !badge;
   if (badge) {
     const kind = outbox ? "sending" : badge;

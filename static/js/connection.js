@@ -294,3 +294,24 @@ export function themeName(theme) {
   if (!theme) return "";
   return theme.label ? `${theme.label}. ${theme.title}` : theme.title;
 }
+
+/** The page's language ("fr"), as the server rendered it on <html lang>. */
+export function pageLanguage() {
+  return (document.documentElement.lang || "").split("-")[0].toLowerCase();
+}
+
+/** Mark `node` as being in `lang` where that is not the page's language: text from the event
+ *  file with no translation into the page's language (themes carry it as `title_lang`). */
+export function markLanguage(node, lang) {
+  if (lang && lang !== pageLanguage()) node.lang = lang;
+  else node.removeAttribute("lang");
+  return node;
+}
+
+/** A segment's title from the timer state, in the page's language where the event file gives
+ *  it (`titles`), else in the event's (`timer.language`): [text, its language]. */
+export function segmentTitle(segment, eventLanguage) {
+  const lang = pageLanguage();
+  const translated = segment?.titles?.[lang];
+  return translated ? [translated, lang] : [segment?.title ?? "", eventLanguage];
+}

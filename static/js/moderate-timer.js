@@ -5,7 +5,7 @@
 // rows are keyed and patched in place. What changes the room's clock from a single key or from
 // the agenda list (start/pause, previous, next, a jump) first asks, in a bar that takes the focus
 // and gives up after a few seconds.
-import { el, patchChildren, request, t } from "./connection.js";
+import { el, markLanguage, patchChildren, request, segmentTitle, t } from "./connection.js";
 import { ago, duration, timeFormat as timeOfDay } from "./locale.js";
 import { ServerTime } from "./server-time.js";
 import { Countdown, remainingAt } from "./timer.js";
@@ -97,7 +97,7 @@ export function setupTimer(socket, notify) {
   });
 
   function describe(data) {
-    const segment = (index) => timer.schedule[index]?.title ?? "";
+    const segment = (index) => segmentTitle(timer.schedule[index], timer.language)[0];
     if (data.action === "goto") return t("confirm_goto").replace("{title}", segment(data.index));
     if (data.action === "next") return t("confirm_goto").replace("{title}", segment(timer.segment_index + 1));
     if (data.action === "previous") return t("confirm_goto").replace("{title}", segment(timer.segment_index - 1));
@@ -139,7 +139,8 @@ export function setupTimer(socket, notify) {
     countdown.update(timer);
     toggle.textContent = t(timer.state === "running" ? "pause" : timer.state === "paused" ? "resume" : "start");
     autoAdvance.checked = timer.auto_advance;
-    document.getElementById("clock-segment").textContent = timer.segment.title;
+    const [title, titleLang] = segmentTitle(timer.segment, timer.language);
+    markLanguage(document.getElementById("clock-segment"), titleLang).textContent = title;
     document.getElementById("clock-segment-count").textContent = `${timer.segment_index + 1} / ${timer.segment_count}`;
     renderSegments();
   }
@@ -165,7 +166,9 @@ export function setupTimer(socket, notify) {
       }
       const button = item.firstChild;
       const [name, times, length] = button.children;
-      const texts = [segment.title,
+      const [title, titleLang] = segmentTitle(segment, timer.language);
+      markLanguage(name, titleLang);
+      const texts = [title,
         `${t("planned")} ${format.format(segment.planned_start_ms)}`
           + (segment.actual_start_ms ? ` · ${t("started")} ${format.format(segment.actual_start_ms)}` : ""),
         duration(Math.round(segment.duration_ms / 60000), "minute", { display: "short" })];

@@ -13,8 +13,8 @@
 // along. The server decides what the page only shows: the actions each question allows, the
 // suggested next question and the themes' coverage arrive in the payloads.
 import {
-  connect, el, everyConnection, patchChildren, randomId, request, requestOrThrow, showConnection, t,
-  themeName, themesByKey, tn,
+  connect, el, everyConnection, markLanguage, patchChildren, randomId, request, requestOrThrow,
+  showConnection, t, themeName, themesByKey, tn,
 } from "./connection.js";
 import { setupTimer } from "./moderate-timer.js";
 import { duration, showLocalTimes, timeFormat } from "./locale.js";
@@ -180,7 +180,7 @@ function card(question) {
   item.classList.toggle("current-theme", question.theme === state.currentTheme);
   const meta = el("p", "meta");
   meta.append(
-    el("span", "theme-tag", themeName(themes.get(question.theme))),
+    markLanguage(el("span", "theme-tag", themeName(themes.get(question.theme))), themes.get(question.theme)?.title_lang),
     el("span", `origin origin-${question.via}`, t(`via_${question.via}`)),
     el("span", "votes", votesLabel(question)),
     el("time", "time", timeOfDay.format(question.created_ms)),
@@ -260,7 +260,7 @@ function moreMenu(question) {
   theme.id = `theme-${question.id}`;
   themeLabel.htmlFor = theme.id;
   for (const [key, value] of themes) {
-    const option = el("option", null, themeName(value));
+    const option = markLanguage(el("option", null, themeName(value)), value.title_lang);
     option.value = key;
     option.selected = key === question.theme;
     theme.append(option);
@@ -360,9 +360,9 @@ function tally(all) {
 function renderFilters(stats) {
   const themeChips = [chip("theme:", t("all"), stats.active, state.theme === null, () => { state.theme = null; render(); })];
   for (const [key, theme] of themes) {
-    themeChips.push(chip(`theme:${key}`, themeName(theme), stats.byTheme.get(key).active, state.theme === key, () => {
+    themeChips.push(markLanguage(chip(`theme:${key}`, themeName(theme), stats.byTheme.get(key).active, state.theme === key, () => {
       state.theme = state.theme === key ? null : key; render();
-    }));
+    }), theme.title_lang));
   }
   patchChildren(document.getElementById("theme-filters"), themeChips);
   const originChips = [chip("origin:", t("all"), stats.active, state.origin === null, () => { state.origin = null; render(); })];
@@ -382,7 +382,7 @@ function renderCoverage() {
     const row = el("tr");
     row.classList.toggle("current-theme", mine.current);
     row.classList.toggle("unanswered", mine.neglected);
-    const name = el("th", null, themeName(themes.get(mine.theme)));
+    const name = markLanguage(el("th", null, themeName(themes.get(mine.theme))), themes.get(mine.theme)?.title_lang);
     name.scope = "row";
     const meter = el("meter");
     meter.min = 0;

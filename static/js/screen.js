@@ -3,8 +3,8 @@
 // for hours: it reconnects by itself whatever happened (connection.js), and after every
 // reconnection asks for the timer, the display and the live question again until it has them.
 import {
-  connect, el, everyConnection, request, requestOrThrow, retryAfterMs, showConnection, themeName,
-  themesByKey, Versions,
+  connect, el, everyConnection, markLanguage, request, requestOrThrow, retryAfterMs, segmentTitle,
+  showConnection, themeName, themesByKey, Versions,
 } from "./connection.js";
 import { ServerTime } from "./server-time.js";
 import { Countdown } from "./timer.js";
@@ -82,6 +82,14 @@ let lastFlash = null;
 function setText(id, text) {
   const node = document.getElementById(id);
   if (node) node.textContent = text || "";
+  return node;
+}
+
+/** A segment's title, in the page's language where the event file gives it. */
+function setSegmentTitle(id, segment, eventLanguage) {
+  const [title, lang] = segmentTitle(segment, eventLanguage);
+  const node = setText(id, title);
+  if (node) markLanguage(node, segment ? lang : null);
 }
 
 /** A size step for a text of this length (screen.css shrinks longer texts by it), so that
@@ -106,9 +114,9 @@ function renderTimer(timer) {
   if (timer.version < shownVersion) return;
   shownVersion = timer.version;
   countdown.update(timer);
-  setText("segment-title", timer.segment.title);
+  setSegmentTitle("segment-title", timer.segment, timer.language);
   setText("speakers", timer.segment.speakers.join(" · "));
-  setText("next", timer.next ? timer.next.title : "");
+  setSegmentTitle("next", timer.next, timer.language);
   document.getElementById("next-box")?.toggleAttribute("hidden", !timer.next);
   setText("segment-count", `${timer.segment_index + 1} / ${timer.segment_count}`);
 }
@@ -152,7 +160,7 @@ function renderLive() {
   const text = userText("blockquote", "live-text clamp", live.text);
   text.dataset.size = sizeStep(live.text, QUESTION_STEPS);
   box.replaceChildren(
-    userText("p", "theme-tag", themeName(themes.get(live.theme))),
+    markLanguage(userText("p", "theme-tag", themeName(themes.get(live.theme))), themes.get(live.theme)?.title_lang),
     text,
     userText("p", "who clamp", who),
   );

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import functools
 import json
-import tomllib
 
 import pytest
 
-from moderator.core.event_file import DEMO_EVENT_FILE
+from moderator.core.event_file import DEMO_EVENT_FILE, load_event_file
 from tests.fixtures.helpers import wait_until
 from tests.fixtures.server import ServerProcess, moderator_api
 
@@ -34,19 +33,20 @@ def text_of(length: int) -> str:
 
 
 def longest_demo_event() -> str:
-    """An event whose first segment has the demo's longest title and longest speaker list,
-    followed by its second-longest title (shown as "Next")."""
-    demo = tomllib.loads(DEMO_EVENT_FILE.read_text())
-    segments = demo["segments"]
-    titles = sorted((s["title"] for s in segments), key=len, reverse=True)
-    speakers = max(
-        (s.get("speakers", []) for s in segments), key=lambda names: len(", ".join(names))
+    """An event whose first segment has the demo's longest title (in any of its languages) and
+    longest speaker list, followed by its second-longest title (shown as "Next")."""
+    demo = load_event_file(DEMO_EVENT_FILE)
+    titles = sorted(
+        (title for s in demo.segments for title in (s.title, *s.title_translations.values())),
+        key=len,
+        reverse=True,
     )
+    speakers = max((s.speakers for s in demo.segments), key=lambda names: len(", ".join(names)))
     quote = lambda value: json.dumps(value, ensure_ascii=False)  # noqa: E731 - TOML basic strings
     return "\n".join(
         [
             f'code = "{CODE}"',
-            f"title = {quote(demo['title'])}",
+            f"title = {quote(demo.title)}",
             "[[segments]]",
             f"title = {quote(titles[0])}",
             "minutes = 50",

@@ -51,3 +51,19 @@ def test_guiding_questions_are_word_for_word_from_the_seed():
         assert theme.title in seed
     for person in event.panelists:
         assert person.name in seed
+
+
+def test_demo_event_is_also_in_french_and_spanish_and_says_these_are_translations():
+    event = load_event_file(DEMO_EVENT_FILE)
+    assert event.language == "en"
+    for lang in ("fr", "es"):
+        assert lang in event.title_translations and lang in event.subtitle_translations
+        assert all(lang in s.title_translations for s in event.segments)
+        for theme in event.themes[:4]:
+            assert lang in theme.title_translations
+            assert len(theme.question_translations) == len(theme.questions)
+            assert all(lang in q for q in theme.question_translations)
+    header = DEMO_EVENT_FILE.read_text(encoding="utf-8").split("\ncode =")[0]
+    assert "translations made for this demo, not texts from the organisers" in " ".join(
+        line.lstrip("# ") for line in header.splitlines()
+    )

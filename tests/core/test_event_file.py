@@ -6,7 +6,13 @@ import json
 import pytest
 
 from moderator.core import events
-from moderator.core.event_file import EventDefinition, EventFileError, Segment, load_event_file
+from moderator.core.event_file import (
+    EventDefinition,
+    EventFileError,
+    Segment,
+    Theme,
+    load_event_file,
+)
 from tests.fixtures.constants import MINIMAL_EVENT as GOOD
 from tests.fixtures.constants import PANEL_FILE
 
@@ -21,6 +27,10 @@ def test_the_stored_definition_reads_back_exactly():
     assert isinstance(again.segments[0].speakers, tuple)
     assert isinstance(again.themes[0].questions, tuple)
     assert again.moderator == definition.moderator
+    assert again.title_translations == {"fr": "Panel d'essai sur les services partagés"}
+    assert again.themes[0].question_translations[1] == {
+        "fr": "Quels coûts les institutions d'accueil prennent-elles en charge ?"
+    }
 
 
 def test_keys_absent_from_a_stored_definition_take_the_defaults():
@@ -52,6 +62,156 @@ def test_installing_an_unchanged_file_again_changes_nothing(session, event, cloc
     clock.advance(1000)
     events.install_events(session, [load_event_file(PANEL_FILE)], clock=clock)
     assert event.updated_ms == before
+
+
+def load(tmp_path, text):
+    path = tmp_path / "panel.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_event_file(path)
+
+
+def test_a_file_without_translations_is_in_english(tmp_path):
+    definition = load(tmp_path, GOOD)
+    assert definition.language == "en"
+    assert definition.title == "A panel" and definition.title_translations == {}
+    assert definition.segments[0].title_translations == {}
+
+
+TRANSLATED = """
+code = "demo"
+language = "fr"
+title.fr = "Un panel"
+title.es = "Un panel en español"
+subtitle = { fr = "Sous-titre", en = "Subtitle" }
+[[segments]]
+title.fr = "Exposé"
+title.ar = "عرض"
+minutes = 5
+[[segments]]
+title = "Débat"
+minutes = 5
+[[themes]]
+key = "a"
+title = "Financement"
+questions.fr = ["Qui paie ?", "Combien ?"]
+questions.en = ["Who pays?", "How much?"]
+questions.zh = ["谁付钱？", "多少？"]
+[[themes]]
+key = "b"
+title = { fr = "Santé", ru = "Здравоохранение" }
+questions = ["Quoi ?", { fr = "Pourquoi ?", es = "¿Por qué?" }]
+"""
+
+
+def test_texts_may_be_given_in_several_languages(tmp_path):
+    definition = load(tmp_path, TRANSLATED)
+    assert definition.language == "fr"
+    assert (definition.title, definition.title_translations) == (
+        "Un panel",
+        {"es": "Un panel en español"},
+    )
+    assert (definition.subtitle, definition.subtitle_translations) == (
+        "Sous-titre",
+        {"en": "Subtitle"},
+    )
+    assert [(s.title, s.title_translations) for s in definition.segments] == [
+        ("Exposé", {"ar": "عرض"}),
+        ("Débat", {}),
+    ]
+    first, second, general = definition.themes
+    assert first.questions == ("Qui paie ?", "Combien ?")
+    # One table per question, languages in a fixed order whatever the file's.
+    assert first.question_translations == (
+        {"zh": "谁付钱？", "en": "Who pays?"},
+        {"zh": "多少？", "en": "How much?"},
+    )
+    assert list(first.question_translations[0]) == ["zh", "en"]
+    assert (second.title, second.title_translations) == ("Santé", {"ru": "Здравоохранение"})
+    assert second.questions == ("Quoi ?", "Pourquoi ?")
+    assert second.question_translations == ({}, {"es": "¿Por qué?"})
+    # The theme every event gets is in the event's language, and in the others.
+    assert (general.title, general.title_translations["en"]) == ("Questions générales", "General")
+
+
+def test_a_translated_definition_reads_back_exactly(tmp_path):
+    definition = load(tmp_path, TRANSLATED)
+    stored = json.loads(json.dumps(definition.to_dict()))
+    assert stored == definition.to_dict()
+    assert EventDefinition.from_dict(stored) == definition
+    assert isinstance(EventDefinition.from_dict(stored).themes[1].question_translations, tuple)
+
+
+def test_a_definition_stored_before_translations_reads_as_untranslated():
+    stored = {
+        "code": "x1",
+        "title": "X",
+        "themes": [{"key": "a", "title": "A", "label": "", "questions": ["Q?"]}],
+        "segments": [{"title": "T", "duration_s": 9}],
+    }
+    definition = EventDefinition.from_dict(stored)
+    assert definition.language == "en" and definition.title_translations == {}
+    assert definition.themes == (Theme(key="a", title="A", questions=("Q?",)),)
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "problem"),
+    [
+        ('language = "de"\n' + GOOD, "language", "unknown language 'de'"),
+        ('language = "EN"\n' + GOOD, "language", "use one of: ar, zh, en, fr, ru, es"),
+        (
+            GOOD.replace('title = "A panel"', 'title.en = "A panel"\ntitle.de = "Ein Panel"'),
+            "title.de",
+            "unknown language 'de'",
+        ),
+        (
+            GOOD.replace('title = "Talk"', 'title = { en = "Talk", pt = "Palestra" }'),
+            "segments[0].title.pt",
+            "unknown language",
+        ),
+        (
+            GOOD.replace('title = "A panel"', 'title.fr = "Un panel"'),
+            "title",
+            "the event's language too: title.en",
+        ),
+        (
+            GOOD.replace('title = "A panel"', 'title.en = "A panel"\ntitle.fr = ""'),
+            "title.fr",
+            "must not be empty",
+        ),
+        (
+            GOOD + '[[themes]]\nkey = "a"\ntitle = "A"\n'
+            'questions.en = ["One?", "Two?"]\nquestions.fr = ["Un ?"]\n',
+            "themes[0].questions.fr",
+            "has 1 question but questions.en has 2",
+        ),
+        (
+            GOOD + '[[themes]]\nkey = "a"\ntitle = "A"\nquestions.fr = ["Un ?"]\n',
+            "themes[0].questions",
+            "questions.en = [...]",
+        ),
+        (
+            GOOD + '[[themes]]\nkey = "a"\ntitle = "A"\nquestions = ["One?", { xx = "?" }]\n',
+            "themes[0].questions[1].xx",
+            "unknown language 'xx'",
+        ),
+        (
+            GOOD + '[[themes]]\nkey = "a"\ntitle = "A"\nquestions = ["One?", { fr = "Un ?" }]\n',
+            "themes[0].questions[1]",
+            'the event\'s language too: en = "..." in it',
+        ),
+        (
+            GOOD + '[[themes]]\nkey = "a"\ntitle = "A"\nquestions = "One?"\n',
+            "themes[0].questions",
+            "must be a list",
+        ),
+    ],
+)
+def test_bad_translations_are_reported_with_the_place(tmp_path, text, place, problem):
+    with pytest.raises(EventFileError) as caught:
+        load(tmp_path, text)
+    message = str(caught.value)
+    assert f": {place}: " in message
+    assert problem in message
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 from moderator.core import events, screens, timer
 from moderator.core.clock import FakeClock
 from moderator.core.errors import Conflict, Forbidden, InvalidInput
-from tests.fixtures.constants import EVENT, SEGMENTS
+from tests.fixtures.constants import EVENT, FRENCH, SEGMENTS
 
 MIN = 60_000
 NAIROBI = ZoneInfo("Africa/Nairobi")
@@ -42,6 +42,16 @@ def test_a_new_timer_waits_on_the_first_segment(session, event, clock):
     assert state["remaining_ms"] == state["duration_ms"] == 10 * MIN
     assert state["segment"]["title"] == SEGMENTS[0]
     assert state["next"]["title"] == SEGMENTS[1]
+
+
+def test_every_screen_gets_the_segment_titles_in_every_language_the_file_gives(
+    session, event, clock
+):
+    state = view(session, event, clock)
+    assert state["language"] == "en"
+    assert state["segment"]["titles"] == {"fr": FRENCH["segment"]}
+    assert state["next"]["titles"] == {}  # not translated: each page shows "title"
+    assert [s["titles"] for s in state["schedule"]] == [{"fr": FRENCH["segment"]}, {}, {}]
 
 
 def test_running_counts_down_from_timestamps(session, event, clock):

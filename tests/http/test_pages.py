@@ -1,8 +1,9 @@
 """Pages and the moderator's login."""
 
+import html
 import re
 
-from tests.fixtures.constants import EVENT, TOKEN
+from tests.fixtures.constants import EVENT, FRENCH, OTHER_THEME_TITLE, TITLE, TOKEN
 
 
 def csrf_of(html: str) -> str:
@@ -17,6 +18,37 @@ def test_attendee_pages_record_where_the_question_comes_from(client):
     assert "Health Workforce" in online  # a theme of the event, and its guiding question
     assert "How do clinics cover for staff who are away on placement?" in online
     assert client.get("/e/unknown").status_code == 404
+
+
+def test_a_french_page_shows_the_event_in_french_and_marks_what_is_still_english(client):
+    page = html.unescape(client.get(f"/e/{EVENT}?lang=fr").get_data(as_text=True))
+    assert f'<h1 dir="auto">{FRENCH["title"]}</h1>' in page
+    assert f'<span dir="auto">{FRENCH["theme"]}</span>' in page
+    assert f'<span dir="auto">{FRENCH["question"]}</span>' in page
+    assert f'<span lang="en" dir="auto">{OTHER_THEME_TITLE}</span>' in page
+    assert "Funding the Services" not in page  # the theme's English title, in script data too
+
+
+def test_a_page_in_a_language_the_event_lacks_shows_its_texts_marked_english(client):
+    page = html.unescape(client.get(f"/e/{EVENT}?lang=ru").get_data(as_text=True))
+    assert f'<h1 lang="en" dir="auto">{TITLE}</h1>' in page
+    assert '<span lang="en" dir="auto">Funding the Services</span>' in page
+    assert f'<span lang="en" dir="auto">{OTHER_THEME_TITLE}</span>' in page
+    assert FRENCH["theme"] not in page
+
+
+def test_the_room_screen_and_the_dashboard_show_the_events_texts_in_the_pages_language(
+    client, moderator_client
+):
+    screen = html.unescape(client.get(f"/e/{EVENT}/screen?lang=fr").get_data(as_text=True))
+    assert f'dir="auto">{FRENCH["segment"]}</p>' in screen
+    dashboard = html.unescape(
+        moderator_client.get(f"/moderate/{EVENT}?lang=fr").get_data(as_text=True)
+    )
+    assert f'<option value="health" lang="en">ii. {OTHER_THEME_TITLE}</option>' in dashboard
+    assert f'<option value="finance">i. {FRENCH["theme"]}</option>' in dashboard
+    index = html.unescape(client.get("/?lang=fr").get_data(as_text=True))
+    assert f'<strong dir="auto">{FRENCH["title"]}</strong>' in index
 
 
 def test_the_moderator_page_asks_for_login_until_given_the_token(client):

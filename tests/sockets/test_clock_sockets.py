@@ -1,6 +1,6 @@
 """The agenda clock over Socket.IO: screens, stage monitors and moderators."""
 
-from tests.fixtures.constants import EVENT, SEGMENTS
+from tests.fixtures.constants import EVENT, FRENCH, SEGMENTS
 from tests.fixtures.helpers import pair_screen, received
 
 
@@ -33,6 +33,19 @@ def test_screens_and_moderators_hear_clock_changes_and_attendees_do_not(
     )
     assert received(stage, "display")[0]["message"] == "2 minutes"
     assert received(phone, "display") == []
+
+
+def test_one_clock_message_carries_the_segment_titles_for_every_language(app, moderator_socket):
+    room = screen(app)
+    room.get_received()
+    moderator_socket.emit("timer", {"action": "next"}, callback=True, namespace="/mod")
+    [state] = received(room, "timer")
+    assert (state["segment"]["title"], state["segment"]["titles"]) == (SEGMENTS[1], {})
+    moderator_socket.emit("timer", {"action": "previous"}, callback=True, namespace="/mod")
+    [state] = received(room, "timer")
+    assert state["segment"]["title"] == SEGMENTS[0]
+    assert state["segment"]["titles"] == {"fr": FRENCH["segment"]}
+    assert state["language"] == "en"
 
 
 def test_a_screen_gets_the_state_and_the_time_on_request(app):
