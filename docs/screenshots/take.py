@@ -299,6 +299,7 @@ def shoot(base: str) -> None:
         )
         screen.screenshot(path=OUT / "room-screen-overtime.png")
         shoot_long_texts(screen, stage, api, auth)
+        shoot_languages(browser, base, api, auth)
         browser.close()
     print(f"screenshots written to {OUT}")
 
@@ -353,6 +354,49 @@ def shoot_long_texts(screen, stage, api: str, auth: dict[str, str]) -> None:
         "document.querySelector('#live .live-text')?.textContent.startsWith('كيف')"
     )
     screen.screenshot(path=OUT / "room-screen-arabic-720p.png")
+
+
+CHINESE_QUESTION = "南南合作的人员交流结束后，如何让派出机构继续受益？"
+
+
+def shoot_languages(browser, base: str, api: str, auth: dict[str, str]) -> None:
+    """The attendee page in Arabic and in Chinese on a phone (as the QR link opens it with
+    ?lang=), and a room screen projecting French while the moderator works in English."""
+    requests.post(
+        f"{api}/questions",
+        timeout=5,
+        json={
+            "text": CHINESE_QUESTION,
+            "theme": "sustainability",
+            "via": "room",
+            "name": "李娜",
+            "client_id": "screenshot-client-zh",
+            "client_msg_id": "screenshot-msg-zh",
+        },
+    )
+    for lang, name in (("ar", "attendee-arabic-phone.png"), ("zh", "attendee-chinese-phone.png")):
+        phone = browser.new_context(
+            viewport={"width": 360, "height": 780}, is_mobile=True, device_scale_factor=2
+        ).new_page()
+        phone.goto(f"{base}/r/ssc25?lang={lang}")
+        phone.wait_for_selector("#public li.question")
+        phone.wait_for_selector("#connection[data-state=online]")
+        phone.screenshot(path=OUT / name, full_page=True)
+        phone.context.close()
+
+    french = browser.new_context(
+        viewport={"width": 1920, "height": 1080}, bypass_csp=True
+    ).new_page()
+    french.goto(f"{base}/e/ssc25/screen?lang=fr&name=Salle")
+    french.wait_for_function("document.getElementById('pairing-code').textContent.length")
+    code = french.locator("#pairing-code").text_content()
+    requests.post(
+        f"{api}/screens/pair", json={"code": code, "label": "Salle"}, headers=auth, timeout=5
+    )
+    french.wait_for_selector("#pairing", state="hidden")
+    french.wait_for_selector("#live .live-text")
+    french.screenshot(path=OUT / "room-screen-french.png")
+    french.context.close()
 
 
 if __name__ == "__main__":
