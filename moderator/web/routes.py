@@ -173,7 +173,9 @@ def moderate(code: str) -> ResponseReturnValue:
     if token is not None:
         # A link carrying the token logs in once, then drops the token from the address bar.
         if log_in(token):
-            return redirect(url_for("web.moderate", code=code))
+            # Everything else in the address stays (``?lang=``).
+            kept = {k: v for k, v in request.args.items() if k != "token"}
+            return redirect(url_for("web.moderate", code=code, **kept))
         note_http_refusal("wrong_token")
         return render_template(
             "login.html",

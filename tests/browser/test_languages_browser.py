@@ -9,21 +9,8 @@ from tests.fixtures.server import moderator_api
 pytestmark = pytest.mark.browser
 
 
-# The scripts read the page's language on <html lang>, which follows the page's locale once the
-# locale selection is merged; until then this says it for them (a no-op after), before they run.
-FRENCH_PAGE = """
-document.addEventListener("readystatechange", () => {
-  if (document.readyState === "interactive" && location.search.includes("lang=fr")) {
-    document.documentElement.lang = "fr";
-  }
-});
-"""
-
-
 def french_context(browser):
-    context = browser.new_context(bypass_csp=True)
-    context.add_init_script(FRENCH_PAGE)
-    return context
+    return browser.new_context(bypass_csp=True)
 
 
 def text_and_lang(page, selector: str) -> tuple[str, str | None]:

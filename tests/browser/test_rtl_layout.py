@@ -27,27 +27,20 @@ PAGES = {
 ACCENT = (0x00, 0x5A, 0x9C)  # --accent: the current theme's and the current segment's edge
 STAR = (0xD8, 0x9B, 0x00)  # a starred question's edge
 
-# Until the page's language comes from the locale, Arabic is put on the page before its scripts
-# run: "interactive" fires once the document is parsed, before its module scripts (and in every
-# frame, so the dashboard's previews are in Arabic too).
-FORCE_ARABIC = """document.addEventListener("readystatechange", () => {
-  document.documentElement.lang = "ar";
-  document.documentElement.dir = "rtl";
-}, { once: true });"""
-
 
 def open_page(browser, url: str, direction: str, size: str):
-    """A new browser context at ``size`` showing ``url`` in Arabic (``rtl``) or in the default
-    English (``ltr``). The one place that chooses the direction: once locale selection lands,
-    ``rtl`` becomes the address with ``?lang=ar`` instead of the forced attributes."""
+    """A new browser context at ``size`` showing ``url`` in Arabic (``rtl``, as ``?lang=ar``
+    asks) or in English (``ltr``)."""
     width, height = SIZES[size]
     context = browser.new_context(viewport={"width": width, "height": height})
-    if direction == "rtl":
-        context.add_init_script(FORCE_ARABIC)
     page = context.new_page()
-    page.goto(url)
+    page.goto(with_lang(url, "ar" if direction == "rtl" else "en"))
     assert page.evaluate("getComputedStyle(document.body).direction") == direction
     return page
+
+
+def with_lang(url: str, lang: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}lang={lang}"
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +95,8 @@ def ready(page, name: str, server) -> None:
             timeout=10,
             message="paired and showing the countdown",
         )
+        # A paired screen replaces its QR code with one carrying the room pass.
+        page.wait_for_selector("#qr[data-url] svg")
 
 
 @pytest.fixture

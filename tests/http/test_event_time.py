@@ -22,11 +22,9 @@ THURSDAY = 3  # Babel counts weekdays from Monday = 0
 
 
 def page_in(app, path: str, lang: str) -> str:
-    """The page at ``path`` as a browser asking for ``lang`` gets it: the one place these tests
-    choose a language. Until the locale selector (``?lang=``) is merged, the request runs under
-    Flask-Babel's ``force_locale``; then this becomes ``client.get(f"{path}?lang={lang}")``."""
-    with app.test_request_context(path), force_locale(lang):
-        response = app.full_dispatch_request()
+    """The page at ``path`` as a browser asking for ``lang`` (``?lang=``) gets it: the one place
+    these tests choose a language."""
+    response = app.test_client().get(path, query_string={"lang": lang})
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
