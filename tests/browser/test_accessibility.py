@@ -11,7 +11,7 @@ import pytest
 from tests.fixtures.axe import axe_violations, described
 from tests.fixtures.constants import EVENT, OTHER_THEME, THEME, TOKEN
 from tests.fixtures.helpers import room_link, wait_until
-from tests.fixtures.server import ServerProcess, moderator_api
+from tests.fixtures.server import ServerProcess, moderator_api, pair_screen
 
 pytestmark = pytest.mark.browser
 
@@ -104,20 +104,7 @@ class Screen:
 def paired(browser, server, role: str) -> Screen:
     """A room screen or stage monitor paired through the API, showing the countdown."""
     context, page = page_of(browser, server, f"/e/{EVENT}/{role}", PROJECTOR)
-    code = wait_until(
-        lambda: page.evaluate("document.getElementById('pairing-code').textContent"),
-        timeout=10,
-        message="a pairing code",
-    )
-    api(server, "POST", "/screens/pair", code=code, label=f"a11y {role}")
-    wait_until(
-        lambda: page.evaluate(
-            "document.getElementById('pairing').hidden"
-            " && /\\d:\\d\\d/.test(document.getElementById('countdown').textContent)"
-        ),
-        timeout=10,
-        message="paired and showing the countdown",
-    )
+    pair_screen(server, page, f"a11y {role}")
     return Screen(context, page)
 
 

@@ -12,7 +12,7 @@ from moderator import catalogue
 from tests.fixtures.axe import axe_violations, described
 from tests.fixtures.constants import EVENT, OTHER_THEME, THEME, TOKEN
 from tests.fixtures.helpers import wait_until
-from tests.fixtures.server import ServerProcess, moderator_api
+from tests.fixtures.server import ServerProcess, moderator_api, pair_screen
 
 pytestmark = pytest.mark.browser
 
@@ -133,13 +133,7 @@ def test_the_dashboard_in_arabic(browser, server, questions):
 def test_the_room_screen_in_arabic(browser, server, questions):
     page = opened(browser, server, f"/e/{EVENT}/screen?lang=ar", PROJECTOR)
     try:
-        code = wait_until(
-            lambda: page.evaluate("document.getElementById('pairing-code').textContent"),
-            timeout=10,
-            message="a pairing code",
-        )
-        api(server, "POST", "/screens/pair", code=code, label="شاشة القاعة")
-        page.wait_for_selector("#pairing", state="hidden")
+        pair_screen(server, page, "شاشة القاعة")
         page.wait_for_selector("#live .live-text")
         api(server, "POST", "/timer", action="start")
         wait_until(

@@ -13,7 +13,7 @@ import pytest
 
 from tests.fixtures.constants import EVENT, OTHER_THEME, THEME, TOKEN
 from tests.fixtures.helpers import wait_until
-from tests.fixtures.server import ServerProcess, moderator_api
+from tests.fixtures.server import ServerProcess, moderator_api, pair_screen
 
 pytestmark = pytest.mark.browser
 
@@ -80,21 +80,8 @@ def ready(page, name: str, server) -> None:
         page.wait_for_selector("#connection[data-state=online]")
         page.wait_for_selector("ol[data-status=approved] li.question.starred")
     else:
-        code = wait_until(
-            lambda: page.evaluate("document.getElementById('pairing-code').textContent"),
-            timeout=10,
-            message="a pairing code",
-        )
-        api(server, "POST", "/screens/pair", code=code, label="rtl test")
+        pair_screen(server, page, "rtl test")
         page.wait_for_selector("#live .live-text")
-        wait_until(
-            lambda: page.evaluate(
-                "document.getElementById('pairing').hidden"
-                " && /\\d:\\d\\d/.test(document.getElementById('countdown').textContent)"
-            ),
-            timeout=10,
-            message="paired and showing the countdown",
-        )
         # A paired screen replaces its QR code with one carrying the room pass.
         page.wait_for_selector("#qr[data-url] svg")
 

@@ -13,7 +13,7 @@ import pytest
 
 from moderator.core.event_file import DEMO_EVENT_FILE, load_event_file
 from tests.fixtures.helpers import wait_until
-from tests.fixtures.server import ServerProcess, moderator_api
+from tests.fixtures.server import ServerProcess, moderator_api, pair_screen
 
 pytestmark = pytest.mark.browser
 
@@ -101,21 +101,7 @@ def open_screen(browser, server, path: str, size: tuple[int, int], label: str):
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.goto(f"{server.url}/e/{CODE}/{path}")
-    wait_until(
-        lambda: page.evaluate("document.getElementById('pairing-code').textContent"),
-        timeout=10,
-        message="a pairing code",
-    )
-    code = page.evaluate("document.getElementById('pairing-code').textContent")
-    api(server, "POST", "/screens/pair", code=code, label=label)
-    wait_until(
-        lambda: page.evaluate(
-            "document.getElementById('pairing').hidden"
-            " && /\\d:\\d\\d/.test(document.getElementById('countdown').textContent)"
-        ),
-        timeout=10,
-        message="paired and showing the countdown",
-    )
+    pair_screen(server, page, label, event=CODE)
     return context, page
 
 
