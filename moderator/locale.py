@@ -9,6 +9,7 @@ language its page was rendered in.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
@@ -74,18 +75,22 @@ def plural_forms(singular: str, plural: str, language: str) -> dict[str, str]:
     Each category is rendered with the smallest whole number that falls in it."""
     from flask_babel import ngettext
 
+    return {category: ngettext(singular, plural, n) for category, n in _plural_samples(language)}
+
+
+@functools.cache
+def _plural_samples(language: str) -> tuple[tuple[str, int], ...]:
+    """The smallest whole number of each plural category of ``language``."""
     rule = Locale.parse(language).plural_form
-    forms: dict[str, str] = {}
+    samples: dict[str, int] = {}
     # French and Spanish keep a form for round millions ("1 000 000 de votes").
     for n in (*range(0, 1000), 10**6, 10**9):
-        category = rule(n)
-        if category not in forms:
-            forms[category] = ngettext(singular, plural, n)
-        if len(forms) == len(rule.tags) + 1:
+        samples.setdefault(rule(n), n)
+        if len(samples) == len(rule.tags) + 1:
             break
     # Russian's "other" is for fractions, which no count here is; a script must still find one.
-    forms.setdefault("other", ngettext(singular, plural, 10**6 + 5))
-    return forms
+    samples.setdefault("other", 10**6 + 5)
+    return tuple(samples.items())
 
 
 def init_app(app: Flask) -> None:

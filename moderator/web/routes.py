@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import segno
 from flask import abort, current_app, g, redirect, render_template, request, url_for
@@ -174,8 +174,8 @@ def moderate(code: str) -> ResponseReturnValue:
         # A link carrying the token logs in once, then drops the token from the address bar.
         if log_in(token):
             # Everything else in the address stays (``?lang=``).
-            kept = {k: v for k, v in request.args.items() if k != "token"}
-            return redirect(url_for("web.moderate", code=code, **kept))
+            kept = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "token"])
+            return redirect(url_for("web.moderate", code=code) + (f"?{kept}" if kept else ""))
         note_http_refusal("wrong_token")
         return render_template(
             "login.html",
