@@ -315,3 +315,16 @@ export function segmentTitle(segment, eventLanguage) {
   const translated = segment?.titles?.[lang];
   return translated ? [translated, lang] : [segment?.title ?? "", eventLanguage];
 }
+
+// The language switcher (templates/_languages.html) closes as a menu does: on Escape, back on its
+// button, and on a click anywhere else.
+for (const switcher of document.querySelectorAll("details.languages")) {
+  switcher.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !switcher.open) return;
+    switcher.open = false;
+    switcher.querySelector("summary")?.focus();
+  });
+  document.addEventListener("click", (event) => {
+    if (switcher.open && !switcher.contains(event.target)) switcher.open = false;
+  });
+}

@@ -161,6 +161,13 @@ def test_the_language_switcher_works_with_the_keyboard_alone(browser, server, qu
         page.keyboard.press("Enter")
         arabic = page.locator("details.languages a[hreflang=ar]")
         arabic.wait_for(state="visible")
+        violations = axe_violations(page)  # the open list too: contrast, names
+        assert violations == [], described(violations)
+        page.keyboard.press("Escape")  # closes, back on its button
+        arabic.wait_for(state="hidden")
+        assert summary.evaluate("(node) => node === document.activeElement")
+        page.keyboard.press("Enter")
+        arabic.wait_for(state="visible")
         while not arabic.evaluate("(node) => node === document.activeElement"):
             page.keyboard.press("Tab")
         page.keyboard.press("Enter")
