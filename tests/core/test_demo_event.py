@@ -2,6 +2,7 @@
 seed document's, word for word. The only tests that read the demo's wording."""
 
 from moderator.core.event_file import DEMO_EVENT_FILE, load_event_file
+from moderator.core.languages import LANGUAGES
 from tests.fixtures.constants import ROOT
 from tests.fixtures.services import require
 
@@ -53,10 +54,12 @@ def test_guiding_questions_are_word_for_word_from_the_seed():
         assert person.name in seed
 
 
-def test_demo_event_is_also_in_french_and_spanish_and_says_these_are_translations():
+def test_demo_event_is_in_the_six_un_languages_and_says_these_are_translations():
     event = load_event_file(DEMO_EVENT_FILE)
     assert event.language == "en"
-    for lang in ("fr", "es"):
+    others = [lang for lang in LANGUAGES if lang != event.language]
+    assert others == ["ar", "zh", "fr", "ru", "es"]
+    for lang in others:
         assert lang in event.title_translations and lang in event.subtitle_translations
         assert all(lang in s.title_translations for s in event.segments)
         for theme in event.themes[:4]:
@@ -64,6 +67,36 @@ def test_demo_event_is_also_in_french_and_spanish_and_says_these_are_translation
             assert len(theme.question_translations) == len(theme.questions)
             assert all(lang in q for q in theme.question_translations)
     header = DEMO_EVENT_FILE.read_text(encoding="utf-8").split("\ncode =")[0]
-    assert "translations made for this demo, not texts from the organisers" in " ".join(
-        line.lstrip("# ") for line in header.splitlines()
+    said = " ".join(line.lstrip("# ") for line in header.splitlines())
+    assert "translations made for this demo, not texts from the organisers" in said
+    assert (
+        "French (fr), Spanish (es), Arabic (ar), Chinese (zh, Simplified) and Russian (ru)" in said
     )
+
+
+# How the UN writes "South-South" in each language ("للتعاون" drops the article's alif, so the
+# Arabic is matched without it).
+SOUTH_SOUTH = {
+    "ar": "تعاون فيما بين بلدان الجنوب",
+    "zh": "南南合作",
+    "fr": "Sud-Sud",
+    "ru": "Юг-Юг",
+    "es": "Sur-Sur",
+}
+
+
+def test_every_translation_names_south_south_cooperation_as_the_un_does():
+    event = load_event_file(DEMO_EVENT_FILE)
+    texts = [(event.subtitle, event.subtitle_translations)]
+    for theme in event.themes[:4]:
+        texts.append((theme.title, theme.title_translations))
+        texts.extend(zip(theme.questions, theme.question_translations, strict=True))
+    mentions = [
+        (english, others)
+        for english, others in texts
+        if "South-South" in english or "SSC" in english
+    ]
+    assert len(mentions) == 7
+    for english, others in mentions:
+        for lang, term in SOUTH_SOUTH.items():
+            assert term in others[lang], (english, lang, others[lang])
