@@ -4,7 +4,7 @@
 // reconnection asks for the timer, the display and the live question again until it has them.
 import {
   connect, el, everyConnection, markLanguage, request, requestOrThrow, retryAfterMs, segmentTitle,
-  showConnection, themeName, themesByKey, Versions,
+  showConnection, themesByKey, Versions,
 } from "./connection.js";
 import { ServerTime } from "./server-time.js";
 import { Countdown } from "./timer.js";
@@ -108,6 +108,14 @@ function userText(tag, className, text) {
   return node;
 }
 
+/** A theme's name ("i. Financing"), in its title's direction: the label is isolated, so that a
+ *  Latin "i." does not turn an Arabic title left to right. */
+function themeTag(theme) {
+  const node = userText("p", "theme-tag", theme?.title ?? "");
+  if (theme?.label) node.prepend(el("bdi", "theme-label", `${theme.label}.`), " ");
+  return markLanguage(node, theme?.title_lang);
+}
+
 let shownVersion = -1;
 function renderTimer(timer) {
   // A reply that left the server before a change it broadcast must not undo that change.
@@ -160,7 +168,7 @@ function renderLive() {
   const text = userText("blockquote", "live-text clamp", live.text);
   text.dataset.size = sizeStep(live.text, QUESTION_STEPS);
   box.replaceChildren(
-    markLanguage(userText("p", "theme-tag", themeName(themes.get(live.theme))), themes.get(live.theme)?.title_lang),
+    themeTag(themes.get(live.theme)),
     text,
     userText("p", "who clamp", who),
   );

@@ -25,7 +25,7 @@ def theme_title(page: str, title: str) -> str | None:
     title's direction), None when it has none; the title must be there."""
     found = re.search(
         r'<span class="theme-title"(?: lang="(\w+)")? dir="auto">'
-        r'(?:<span class="theme-label">[^<]*</span> )?' + re.escape(title) + "</span>",
+        r'(?:<bdi class="theme-label">[^<]*</bdi> )?' + re.escape(title) + "</span>",
         page,
     )
     assert found, title
