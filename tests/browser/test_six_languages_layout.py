@@ -1,8 +1,9 @@
 """What an audit of every page in the six languages found, kept from coming back: the language
 list opens inside the window wherever its button sits (the dashboard's is near the inline end),
-and the people's texts the dashboard quotes (an edited question's original, the question a new
-one resembles, the message to the speakers) read in their own direction on a page in another.
-Checked on geometry and computed styles, so DejaVu alone (CI) tells as well as the Noto fonts."""
+the event's zone keeps its offset on its line, and the people's texts the dashboard quotes (an
+edited question's original, the question a new one resembles, the message to the speakers) read
+in their own direction on a page in another. Checked on geometry and computed styles, so DejaVu
+alone (CI) tells as well as the Noto fonts."""
 
 from __future__ import annotations
 
@@ -101,3 +102,19 @@ def test_quoted_texts_on_the_dashboard_read_in_their_own_direction(browser, serv
     finally:
         context.close()
         api(server, "POST", "/display", action="clear")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_event_zone_and_its_offset_stay_on_one_line_on_a_phone(browser, server, language):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/?lang={language}")
+        zone = page.locator(".event-time .zone").first
+        # One line: a rectangle per direction run (Arabic, then "-4"), all at the same height.
+        lines = zone.evaluate(
+            "(node) => new Set([...node.getClientRects()].map((r) => r.top)).size"
+        )
+        assert lines == 1, zone.text_content()
+    finally:
+        context.close()
