@@ -327,4 +327,14 @@ for (const switcher of document.querySelectorAll("details.languages")) {
   document.addEventListener("click", (event) => {
     if (switcher.open && !switcher.contains(event.target)) switcher.open = false;
   });
+  // The list opens toward the inline end of its button; where that would cross the window's
+  // edge (the dashboard's button sits near the inline end), it opens toward the inline start.
+  switcher.addEventListener("toggle", () => {
+    if (!switcher.open) return;
+    delete switcher.dataset.align;
+    const list = switcher.querySelector("ul")?.getBoundingClientRect();
+    if (list && (list.left < 0 || list.right > document.documentElement.clientWidth)) {
+      switcher.dataset.align = "end";
+    }
+  });
 }

@@ -191,7 +191,9 @@ function card(question) {
   item.append(meta, text);
   if (question.original_text) {
     const details = el("details", "original");
-    details.append(el("summary", null, t("edited")), el("p", null, question.original_text));
+    const original = el("p", null, question.original_text);
+    original.dir = "auto";
+    details.append(el("summary", null, t("edited")), original);
     item.append(details);
   }
   const who = [question.name, question.affiliation].filter(Boolean).join(", ");
@@ -202,7 +204,9 @@ function card(question) {
   const similar = question.similar_to_id && state.questions.get(question.similar_to_id);
   if (similar && similar.status !== "merged" && question.status !== "merged") {
     const note = el("p", "similar", `${t("similar_to")} #${similar.id} (${question.similarity}%): `);
-    note.append(el("span", "similar-text", similar.text));
+    const quoted = el("span", "similar-text", similar.text);
+    quoted.dir = "auto";  // isolated: an English question's "?" stays at its end in an Arabic sentence
+    note.append(quoted);
     if (!["merged", "live"].includes(question.status)) {
       note.append(button(t("merge_into").replace("{id}", similar.id), "act act-merge",
         () => act(question.id, "merge", { into: similar.id })));
