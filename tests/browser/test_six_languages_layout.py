@@ -11,6 +11,7 @@ import pytest
 
 from moderator.core.languages import LANGUAGES
 from tests.fixtures.constants import EVENT, THEME, TOKEN
+from tests.fixtures.helpers import wait_until
 from tests.fixtures.server import ServerProcess, moderator_api
 
 pytestmark = pytest.mark.browser
@@ -40,16 +41,27 @@ def test_the_language_list_opens_inside_the_window(browser, server, name, langua
         page.wait_for_selector("#connection[data-state=online]")
         page.click("details.languages summary")
         page.locator("details.languages ul").wait_for(state="visible")
-        box = page.evaluate(
-            """() => {
-              const list = document.querySelector('details.languages ul').getBoundingClientRect();
-              const root = document.scrollingElement;
-              return {left: list.left, right: list.right, width: root.clientWidth,
-                      scrollWidth: root.scrollWidth};
-            }"""
-        )
-        assert box["left"] >= 0 and box["right"] <= box["width"], box
-        assert box["scrollWidth"] <= box["width"], box
+
+        def measured():
+            return page.evaluate(
+                """() => {
+                  const list = document.querySelector('details.languages ul')
+                    .getBoundingClientRect();
+                  const root = document.scrollingElement;
+                  return {left: list.left, right: list.right, width: root.clientWidth,
+                          scrollWidth: root.scrollWidth};
+                }"""
+            )
+
+        def inside(box):
+            return (
+                box["left"] >= 0
+                and box["right"] <= box["width"]
+                and box["scrollWidth"] <= box["width"]
+            )
+
+        # The list is placed once it has opened (its "toggle" event comes a moment after).
+        wait_until(lambda: inside(measured()), timeout=5, message=f"the list inside: {measured()}")
     finally:
         context.close()
 
