@@ -8,8 +8,6 @@ import { pageLang } from "./locale.js";
 
 const messages = JSON.parse(document.getElementById("messages")?.textContent || "{}");
 
-/** The language the page was written in (the server chose it: moderator/locale.py). */
-export const PAGE_LANG = document.documentElement.lang || "en";
 const pluralRules = new Intl.PluralRules(pageLang());
 const numbers = new Intl.NumberFormat(pageLang());
 
@@ -97,7 +95,7 @@ export function connect(namespace, auth, { refused } = {}) {
   const socket = io(namespace, {
     auth,
     // The page's language: the server writes this connection's refusals in it.
-    query: { lang: PAGE_LANG },
+    query: { lang: pageLanguage() || "en" },
     reconnectionDelay: RECONNECT_MIN_MS,
     reconnectionDelayMax: RECONNECT_MAX_MS,
     randomizationFactor: 0.5,
