@@ -36,7 +36,10 @@ def test_counts_pick_the_right_plural_form(app, language, expected):
     # The forms a reader tells apart are different texts, not one copied into every slot.
     distinct = {forms[i] for i in set(expected.values()) - {0, 5}} if language == "ar" else forms
     assert len(set(distinct)) == len(distinct)
-    assert all("{n}" in forms[i] for i in set(expected.values()) - {1})
+    # A form may leave the number out only where it stands for one number (Arabic's 1 and its
+    # dual 2); Russian's first form also reads 21, 31, ..., so it must show the number.
+    alone = {1, 2} if language == "ar" else set()
+    assert all("{n}" in forms[i] for i in set(expected.values()) - alone)
 
 
 @pytest.mark.parametrize("language", ["ar", "ru", "fr", "es", "zh", "en"])
