@@ -21,6 +21,7 @@ from config import Config
 from moderator import fanout, identity, locale, message_queue, sockets  # noqa: F401
 from moderator.ballot_box import BallotBox
 from moderator.core.clock import system_clock
+from moderator.core.errors import N_, NP_
 from moderator.core.event_file import DEMO_EVENT_FILE, EventFileError, load_event_file
 from moderator.core.events import Snapshots, install_events
 from moderator.core.public import PublicQuestions
@@ -213,14 +214,16 @@ def _register_error_pages(app: Flask) -> None:
             return exc
         code = (exc.name or "error").lower().replace(" ", "_")
         if exc.code == 404:
-            message = translated("There is nothing at this address.")
+            message = translated(N_("There is nothing at this address."))
         elif exc.code == 405:
-            message = translated("%(method)s is not allowed here.", method=request.method)
+            message = translated(N_("{method} is not allowed here."), method=request.method)
         elif exc.code == 413:
             message = translated(
-                "The request body is larger than %(num)d byte.",
-                "The request body is larger than %(num)d bytes.",
-                num=app.config["MAX_CONTENT_LENGTH"],
+                NP_(
+                    "The request body is larger than {n} byte.",
+                    "The request body is larger than {n} bytes.",
+                ),
+                n=app.config["MAX_CONTENT_LENGTH"],
             )
         else:  # werkzeug's own English description: the rarer statuses
             message = exc.description or exc.name

@@ -7,26 +7,23 @@ import logging
 import secrets
 from typing import Any
 
-from flask_babel import gettext, ngettext
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from moderator.core import errors
+from moderator.core.errors import N_
 
 log = logging.getLogger("moderator.faults")
 
 
-def translated(message: str, plural: str | None = None, **params: Any) -> str:
-    """``message`` (``%(name)s`` fields; with ``plural``, counted by ``params["num"]``) in the
-    asker's language, or in English when translating fails: a fault may come from what choosing
-    the language needs, and a translation that lost a field must not turn a reply into a 500."""
+def translated(template: str | tuple[str, str], **params: Any) -> str:
+    """The server's own message to people (``N_``/``NP_`` template and its fields, as a
+    refusal's) in the asker's language, or in English when translating fails: a fault may come
+    from what choosing the language needs."""
     try:
-        if plural is not None:
-            fields = {k: v for k, v in params.items() if k != "num"}
-            return str(ngettext(message, plural, params["num"], **fields))
-        return str(gettext(message, **params))
+        return errors.render(template, params, errors.current_translator())
     except Exception:
-        if plural is not None and params.get("num") != 1:
-            message = plural
-        return message % params if params else message
+        return errors.render(template, params, errors.ENGLISH)
 
 
 def _unavailable(exc: BaseException) -> bool:
@@ -52,8 +49,10 @@ def fault_reply(exc: BaseException, where: str) -> tuple[int, dict[str, Any]]:
             "error": {
                 "code": "unavailable",
                 "message": translated(
-                    "The server cannot reach its database right now; nothing was changed. "
-                    "Please try again in a moment."
+                    N_(
+                        "The server cannot reach its database right now; nothing was changed. "
+                        "Please try again in a moment."
+                    )
                 ),
                 "request_id": request_id,
             }
@@ -62,8 +61,10 @@ def fault_reply(exc: BaseException, where: str) -> tuple[int, dict[str, Any]]:
         "error": {
             "code": "internal",
             "message": translated(
-                "The server failed to handle this request; nothing was changed. "
-                "Quote %(request_id)s when reporting it.",
+                N_(
+                    "The server failed to handle this request; nothing was changed. "
+                    "Quote {request_id} when reporting it."
+                ),
                 request_id=request_id,
             ),
             "request_id": request_id,

@@ -48,6 +48,23 @@ ENGLISH = English()
 current_translator: Callable[[], Translator] = lambda: ENGLISH  # noqa: E731
 
 
+def render(template: str | tuple[str, str], params: dict[str, Any], translator: Translator) -> str:
+    """``template`` (or its singular/plural pair, counted by ``params["n"]``) in the language
+    ``translator`` speaks, its fields filled; English where the translation lost or mangled a
+    field, which must not turn a reply into a 500."""
+    if isinstance(template, tuple):
+        singular, plural = template
+        text = translator.ngettext(singular, plural, int(params["n"]))
+    else:
+        text = translator.gettext(template)
+    if not params:
+        return text
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return render(template, params, ENGLISH) if translator is not ENGLISH else text
+
+
 class DomainError(Exception):
     """An action was refused. ``code`` is stable for programs; the message is for people: a
     template (or a singular/plural pair counted by ``params["n"]``) and its fields."""
@@ -71,18 +88,7 @@ class DomainError(Exception):
 
     def render(self, translator: Translator) -> str:
         """The message in the language ``translator`` speaks."""
-        if isinstance(self.template, tuple):
-            singular, plural = self.template
-            text = translator.ngettext(singular, plural, int(self.params["n"]))
-        else:
-            text = translator.gettext(self.template)
-        if not self.params:
-            return text
-        try:
-            return text.format(**self.params)
-        except (KeyError, IndexError, ValueError):
-            # A translation that lost or mangled a field must not turn a refusal into a 500.
-            return self.render(ENGLISH) if translator is not ENGLISH else text
+        return render(self.template, self.params, translator)
 
     def as_dict(self, translator: Translator | None = None) -> dict[str, dict[str, Any]]:
         """The ``{"error": {"code", "message"}}`` body of HTTP replies and acknowledgements, in

@@ -42,21 +42,16 @@ def _event_or_404(code: str) -> dict[str, Any]:
     return view
 
 
-def page_language() -> str:
-    """The language this page is shown in ("fr"), as the locale selection chose it."""
-    return locale.current()
-
-
 def _in_page_language(event: dict[str, Any]) -> dict[str, Any]:
     """The event's texts (title, segments, themes, guiding questions) in the page's language where
     the event file gives them; see ``events.localized_view``."""
-    return events.localized_view(event, page_language())
+    return events.localized_view(event, locale.current())
 
 
 @bp.app_template_global()
 def lang_attr(text_lang: str) -> Markup:
     """` lang="es"` for an element whose text is not in the page's language, else nothing."""
-    if text_lang == page_language():
+    if text_lang == locale.current():
         return Markup("")
     return Markup(' lang="{}"').format(text_lang)
 
@@ -76,7 +71,7 @@ def qr_svg(url: str) -> Markup:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """The hosted events, with links to each page."""
-    lang = page_language()
+    lang = locale.current()
     hosted = []
     with runtime.database().session() as session:
         for event in events.list_events(session):

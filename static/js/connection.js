@@ -4,7 +4,7 @@
 // Relative, so the client is fetched under the same static version as this module
 // (moderator/web/delivery.py).
 import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
-import { pageLang } from "./locale.js";
+import { pageLang, pageLanguage } from "./locale.js";
 
 const messages = JSON.parse(document.getElementById("messages")?.textContent || "{}");
 
@@ -293,10 +293,7 @@ export function themeName(theme) {
   return theme.label ? `${theme.label}. ${theme.title}` : theme.title;
 }
 
-/** The page's language ("fr"), as the server rendered it on <html lang>. */
-export function pageLanguage() {
-  return (document.documentElement.lang || "").split("-")[0].toLowerCase();
-}
+export { pageLanguage };
 
 /** Mark `node` as being in `lang` where that is not the page's language: text from the event
  *  file with no translation into the page's language (themes carry it as `title_lang`). */

@@ -7,6 +7,11 @@
 const messages = JSON.parse(document.getElementById("messages")?.textContent || "{}");
 const formats = new Map();
 
+/** The page's language ("fr"), as the server rendered it on <html lang>. */
+export function pageLanguage() {
+  return (document.documentElement.lang || "").split("-")[0].toLowerCase();
+}
+
 /** The page's language as a tag Intl accepts ("fr", "zh-Hans"); undefined (the browser's
  *  default) when the page names none, or one Intl does not know. */
 export function pageLang() {

@@ -10,7 +10,7 @@ import pytest
 
 from tests.fixtures.constants import EVENT, TOKEN
 from tests.fixtures.helpers import wait_until
-from tests.fixtures.server import ServerProcess, moderator_api
+from tests.fixtures.server import ServerProcess, moderator_api, pair_screen
 
 pytestmark = pytest.mark.browser
 
@@ -71,20 +71,7 @@ def stage(browser, server):
     context = browser.new_context(**FULL_HD)
     page = context.new_page()
     page.goto(f"{server.url}/e/{EVENT}/stage")
-    code = wait_until(
-        lambda: page.evaluate("document.getElementById('pairing-code').textContent"),
-        timeout=10,
-        message="a pairing code",
-    )
-    api(server, "POST", "/screens/pair", code=code, label="stage preview test")
-    wait_until(
-        lambda: page.evaluate(
-            "document.getElementById('pairing').hidden"
-            " && /\\d:\\d\\d/.test(document.getElementById('countdown').textContent)"
-        ),
-        timeout=10,
-        message="paired and showing the countdown",
-    )
+    pair_screen(server, page, "stage preview test")
     yield page
     context.close()
 
