@@ -138,8 +138,12 @@ def test_nothing_reaches_the_stage_monitor_until_send(dashboard, stage, server):
     dashboard.locator("#message-form button[type=submit]").click()
     stage.wait_for_selector("#message:not([hidden])")
     assert stage.locator("#message").text_content() == text
-    # Sent: the field is empty again, and so is the preview.
-    assert dashboard.locator("#message-text").input_value() == ""
+    # Sent: the field is empty again (once the server has acknowledged it, which may come after
+    # the stage monitor has the message), and so is the preview.
+    wait_until(
+        lambda: dashboard.locator("#message-text").input_value() == "",
+        message="the message field emptied after sending",
+    )
     wait_for_draft(dashboard, "")
 
 
