@@ -72,6 +72,9 @@ class Theme:
 class Segment:
     title: str
     duration_s: int
+    # Stable within the event, so that a live edit that reorders or removes segments keeps the
+    # running clock on its segment; given by the server when the file leaves it out.
+    id: str = ""
     speakers: tuple[str, ...] = ()
     notes: str = ""
     # The countdown turns to the warning colour at warning_s left, to danger at danger_s left.
@@ -112,6 +115,9 @@ class EventDefinition:
     premoderation: bool = True
     auto_advance: bool = False
     word_filter: tuple[str, ...] = ()
+    # Askers' names and affiliations are erased this many days after the event's date (the
+    # questions stay); None keeps them until someone erases them.
+    erase_names_after_days: int | None = None
     # The language the texts are written in; the others are in the *_translations.
     language: str = DEFAULT_LANGUAGE
     title_translations: dict[str, str] = field(default_factory=dict)
