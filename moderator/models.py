@@ -40,6 +40,13 @@ class Event(Base):
     word_filter: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_ms: Mapped[int] = mapped_column(BigInteger)
     updated_ms: Mapped[int] = mapped_column(BigInteger)
+    # Raised by every edit of the definition or of a setting it holds; an edit that carries an
+    # older one is refused (two organisers editing at once get a conflict, not an overwrite).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Archived events leave the organiser's lists of upcoming and past events; nothing else.
+    archived_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # When askers' names and affiliations were last erased (``core/privacy.py``).
+    names_erased_ms: Mapped[int | None] = mapped_column(BigInteger)
 
     @property
     def spec(self) -> EventDefinition:
@@ -207,14 +214,52 @@ class Screen(Base):
 
 
 class Login(Base):
-    """One moderator login (a browser that entered the token). Logging out revokes it, which
-    ends every dashboard opened with it, on every process."""
+    """One browser login: with the administrator's token, or with an invitation's (then
+    ``invitation_id`` says which). Logging out revokes it, and so does revoking its invitation;
+    either ends every dashboard opened with it, on every process."""
 
     __tablename__ = "logins"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     created_ms: Mapped[int] = mapped_column(BigInteger)
     revoked_ms: Mapped[int | None] = mapped_column(BigInteger)
+    invitation_id: Mapped[str | None] = mapped_column(String(16))
+
+
+class Invitation(Base):
+    """Access to one event with one role (moderator, timekeeper, screens), given as a link.
+
+    Only a hash of the secret token is stored; the link is shown once, when it is made."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (Index("ix_invitations_event", "event_id"),)
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(12))
+    label: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    # Who made it (the label of their access: "administrator", or an invitation's label).
+    created_by: Mapped[str] = mapped_column(String(80))
+    revoked_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class AuditEntry(Base):
+    """One action by the administrator, a moderator or a timekeeper: who, what, when."""
+
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_event_id", "event_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    at_ms: Mapped[int] = mapped_column(BigInteger)
+    # The label of the access used ("administrator", or the invitation's label) and its role.
+    who: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(12))
+    # The action's registry name (``moderator/actions``), and what it was given, shortened.
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Attendee(Base):
