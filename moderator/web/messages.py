@@ -156,3 +156,123 @@ def _status_messages() -> dict[str, str | dict[str, str]]:
         "status_dismissed": _("Not selected"),
         "status_merged": _("Merged with a similar question"),
     }
+
+
+def workspace_messages() -> dict[str, str | dict[str, str]]:
+    """Strings used by the organiser's workspace scripts: the events list (workspace.js) and
+    the event editor (event-editor.js), with what both share (workspace-api.js)."""
+    return {
+        # Shared: calls to the server, confirmations, refusals.
+        "offline": _("The server could not be reached: nothing was changed. Try again."),
+        "failed_status": _("The server could not do it (error {status}). Try again."),
+        # A refusal of an event file or form at a place in it: {place} is like
+        # "segments[2].minutes" and stays as it is; {message} says what is wrong there.
+        "at_place": _("At {place}: {message}"),
+        "confirm_delete": _(
+            "Delete “{title}” ({code})? Its questions are deleted with it. This cannot be undone."
+        ),
+        "delete_yes": _("Delete the event and its questions"),
+        "archive": _("Archive"),
+        "unarchive": _("Unarchive"),
+        # The events list.
+        "questions_count": _n("{n} question", "{n} questions"),
+        "duplicate_of": _(
+            "A copy of “{title}”, with its agenda and themes, without its questions:"
+        ),
+        "duplicated": _("Copied as “{title}” ({code})."),
+        "archived_done": _("“{title}” is archived."),
+        "unarchived_done": _("“{title}” is back in the lists."),
+        "deleted": _("“{title}” is deleted."),
+        "import_choose": _("Choose an event file (.toml) first."),
+        "importing": _("Importing…"),
+        "imported": _("Imported “{title}” ({code})."),
+        # The event editor.
+        "segment_n": _("Segment {n}"),
+        "theme_n": _("Theme {n}"),
+        "panelist_n": _("Panelist {n}"),
+        "moved": _("“{title}” moved to position {position} of {count}."),
+        "already_first": _("Already first."),
+        "already_last": _("Already last."),
+        "removed": _("“{title}” removed. It goes when you save."),
+        "saving": _("Saving…"),
+        "saved_version": _("Saved, version {version}."),
+        "not_saved": _("Not saved."),
+        "edit_event": _("Edit event"),
+        "save": _("Save"),
+        "code_fixed": _("The code is in the event's links and cannot change."),
+        "confirm_load_theirs": _(
+            "Load the version someone else saved? What you changed here since you opened the "
+            "event is discarded."
+        ),
+        "load_theirs_yes": _("Discard my changes and load theirs"),
+        "loaded_version": _("Version {version} loaded."),
+        "role_admin": _("Administrator"),
+        "role_moderator": _("Moderator"),
+        "role_timekeeper": _("Timekeeper"),
+        "role_screens": _("Screens"),
+        # {when} comes formatted by the browser; {who} is the label of whoever created it.
+        "created_by": _("Created {when} by {who}"),
+        "active": _("Active"),
+        "revoked_at": _("Revoked {when}"),
+        "revoke": _("Revoke"),
+        "confirm_revoke": _("Revoke the link for “{label}”? It stops working at once."),
+        "revoke_yes": _("Revoke the link"),
+        "revoked": _("The link for “{label}” is revoked."),
+        "new_link_for": _("New link for “{label}” ({role}):"),
+        "copied": _("Copied."),
+        "copy_failed": _("Select the link and copy it with Ctrl+C (⌘C on a Mac)."),
+        "confirm_erase": _(
+            "Erase the names and affiliations of this event's askers now? Their questions stay. "
+            "This cannot be undone."
+        ),
+        "erase_yes": _("Erase the names"),
+        "erased": _n("Names erased from {n} question.", "Names erased from {n} questions."),
+        "archived_now": _("The event is archived."),
+        "unarchived_now": _("The event is back in the lists."),
+        **_audit_actions(),
+    }
+
+
+def _audit_actions() -> dict[str, str]:
+    """What the recent actions list says for each action of the registry (``action_`` and its
+    name); an action not listed here is shown by its name."""
+    named = {
+        "events.create": _("created the event"),
+        "event.update": _("saved the event"),
+        "event.archive": _("archived or unarchived the event"),
+        "invitation.create": _("gave a link"),
+        "invitation.revoke": _("revoked a link"),
+        "names.erase": _("erased askers' names"),
+        "settings": _("changed the settings"),
+        "floor": _("logged a floor question"),
+        "reorder": _("reordered up next"),
+        "question.approve": _("approved a question"),
+        "question.dismiss": _("dismissed a question"),
+        "question.restore": _("restored a question"),
+        "question.live": _("put a question on screen"),
+        "question.unlive": _("took a question off screen"),
+        "question.answered": _("marked a question answered"),
+        "question.star": _("starred a question"),
+        "question.unstar": _("unstarred a question"),
+        "question.queue": _("added a question to up next"),
+        "question.unqueue": _("removed a question from up next"),
+        "question.edit": _("edited a question"),
+        "question.retag": _("changed a question's theme"),
+        "question.merge": _("merged questions"),
+        "timer.start": _("started the clock"),
+        "timer.pause": _("paused the clock"),
+        "timer.resume": _("resumed the clock"),
+        "timer.adjust": _("added or took time"),
+        "timer.reset": _("reset the segment"),
+        "timer.next": _("moved to the next segment"),
+        "timer.previous": _("moved to the previous segment"),
+        "timer.goto": _("moved to a segment"),
+        "display.message": _("sent a message to the speakers"),
+        "display.clear": _("cleared the message"),
+        "display.blackout": _("blacked out the room screens"),
+        "display.flash": _("flashed the stage monitor"),
+        "screen.pair": _("paired a screen"),
+        "screen.rename": _("renamed a screen"),
+        "screen.remove": _("removed a screen"),
+    }
+    return {f"action_{name}": text for name, text in named.items()}
