@@ -300,6 +300,7 @@ def shoot(base: str) -> None:
         screen.screenshot(path=OUT / "room-screen-overtime.png")
         shoot_long_texts(screen, stage, api, auth)
         shoot_languages(browser, base, api, auth)
+        shoot_workspace(browser, base)
         browser.close()
     print(f"screenshots written to {OUT}")
 
@@ -397,6 +398,26 @@ def shoot_languages(browser, base: str, api: str, auth: dict[str, str]) -> None:
     french.wait_for_selector("#live .live-text")
     french.screenshot(path=OUT / "room-screen-french.png")
     french.context.close()
+
+
+def shoot_workspace(browser, base: str) -> None:
+    """The event editor on the demo event (its agenda, with the controls that reorder it), and
+    the access panel just after a link was given to a timekeeper."""
+    page = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True).new_page()
+    page.goto(f"{base}/moderate/ssc25?token={TOKEN}")  # logs this browser in
+    page.goto(f"{base}/admin/events/ssc25/edit")
+    page.wait_for_function("document.getElementById('title').value !== ''")
+    page.locator("#audit li").first.wait_for()
+    page.screenshot(path=OUT / "event-editor.png")
+
+    page.check("#role-timekeeper")
+    page.fill("#invite-label", "Back of room")
+    page.get_by_role("button", name="Create a link").click()
+    page.wait_for_selector("#new-link:not([hidden])")
+    page.locator("#invitations li").first.wait_for()
+    page.evaluate("document.activeElement.blur()")
+    page.locator("#access").screenshot(path=OUT / "invitations-panel.png")
+    page.context.close()
 
 
 if __name__ == "__main__":

@@ -372,7 +372,9 @@ function showRefusal(error) {
     clearError = markInvalid(input, error.message);
     return;
   }
-  formError.textContent = place ? fill(t("at_place"), { place, message: error.message }) : error.message;
+  formError.textContent = place && !error.message.includes(place)
+    ? fill(t("at_place"), { place, message: error.message })
+    : error.message;
   formError.hidden = false;
   formError.focus();
   clearError = () => { formError.hidden = true; };

@@ -206,7 +206,7 @@ importForm.addEventListener("submit", async (submitted) => {
   if (!reply.ok) {
     say(status, "");
     const { field, message } = reply.data.error;
-    importFailed(field ? fill(t("at_place"), { place: field, message }) : message);
+    importFailed(field && !message.includes(field) ? fill(t("at_place"), { place: field, message }) : message);
     return;
   }
   importForm.reset();
