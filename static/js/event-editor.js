@@ -400,7 +400,6 @@ async function save(submitted) {
     if (created) becomeExisting(reply.data.code ?? body.code);
     show(reply.data.file ?? body);
     say(status, fill(t("saved_version"), { version: state.version }), "ok");
-    if (reply.data.event && "archived" in reply.data.event) state.archived = Boolean(reply.data.event.archived);
     refreshSide();
     return;
   }
@@ -450,7 +449,6 @@ async function load() {
     return false;
   }
   state.version = reply.data.version;
-  state.archived = Boolean(reply.data.archived ?? reply.data.status === "archived");
   show(reply.data.file ?? {});
   say($("load-status"), "");
   return true;
@@ -612,9 +610,14 @@ $("erase-names").addEventListener("click", async () => {
   refreshAudit();
 });
 
-function showArchived() {
+/** Archive or Unarchive, as the events list (the administrator's) says the event is now. */
+async function showArchived() {
   const button = $("archive");
-  if (button) button.textContent = state.archived ? t("unarchive") : t("archive");
+  if (!button) return;
+  const reply = await call("GET", "/api/events");
+  const listed = reply.ok ? (reply.data.events ?? []).find((event) => event.code === state.code) : null;
+  if (listed) state.archived = listed.status === "archived";
+  button.textContent = state.archived ? t("unarchive") : t("archive");
 }
 
 $("archive")?.addEventListener("click", async () => {
@@ -623,8 +626,8 @@ $("archive")?.addEventListener("click", async () => {
     say($("lifecycle-status"), reply.data.error.message, "error");
     return;
   }
-  state.archived = !state.archived;
-  showArchived();
+  state.archived = Boolean(reply.data.archived ?? !state.archived);
+  $("archive").textContent = state.archived ? t("unarchive") : t("archive");
   say($("lifecycle-status"), t(state.archived ? "archived_now" : "unarchived_now"), "ok");
   refreshAudit();
 });
