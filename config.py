@@ -41,7 +41,9 @@ class Config:
     # Signs the moderator's session cookie. Generated once into the instance folder when unset;
     # set it explicitly when several processes serve the same event.
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
-    # The moderator's token. Generated once into the instance folder when unset.
+    # The administrator's token: every event, creating events, inviting people. Generated once
+    # into the instance folder when unset. MODERATOR_TOKEN is its former name, still read.
+    ADMIN_TOKEN = os.environ.get("ADMIN_TOKEN") or None
     MODERATOR_TOKEN = os.environ.get("MODERATOR_TOKEN") or None
 
     # None means SQLite (WAL mode) in the instance folder; postgresql://... for production.

@@ -55,9 +55,14 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
     app.config.from_object(config_class)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(app, "secret_key")
-    app.config["MODERATOR_TOKEN"] = app.config["MODERATOR_TOKEN"] or _instance_secret(
-        app, "moderator_token"
+    # One token under both names: ADMIN_TOKEN is read first, MODERATOR_TOKEN (its old name)
+    # keeps working; the file keeps its old name so an upgrade keeps the token.
+    token = (
+        app.config.get("ADMIN_TOKEN")
+        or app.config.get("MODERATOR_TOKEN")
+        or _instance_secret(app, "moderator_token")
     )
+    app.config["ADMIN_TOKEN"] = app.config["MODERATOR_TOKEN"] = token
     app.config["DATABASE_URL"] = (
         app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'moderator.db'}"
     )
