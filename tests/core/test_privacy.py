@@ -8,12 +8,15 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from moderator.core import events, privacy, questions, votes
+from moderator.core.clock import FakeClock
 from moderator.core.votes import Ballot
 from moderator.models import Question, Vote
 from tests.fixtures.constants import EVENT, THEME
 from tests.fixtures.core import curate, floor, submit
+from tests.fixtures.helpers import wait_until
 
 DAYS = 30
 
@@ -237,3 +240,96 @@ def test_a_moderator_change_read_before_the_erasure_still_applies(
         stored = fresh.get(Question, question.id)
         assert stored is not None
         assert (stored.status, stored.name, stored.affiliation) == ("approved", None, None)
+
+
+# --- The background worker ------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_event(app, panel_definition):
+    """The app's test event, set to erase names after thirty days, with named questions, on a
+    fake clock that stands just before the moment."""
+    from moderator import runtime
+
+    clock = FakeClock(PANEL_DUE_MS - 1)
+    runtime.of(app).clock = clock
+    with runtime.database(app).session() as s:
+        events.install_events(s, [with_erasure(panel_definition)], clock=clock)
+        fill(s, events.get_event(s, EVENT), clock)
+    return clock
+
+
+def app_names(app) -> list[tuple[str | None, str | None]]:
+    from moderator import runtime
+
+    with runtime.database(app).session() as s:
+        return names(s, events.get_event(s, EVENT))
+
+
+def test_the_worker_step_erases_a_due_event(app, app_event):
+    from moderator import runtime
+
+    sweep = runtime.of(app).privacy_sweep
+    before = app_names(app)
+    sweep.step()
+    assert app_names(app) == before
+    app_event.advance(1)
+    with runtime.database(app).session() as s:
+        published = runtime.public_questions(app).get(
+            s, events.get_event(s, EVENT), clock=app_event
+        )
+    assert any(view["name"] for view in published.views)
+    sweep.step()
+    assert app_names(app) == [(None, None)] * 7
+    # This process's copy of the published questions is read again, without the names.
+    with runtime.database(app).session() as s:
+        published = runtime.public_questions(app).get(
+            s, events.get_event(s, EVENT), clock=app_event
+        )
+    assert {(v["name"], v["affiliation"]) for v in published.views} == {(None, None)}
+
+
+@pytest.mark.parametrize(("every_s", "runs"), [(42, True), (0, False)])
+def test_the_worker_starts_with_the_app_unless_switched_off(config_class, every_s, runs):
+    from moderator import runtime
+    from moderator.app import create_app
+
+    config_class.PRIVACY_SWEEP_S = every_s
+    app = create_app(config_class)
+    try:
+        sweep = runtime.of(app).privacy_sweep
+        assert sweep.interval == every_s
+        wait_until(lambda: sweep.running == runs, message=f"running is {runs}")
+    finally:
+        runtime.of(app).close()
+
+
+def test_a_sweep_that_finds_the_database_down_is_retried(app, app_event, monkeypatch):
+    from moderator import runtime
+    from moderator.tasks import PrivacySweep
+
+    database = runtime.database(app)
+    real_session = database.session
+    attempts = []
+
+    def session_once_down():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OperationalError("SELECT", {}, ConnectionRefusedError("database down"))
+        return real_session()
+
+    monkeypatch.setattr(database, "session", session_once_down)
+    app_event.advance(1)
+    sweep = PrivacySweep(app)
+    sweep.interval = 0.01
+    sweep.wake()
+
+    def erased() -> bool:
+        with real_session() as s:
+            return names(s, events.get_event(s, EVENT)) == [(None, None)] * 7
+
+    try:
+        wait_until(erased, message="names erased on the second attempt")
+    finally:
+        sweep.stop()
+    assert sweep.restarts == 1 and sweep.last_error == "OperationalError"
