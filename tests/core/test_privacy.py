@@ -242,6 +242,24 @@ def test_a_moderator_change_read_before_the_erasure_still_applies(
         assert (stored.status, stored.name, stored.affiliation) == ("approved", None, None)
 
 
+def test_on_postgresql_too(postgres_url, panel_definition, clock):
+    from moderator.db import Database
+
+    database = Database(postgres_url)
+    try:
+        with database.session() as s:
+            events.install_events(s, [with_erasure(panel_definition)], clock=clock)
+            event = events.get_event(s, EVENT)
+            fill(s, event, clock)
+            before = state(s, event)
+            clock.now_ms = PANEL_DUE_MS
+            assert privacy.erase_due(s, clock=clock) == [EVENT]
+            assert names(s, event) == [(None, None)] * 7
+            assert state(s, event) == before
+    finally:
+        database.dispose()
+
+
 # --- The background worker ------------------------------------------------------------------
 
 
