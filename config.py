@@ -132,6 +132,11 @@ class Config:
     # message per vote: only for measuring what coalescing saves (bench/vote_storm.py).
     VOTE_BROADCAST_INTERVAL_MS = _env_int("VOTE_BROADCAST_INTERVAL_MS", 250)
 
+    # How often, in seconds, each process looks for events whose askers' names and affiliations
+    # are due to be erased (``erase_names_after_days`` in the event file, docs/privacy.md); the
+    # first look is this long after start-up. 0 turns the erasure by the server off.
+    PRIVACY_SWEEP_S = _env_int("PRIVACY_SWEEP_S", 600)
+
     # Questions per page of the dashboard's sync: a dashboard (re)connecting to 10,000
     # questions reads them in pages of this many, each a bounded read and message.
     SYNC_PAGE_SIZE = _env_int("SYNC_PAGE_SIZE", 500)

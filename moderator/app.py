@@ -35,7 +35,7 @@ from moderator.limits import Limiter, rules_from
 from moderator.message_queue import MessageQueue
 from moderator.runtime import KEY, Runtime
 from moderator.sockets import wire
-from moderator.tasks import Latecomers, LoginWatch, TimerTasks, VoteRelay
+from moderator.tasks import Latecomers, LoginWatch, PrivacySweep, TimerTasks, VoteRelay
 from moderator.throttle import ConnectionThrottle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +102,7 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
             app.config["SOCKET_MESSAGE_BURST"], app.config["SOCKET_MESSAGES_PER_S"]
         ),
         latecomers=Latecomers(app),
+        privacy_sweep=PrivacySweep(app),
     )
     identity.init_app(app)
     with database.session() as session:
@@ -151,6 +152,7 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
     delivery.init_app(app)
     _register_error_pages(app)
     app.extensions[KEY].timer_tasks.resume()
+    app.extensions[KEY].privacy_sweep.wake()
     return app
 
 

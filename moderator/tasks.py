@@ -7,6 +7,7 @@ has work, restarts it if it dies, and logs what killed it.
 - ``TimerTasks``: wakes up when a running segment reaches zero, to auto-advance.
 - ``LoginWatch``: disconnects this process's dashboards whose login ended on another process.
 - ``Latecomers``: closes Engine.IO connections that never join a Socket.IO namespace.
+- ``PrivacySweep``: erases askers' names and affiliations where an event's erasure is due.
 - ``BallotBox`` (``moderator/ballot_box.py``) is a ``Worker`` too.
 """
 
@@ -22,7 +23,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from moderator import fanout, runtime
-from moderator.core import events, overview, timer, votes
+from moderator.core import events, overview, privacy, timer, votes
 from moderator.extensions import socketio
 from moderator.models import Invitation, Login
 
@@ -65,11 +66,18 @@ class Worker:
             self.running = True
         socketio.start_background_task(self._run)
 
+    def _pause(self, seconds: float) -> None:
+        # In slices of at most a second: a long interval must not keep a stopped loop (and its
+        # application) alive until it ends.
+        deadline = time.monotonic() + seconds
+        while not self.stopped and (left := deadline - time.monotonic()) > 0:
+            socketio.sleep(min(left, 1.0))
+
     def _run(self) -> None:
         try:
             while True:
                 if self.interval:
-                    socketio.sleep(self.interval)
+                    self._pause(self.interval)
                 with self.lock:
                     if self.stopped or not self.has_work():
                         self.running = False
@@ -315,3 +323,27 @@ class Latecomers(Worker):
         for eio_sid in late:
             self.closed += 1
             server.eio.disconnect(eio_sid)
+
+
+class PrivacySweep(Worker):
+    """Erases askers' names and affiliations where an event's erasure is due
+    (``moderator/core/privacy.py``), every ``PRIVACY_SWEEP_S`` seconds from start-up; 0 turns it
+    off. Every process runs it; the erasure is one UPDATE, so two at once erase once. A sweep
+    that fails (the database is away) is logged and the next one tries again."""
+
+    name = "privacy sweep"
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app)
+        self.interval = float(app.config["PRIVACY_SWEEP_S"])
+
+    def has_work(self) -> bool:
+        return self.interval > 0
+
+    def step(self) -> None:
+        with runtime.database(self.app).session() as session:
+            codes = privacy.erase_due(session, clock=runtime.clock(self.app))
+        for code in codes:
+            # This process's copy of the published questions would show the names for a moment.
+            runtime.public_questions(self.app).forget(code)
+            log.info("erased askers' names and affiliations in event %s (due)", code)
