@@ -5,8 +5,9 @@ reported with the file, the place in it and what is wrong, so a typo stops start
 an organiser can act on.
 
 The same rules check every way an event arrives: a file (``load_event_file``, ``parse_toml``),
-and the event's JSON form, which is the dict its file parses to (``parse_event``). A problem is
-an ``EventProblem`` naming its place (``segments[2].minutes``), so a form can mark the field.
+and the event's JSON form, which is the dict its file parses to (``parse_event``; ``to_form``
+gives it, ``dump_toml`` and ``export_toml`` write it back as a file). A problem is an
+``EventProblem`` naming its place (``segments[2].minutes``), so a form can mark the field.
 
 The dataclasses below are what the core reads (``Event.spec``), and their defaults are the only
 statement of each default: the parser and ``from_dict`` fall back to them, never to a copy.
@@ -719,3 +720,214 @@ def parse_event(data: dict[str, Any], source: str = "") -> EventDefinition:
         subtitle_translations=subtitle_translations,
         source=source,
     )
+
+
+# --- The form: what a file holds, as JSON ---------------------------------------------------------
+
+
+def to_form(definition: EventDefinition) -> dict[str, Any]:
+    """The event as the dict its file parses to (JSON-ready), such that ``parse_event`` gives
+    ``definition`` back; keys in the file's order, defaults left out.
+
+    The event's settings (language, time zone, pre-moderation, auto-advance) are always written,
+    so that a reader of the form or the file sees them without knowing the defaults.
+    """
+    d, language = definition, definition.language
+    form: dict[str, Any] = {
+        "code": d.code,
+        "language": language,
+        "title": _translated(d.title, d.title_translations, language),
+    }
+    if d.subtitle or d.subtitle_translations:
+        form["subtitle"] = _translated(d.subtitle, d.subtitle_translations, language)
+    optional: dict[str, Any] = {"date": d.date, "start": d.start}
+    form |= {key: value for key, value in optional.items() if value}
+    form["timezone"] = d.timezone
+    optional = {"format": d.format, "venue": d.venue, "organisers": list(d.organisers)}
+    form |= {key: value for key, value in optional.items() if value}
+    form["premoderation"] = d.premoderation
+    form["auto_advance"] = d.auto_advance
+    if d.erase_names_after_days is not None:
+        form["erase_names_after_days"] = d.erase_names_after_days
+    if d.word_filter:
+        form["word_filter"] = list(d.word_filter)
+    if d.moderator is not None:
+        form["moderator"] = _person_form(d.moderator)
+    if d.panelists:
+        form["panelists"] = [_person_form(p) for p in d.panelists]
+    form["segments"] = [_segment_form(s, language) for s in d.segments]
+    themes = list(d.themes)
+    # The parser adds the automatic theme last when the file has none: leave it to add again.
+    if themes and themes[-1] == _general_theme(language):
+        themes.pop()
+    if themes:
+        form["themes"] = [_theme_form(t, language) for t in themes]
+    return form
+
+
+def _in_order(translations: dict[str, str]) -> list[str]:
+    """The languages of ``translations`` in the order of ``LANGUAGES``, whatever the dict's."""
+    return [c for c in LANGUAGES if c in translations] + [
+        c for c in translations if c not in LANGUAGES
+    ]
+
+
+def _translated(text: str, translations: dict[str, str], language: str) -> str | dict[str, str]:
+    if not translations:
+        return text
+    return {language: text} | {code: translations[code] for code in _in_order(translations)}
+
+
+def _person_form(person: Person) -> dict[str, str]:
+    return {"name": person.name, "role": person.role} if person.role else {"name": person.name}
+
+
+def _segment_form(segment: Segment, language: str) -> dict[str, Any]:
+    form: dict[str, Any] = {"id": segment.id} if segment.id else {}
+    form["title"] = _translated(segment.title, segment.title_translations, language)
+    if segment.duration_s % 60 == 0:
+        form["minutes"] = segment.duration_s // 60
+    else:
+        form["seconds"] = segment.duration_s
+    if segment.warning_s != _default(Segment, "warning_s"):
+        form["warning"] = segment.warning_s
+    if segment.danger_s != _default(Segment, "danger_s"):
+        form["danger"] = segment.danger_s
+    if segment.speakers:
+        form["speakers"] = list(segment.speakers)
+    if segment.notes:
+        form["notes"] = segment.notes
+    return form
+
+
+def _theme_form(theme: Theme, language: str) -> dict[str, Any]:
+    form: dict[str, Any] = {"key": theme.key}
+    if theme.label:
+        form["label"] = theme.label
+    form["title"] = _translated(theme.title, theme.title_translations, language)
+    if theme.questions:
+        form["questions"] = _questions_form(theme, language)
+    return form
+
+
+def _questions_form(theme: Theme, language: str) -> list[Any] | dict[str, list[str]]:
+    """One list per language when every question is in the same languages (the easiest to
+    read and to translate), else one item per question, a table where it is translated."""
+    tables = theme.question_translations
+    if not any(tables):
+        return list(theme.questions)
+    if all(table.keys() == tables[0].keys() for table in tables):
+        return {language: list(theme.questions)} | {
+            code: [table[code] for table in tables] for code in _in_order(tables[0])
+        }
+    return [
+        _translated(text, table, language)
+        for text, table in zip(theme.questions, tables, strict=True)
+    ]
+
+
+# --- The file: the form written as TOML -----------------------------------------------------------
+
+
+def export_toml(definition: EventDefinition) -> str:
+    """The event as an event file's text, which ``parse_toml`` reads back as ``definition``."""
+    return dump_toml(to_form(definition))
+
+
+# Top-level tables written as [name] sections; other tables are a text in several languages (or
+# questions by language), written as dotted keys (title.en = "...") the way organisers write them.
+_SECTIONS = ("moderator",)
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+# An array goes on one line when that line stays this short; else one item per line.
+_LINE = 100
+
+
+def dump_toml(form: dict[str, Any]) -> str:
+    """``form`` (as ``to_form`` gives it) as an event file for people: the top-level keys, then
+    ``[moderator]``, ``[[panelists]]``, ``[[segments]]`` and ``[[themes]]``; UTF-8 text as is,
+    quotes, backslashes and control characters escaped, notes with line breaks on several lines.
+    """
+    lines: list[str] = []
+    sections: list[tuple[str, dict[str, Any]]] = []
+    for key, value in form.items():
+        if key in _SECTIONS and isinstance(value, dict):
+            sections.append((f"[{_key(key)}]", value))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            sections.extend((f"[[{_key(key)}]]", item) for item in value)
+        else:
+            lines.extend(_pairs(_key(key), value))
+    for header, table in sections:
+        lines.extend(["", header])
+        for key, value in table.items():
+            lines.extend(_pairs(_key(key), value))
+    return "\n".join(lines) + "\n"
+
+
+def _pairs(key: str, value: Any) -> list[str]:
+    """``key = value`` lines; a table's entries as dotted keys under ``key``."""
+    if isinstance(value, dict) and value:
+        return [line for k, v in value.items() for line in _pairs(f"{key}.{_key(k)}", v)]
+    if isinstance(value, str) and "\n" in value:
+        return [f"{key} = {_multiline(value)}"]
+    if isinstance(value, list) and value:
+        inline = _value(value)
+        if len(key) + 3 + len(inline) <= _LINE and not any(isinstance(v, dict) for v in value):
+            return [f"{key} = {inline}"]
+        return [f"{key} = [", *(f"  {_value(item)}," for item in value), "]"]
+    return [f"{key} = {_value(value)}"]
+
+
+def _value(value: Any) -> str:
+    """A value on one line: inside arrays and inline tables, and for short values."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return f'"{_escaped(value, keep="")}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"an event form holds no {type(value).__name__}")
+
+
+def _multiline(text: str) -> str:
+    """A text with line breaks as a multi-line string, its lines as written. A quote is escaped
+    where another follows it or it ends the text, so no three meet and none touches the end."""
+    body = re.sub(r'"(?=")|"$', r'\\"', _escaped(text, keep='\n"'))
+    # The line break right after the opening quotes is not part of the text (TOML trims it).
+    return f'"""\n{body}"""'
+
+
+def _escaped(text: str, keep: str) -> str:
+    """``text`` for inside TOML quotes: quote, backslash and control characters escaped (TOML
+    forbids most raw; the rest would be invisible), but those in ``keep``; the rest as is."""
+    out = []
+    for char in text:
+        if char in keep:
+            out.append(char)
+        elif char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif _CONTROL.match(char):
+            if "\ud800" <= char <= "\udfff":
+                raise ValueError("a lone surrogate cannot be written as TOML (nor as UTF-8)")
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else f'"{_escaped(key, keep="")}"'

@@ -5,20 +5,173 @@ from __future__ import annotations
 
 import copy
 import json
+import tomllib
 from datetime import date, time
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from moderator.core.event_file import (
+    CODE_PATTERN,
+    DEMO_EVENT_FILE,
+    THEME_KEY_PATTERN,
     EventFileError,
     EventProblem,
+    dump_toml,
+    export_toml,
     load_event_file,
     parse_event,
     parse_toml,
+    to_form,
+)
+from moderator.core.languages import LANGUAGES
+from tests.fixtures.constants import PANEL_FILE
+
+PROPERTIES = settings(
+    max_examples=150,
+    deadline=None,  # no assertion on speed
+    database=None,  # no .hypothesis/ folder in the repository or in CI
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
+
+# --- Files that exist -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [DEMO_EVENT_FILE, PANEL_FILE], ids=["demo", "panel"])
+def test_an_event_file_exports_and_reads_back_exactly(path):
+    definition = load_event_file(path)
+    text = export_toml(definition)
+    again = parse_toml(text)
+    assert again == definition
+    assert export_toml(again) == text  # byte for byte
+    assert parse_event(to_form(definition)) == definition
+
+
+def test_the_form_is_plain_json_in_the_order_of_the_file():
+    form = to_form(load_event_file(DEMO_EVENT_FILE))
+    assert json.loads(json.dumps(form)) == form
+    assert list(form) == [
+        "code",
+        "language",
+        "title",
+        "subtitle",
+        "date",
+        "start",
+        "timezone",
+        "format",
+        "venue",
+        "organisers",
+        "premoderation",
+        "auto_advance",
+        "moderator",
+        "panelists",
+        "segments",
+        "themes",
+    ]
+    # A translated text: the event's language first, then the others in a fixed order.
+    assert list(form["title"]) == ["en", "ar", "zh", "fr", "ru", "es"]
+    assert list(form["themes"][0]["questions"]) == ["en", "ar", "zh", "fr", "ru", "es"]
+    # The automatic theme is the parser's to add, not the form's.
+    assert [t["key"] for t in form["themes"]] == ["ssc", "challenges", "sustainability", "scaling"]
+
+
+def test_the_export_is_laid_out_for_people():
+    text = export_toml(load_event_file(PANEL_FILE))
+    headers = [line for line in text.splitlines() if line.startswith("[")]
+    assert (
+        headers
+        == ["[moderator]"] + ["[[panelists]]"] * 2 + ["[[segments]]"] * 3 + ["[[themes]]"] * 2
+    )
+    assert 'title.fr = "Panel d\'essai sur les services partagés"' in text.splitlines()
+    assert text.endswith(
+        'questions = ["How do clinics cover for staff who are away on placement?"]\n'
+    )
+
+
 MINIMAL = {"code": "demo", "title": "A panel", "segments": [{"title": "Talk", "minutes": 5}]}
+
+
+def test_defaults_are_left_out_and_the_settings_written():
+    form = to_form(parse_event(MINIMAL))
+    assert form == {
+        "code": "demo",
+        "language": "en",
+        "title": "A panel",
+        "timezone": "UTC",
+        "premoderation": True,
+        "auto_advance": False,
+        "segments": [{"title": "Talk", "minutes": 5}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("length", "written"),
+    [
+        ({"minutes": 5}, {"minutes": 5}),
+        ({"minutes": 1.5}, {"seconds": 90}),
+        ({"seconds": 120}, {"minutes": 2}),
+        ({"seconds": 61}, {"seconds": 61}),
+    ],
+)
+def test_a_length_is_written_in_minutes_when_whole(length, written):
+    definition = parse_event({**MINIMAL, "segments": [{"title": "Talk", **length}]})
+    segment_form = to_form(definition)["segments"][0]
+    assert {k: v for k, v in segment_form.items() if k in ("minutes", "seconds")} == written
+
+
+def test_a_changed_general_theme_is_kept_and_the_automatic_one_is_not():
+    automatic = parse_event(MINIMAL)
+    assert automatic.themes[-1].key == "general"
+    assert "themes" not in to_form(automatic)
+    changed = parse_event({**MINIMAL, "themes": [{"key": "general", "title": "Anything else"}]})
+    assert to_form(changed)["themes"] == [{"key": "general", "title": "Anything else"}]
+    assert parse_event(to_form(changed)) == changed
+
+
+def test_questions_translated_unevenly_are_written_one_by_one():
+    form = {
+        **MINIMAL,
+        "language": "fr",
+        "title": "Un panel",
+        "themes": [
+            {
+                "key": "a",
+                "title": "A",
+                "questions": ["Quoi ?", {"es": "¿Por qué?", "fr": "Pourquoi ?"}],
+            }
+        ],
+    }
+    definition = parse_event(form)
+    assert to_form(definition)["themes"][0]["questions"] == [
+        "Quoi ?",
+        {"fr": "Pourquoi ?", "es": "¿Por qué?"},
+    ]
+    assert parse_event(to_form(definition)) == definition
+
+
+def test_segment_ids_and_the_retention_setting_are_read_and_written():
+    form = {
+        **MINIMAL,
+        "erase_names_after_days": 30,
+        "segments": [
+            {"id": "intro", "title": "Talk", "minutes": 5},
+            {"title": "Q&A", "minutes": 5},
+        ],
+    }
+    definition = parse_event(form)
+    assert definition.erase_names_after_days == 30
+    assert [s.id for s in definition.segments] == ["intro", ""]
+    written = to_form(definition)
+    assert written["erase_names_after_days"] == 30
+    assert written["segments"][0]["id"] == "intro" and "id" not in written["segments"][1]
+    assert parse_event({**form, "erase_names_after_days": None}).erase_names_after_days is None
+    # A browser form sends an empty id for a segment the server has not named yet.
+    assert parse_event({**MINIMAL, "segments": [{"id": "", "title": "T", "minutes": 1}]}) == (
+        parse_event(MINIMAL | {"segments": [{"title": "T", "minutes": 1}]})
+    )
 
 
 @pytest.mark.parametrize(
@@ -33,6 +186,178 @@ MINIMAL = {"code": "demo", "title": "A panel", "segments": [{"title": "Talk", "m
 def test_dates_and_times_are_stored_in_one_spelling(given, stored):
     definition = parse_event({**MINIMAL, **given})
     assert (definition.date, definition.start) == stored
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        'ends in a quote"',
+        'three """ quotes',
+        '""""',
+        "a backslash \\ and \\n written",
+        "ends in a backslash\\",
+        "two\nlines",
+        'line\nends in a quote"\n',
+        "\ttabbed\nfirst",
+        "عربي\n中文",
+    ],
+)
+def test_notes_are_written_so_that_they_read_back_exactly(notes):
+    definition = parse_event(
+        {**MINIMAL, "segments": [{"title": "T", "minutes": 1, "notes": notes}]}
+    )
+    text = export_toml(definition)
+    assert parse_toml(text) == definition
+    assert parse_toml(text).segments[0].notes == notes.strip()
+
+
+# --- Random events --------------------------------------------------------------------------------
+
+ODD = ['"', "\\", "'", "\t", "#", "=", ".", "[", "]", "{", "}", '"""', "'''", "\\n", "\u200f"]
+SAMPLES = ["أسئلة عامة", "一般性问题", "Общие вопросы", "coopération Sud-Sud", 'say "hi"\\']
+CHARACTERS = st.one_of(
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
+    st.sampled_from(ODD + SAMPLES),
+)
+LINES = st.lists(CHARACTERS, min_size=1, max_size=12).map("".join).filter(lambda s: s.strip())
+NOTES = (
+    st.lists(st.one_of(CHARACTERS, st.sampled_from(["\n", "\r\n", "\n\n"])), min_size=1)
+    .map("".join)
+    .filter(lambda s: s.strip())
+)
+KEYS = st.from_regex(THEME_KEY_PATTERN, fullmatch=True)
+
+
+@st.composite
+def translatable(draw: st.DrawFn, language: str) -> str | dict[str, str]:
+    own = draw(LINES)
+    others = draw(
+        st.lists(st.sampled_from([c for c in LANGUAGES if c != language]), unique=True, max_size=3)
+    )
+    if not others and draw(st.booleans()):
+        return own
+    table = {language: own} | {code: draw(LINES) for code in others}
+    return {code: table[code] for code in draw(st.permutations(list(table)))}
+
+
+@st.composite
+def questions(draw: st.DrawFn, language: str) -> Any:
+    count = draw(st.integers(1, 4))
+    if draw(st.booleans()):
+        return [draw(st.one_of(LINES, translatable(language))) for _ in range(count)]
+    others = draw(
+        st.lists(st.sampled_from([c for c in LANGUAGES if c != language]), unique=True, max_size=3)
+    )
+    lists = {code: [draw(LINES) for _ in range(count)] for code in [language, *others]}
+    return {code: lists[code] for code in draw(st.permutations(list(lists)))}
+
+
+@st.composite
+def segments(draw: st.DrawFn, language: str) -> list[dict[str, Any]]:
+    count = draw(st.integers(1, 5))
+    ids = draw(st.lists(KEYS, unique=True, min_size=count, max_size=count))
+    tables = []
+    for index in range(count):
+        table: dict[str, Any] = {"title": draw(translatable(language))}
+        if draw(st.booleans()):
+            table["id"] = ids[index]
+        table |= draw(
+            st.one_of(
+                st.integers(1, 24 * 60).map(lambda n: {"minutes": n}),
+                st.integers(1, 24 * 4).map(lambda n: {"minutes": n / 4}),
+                st.integers(1, 24 * 3600).map(lambda n: {"seconds": n}),
+            )
+        )
+        if draw(st.booleans()):
+            warning = draw(st.integers(0, 3600))
+            table |= {"warning": warning, "danger": draw(st.integers(0, warning))}
+        if draw(st.booleans()):
+            table["speakers"] = draw(st.lists(LINES, max_size=3))
+        if draw(st.booleans()):
+            table["notes"] = draw(NOTES)
+        tables.append(table)
+    return tables
+
+
+@st.composite
+def themes(draw: st.DrawFn, language: str) -> list[dict[str, Any]]:
+    keys = draw(st.lists(st.one_of(KEYS, st.just("general")), unique=True, max_size=4))
+    tables = []
+    for key in keys:
+        table: dict[str, Any] = {"key": key, "title": draw(translatable(language))}
+        if draw(st.booleans()):
+            table["label"] = draw(LINES.filter(lambda s: len(s.strip()) <= 20))
+        if draw(st.booleans()):
+            table["questions"] = draw(questions(language))
+        tables.append(table)
+    return tables
+
+
+PEOPLE = st.builds(
+    lambda name, role: {"name": name, "role": role} if role else {"name": name},
+    LINES,
+    st.one_of(st.just(""), LINES),
+)
+
+
+@st.composite
+def forms(draw: st.DrawFn) -> dict[str, Any]:
+    language = draw(st.sampled_from(LANGUAGES))
+    form: dict[str, Any] = {
+        "code": draw(st.from_regex(CODE_PATTERN, fullmatch=True)),
+        "language": language,
+        "title": draw(translatable(language)),
+    }
+    optional = {
+        "subtitle": translatable(language),
+        "date": st.one_of(st.dates(), st.dates().map(date.isoformat)),
+        "start": st.one_of(st.times(), st.times().map(lambda t: t.strftime("%H:%M"))),
+        "timezone": st.sampled_from(["UTC", "Asia/Shanghai", "America/New_York", "Africa/Cairo"]),
+        "format": LINES,
+        "venue": LINES,
+        "organisers": st.lists(LINES, max_size=3),
+        "premoderation": st.booleans(),
+        "auto_advance": st.booleans(),
+        "erase_names_after_days": st.integers(1, 3650),
+        "word_filter": st.lists(LINES, max_size=3),
+        "moderator": PEOPLE,
+        "panelists": st.lists(PEOPLE, max_size=3),
+        "themes": themes(language),
+    }
+    for key, values in optional.items():
+        if draw(st.booleans()):
+            form[key] = draw(values)
+    form["segments"] = draw(segments(language))
+    return form
+
+
+@PROPERTIES
+@given(forms())
+def test_random_events_go_out_and_come_back_exactly(raw):
+    definition = parse_event(raw)
+    form = to_form(definition)
+    assert json.loads(json.dumps(form)) == form
+    assert parse_event(form) == definition
+    text = export_toml(definition)
+    assert tomllib.loads(text) == form
+    assert parse_toml(text) == definition
+    assert export_toml(parse_toml(text)) == text
+
+
+@PROPERTIES
+@given(
+    st.dictionaries(
+        st.text(st.characters(codec="utf-8"), min_size=1, max_size=5),
+        st.text(st.characters(codec="utf-8")),
+        max_size=4,
+    )
+)
+def test_any_text_is_written_as_toml_that_reads_back_as_the_same_text(table):
+    # Texts the parser refuses (control characters, line breaks in a title) are still written
+    # correctly: the writer never relies on the parser having cleaned them.
+    form = {"title": table, "notes": "\n".join(table.values()), "moderator": table}
+    form["segments"] = [{"t": t} for t in table.values()] or [{"t": ""}]
+    assert tomllib.loads(dump_toml(form)) == form
 
 
 # --- Problems and their places --------------------------------------------------------------------
@@ -169,7 +494,8 @@ def test_every_problem_names_its_place(form, place, problem):
 
 def test_the_good_form_used_above_is_good():
     # Else every case above could fail for the wrong reason.
-    parse_event(GOOD)
+    definition = parse_event(GOOD)
+    assert parse_event(to_form(definition)) == definition
 
 
 @pytest.mark.parametrize(
@@ -184,7 +510,8 @@ def test_the_good_form_used_above_is_good():
     ids=["tab", "lines in notes", "longest title", "most segments", "longest retention"],
 )
 def test_what_the_rules_allow_is_accepted(form):
-    parse_event(form)
+    definition = parse_event(form)
+    assert parse_event(to_form(definition)) == definition
 
 
 def test_a_problem_carries_its_message_as_a_template_to_translate():
@@ -214,7 +541,7 @@ def test_toml_text_syntax_and_content_are_reported_apart():
         parse_toml('code = "demo"\ntitle = "A"\n[[segments]]\ntitle = "T"\nminutes = 0\n')
     assert content.value.place == "segments[0].minutes"
     # A byte order mark, as some editors write, is not a mistake.
-    assert parse_toml('\ufeffcode = "demo"\ntitle = "A"\n[[segments]]\ntitle = "T"\nminutes = 1\n')
+    assert parse_toml("\ufeff" + export_toml(parse_event(GOOD))) == parse_event(GOOD)
 
 
 def test_a_file_with_a_problem_is_reported_with_the_file(tmp_path):
