@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import tomllib
 import zoneinfo
-from dataclasses import MISSING, asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -931,3 +931,39 @@ def _escaped(text: str, keep: str) -> str:
 
 def _key(key: str) -> str:
     return key if _BARE_KEY.fullmatch(key) else f'"{_escaped(key, keep="")}"'
+
+
+# --- Segment ids ----------------------------------------------------------------------------------
+
+_NUMBERED_ID = re.compile(r"s([0-9]{1,9})")
+
+
+def assign_segment_ids(new: EventDefinition, previous: EventDefinition | None) -> EventDefinition:
+    """``new`` with an id on every segment: those given are kept; a segment without one takes
+    the id of the first segment of ``previous`` with the same title that no other segment of
+    ``new`` has, else a fresh ``s<N>`` above every number used in either, so that an id never
+    names two different segments of one event."""
+    earlier = previous.segments if previous is not None else ()
+    taken = {s.id for s in new.segments if s.id}
+    known = taken | {s.id for s in earlier if s.id}
+    numbers = [int(m[1]) for m in map(_NUMBERED_ID.fullmatch, known) if m]
+    next_number = max(numbers, default=0) + 1
+    segments = []
+    for segment in new.segments:
+        if not segment.id:
+            match = next(
+                (s.id for s in earlier if s.id and s.title == segment.title and s.id not in taken),
+                None,
+            )
+            if match is None:
+                # Numbers past nine digits are not counted (one hostile id must not push every
+                # later id past the pattern's 32 characters), so step over any id in use.
+                while f"s{next_number}" in known:
+                    next_number += 1
+                match = f"s{next_number}"
+                next_number += 1
+            taken.add(match)
+            known.add(match)
+            segment = replace(segment, id=match)
+        segments.append(segment)
+    return replace(new, segments=tuple(segments))

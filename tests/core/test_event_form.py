@@ -17,8 +17,11 @@ from moderator.core.event_file import (
     CODE_PATTERN,
     DEMO_EVENT_FILE,
     THEME_KEY_PATTERN,
+    EventDefinition,
     EventFileError,
     EventProblem,
+    Segment,
+    assign_segment_ids,
     dump_toml,
     export_toml,
     load_event_file,
@@ -549,3 +552,67 @@ def test_a_file_with_a_problem_is_reported_with_the_file(tmp_path):
     path.write_text('code = "demo"\ntitle = "A\\u0000"\n', encoding="utf-8")
     with pytest.raises(EventFileError, match=f"{path}: title: {CONTROL}"):
         load_event_file(path)
+
+
+# --- Segment ids ----------------------------------------------------------------------------------
+
+
+def event(*segments: Segment | str) -> EventDefinition:
+    """An event with these segments (a title alone: a segment without an id)."""
+    return EventDefinition(
+        code="demo",
+        title="A panel",
+        themes=(),
+        segments=tuple(
+            s if isinstance(s, Segment) else Segment(title=s, duration_s=60) for s in segments
+        ),
+    )
+
+
+def ids(definition: EventDefinition) -> list[str]:
+    return [s.id for s in definition.segments]
+
+
+def named(title: str, segment_id: str) -> Segment:
+    return Segment(title=title, duration_s=60, id=segment_id)
+
+
+def test_a_new_event_numbers_its_segments_in_order():
+    assert ids(assign_segment_ids(event("A", "B", "C"), None)) == ["s1", "s2", "s3"]
+
+
+def test_ids_already_given_are_kept_and_fresh_ones_are_above_them():
+    new = event("A", named("B", "s7"), "C", named("D", "intro"))
+    assert ids(assign_segment_ids(new, None)) == ["s8", "s7", "s9", "intro"]
+
+
+def test_a_segment_keeps_the_id_of_the_earlier_segment_with_its_title():
+    previous = event(named("Welcome", "s1"), named("Talk", "s2"), named("Closing", "s3"))
+    new = event("Talk", "Welcome", "Break", "Closing")
+    assert ids(assign_segment_ids(new, previous)) == ["s2", "s1", "s4", "s3"]
+
+
+def test_segments_with_the_same_title_take_the_earlier_ids_in_order():
+    previous = event(named("Talk", "s1"), named("Talk", "s2"))
+    assert ids(assign_segment_ids(event("Talk", "Talk", "Talk"), previous)) == ["s1", "s2", "s3"]
+
+
+def test_an_id_another_segment_has_is_not_taken_by_title():
+    previous = event(named("Talk", "s1"))
+    new = event("Talk", named("Renamed", "s1"))
+    assert ids(assign_segment_ids(new, previous)) == ["s2", "s1"]
+
+
+def test_an_id_of_a_removed_segment_is_never_given_again():
+    previous = event(named("A", "s1"), named("Gone", "s5"))
+    assert ids(assign_segment_ids(event("A", "New", "Newer"), previous)) == ["s1", "s6", "s7"]
+    # Numbers too long to count are still ids in use: the next one steps over them.
+    previous = event(named("A", "s999999999"), named("B", "s1000000000"))
+    assert ids(assign_segment_ids(event("C"), previous)) == ["s1000000001"]
+
+
+def test_assigned_ids_are_valid_in_the_form():
+    new = assign_segment_ids(parse_event(GOOD), None)
+    assert parse_event(to_form(new)) == new
+    assert all(THEME_KEY_PATTERN.fullmatch(s.id) for s in new.segments)
+    assert ids(parse_event(GOOD)) == ["", "", ""]  # the input is left as it was
