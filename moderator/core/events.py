@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
 from moderator.core.clock import Clock
-from moderator.core.errors import N_, NP_, Conflict, InvalidInput, NotFound
+from moderator.core.errors import N_, NP_, Conflict, InvalidInput, NotFound, Translator
 from moderator.core.event_file import (
     EventDefinition,
     EventFileError,
@@ -333,11 +333,23 @@ def definition_from_toml(text: str) -> EventDefinition:
         ) from None
 
 
+class EventProblemRefused(InvalidInput):
+    """A problem of an event's content, in the asker's language after its place (a program
+    identifier, like ``segments[2].minutes``, also given as ``field``)."""
+
+    def __init__(self, *, problem: EventProblem) -> None:
+        # The template is the parser's own (marked there), checked where it is raised.
+        self.place = problem.place
+        super().__init__(problem.template, "invalid_event", **problem.params)
+        self.with_details(field=problem.place)
+
+    def render(self, translator: Translator) -> str:
+        problem = super().render(translator)
+        return f"{self.place}: {problem}" if self.place else problem
+
+
 def _refusal(problem: EventProblem) -> InvalidInput:
-    # The parser's own words (English) after the place; the place is also given to programs.
-    return InvalidInput(
-        N_("{field}: {problem}"), "invalid_event", field=problem.place, problem=problem.message
-    ).with_details(field=problem.place)
+    return EventProblemRefused(problem=problem)
 
 
 def current_definition(event: Event) -> EventDefinition:
