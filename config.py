@@ -41,7 +41,9 @@ class Config:
     # Signs the moderator's session cookie. Generated once into the instance folder when unset;
     # set it explicitly when several processes serve the same event.
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
-    # The moderator's token. Generated once into the instance folder when unset.
+    # The administrator's token: every event, creating events, inviting people. Generated once
+    # into the instance folder when unset. MODERATOR_TOKEN is its former name, still read.
+    ADMIN_TOKEN = os.environ.get("ADMIN_TOKEN") or None
     MODERATOR_TOKEN = os.environ.get("MODERATOR_TOKEN") or None
 
     # None means SQLite (WAL mode) in the instance folder; postgresql://... for production.
@@ -129,6 +131,11 @@ class Config:
     # Vote counts go out at most this often per event, however fast votes arrive. 0 sends one
     # message per vote: only for measuring what coalescing saves (bench/vote_storm.py).
     VOTE_BROADCAST_INTERVAL_MS = _env_int("VOTE_BROADCAST_INTERVAL_MS", 250)
+
+    # How often, in seconds, each process looks for events whose askers' names and affiliations
+    # are due to be erased (``erase_names_after_days`` in the event file, docs/privacy.md); the
+    # first look is this long after start-up. 0 turns the erasure by the server off.
+    PRIVACY_SWEEP_S = _env_int("PRIVACY_SWEEP_S", 600)
 
     # Questions per page of the dashboard's sync: a dashboard (re)connecting to 10,000
     # questions reads them in pages of this many, each a bounded read and message.

@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     if listens_everywhere(args.host) and not app.config["PUBLIC_URL"]:
         # The room screen's QR code uses this address too, whichever address it was opened at.
         app.config["PUBLIC_URL"] = base
-    token = app.config["MODERATOR_TOKEN"]
+    token = app.config["ADMIN_TOKEN"]
     lines = [f"Moderation dashboard on {base}  (database: {_describe(app.config['DATABASE_URL'])})"]
     for code in app.config["EVENT_CODES"]:
         lines += [
@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
             f"    stage monitor    : {base}/e/{code}/stage",
             f"    moderator        : {base}/moderate/{code}?token={token}",
         ]
-    lines.append(f"  moderator token  : {token}")
+    lines.append(f"  workspace        : {base}/admin  (events, agendas, invitations)")
+    lines.append(f"  admin token      : {token}")
     lines += _reach_notes(args.host, base)
     print("\n".join(lines), flush=True)
     _raise_file_limit(app.config["MAX_CONNECTIONS"] + 256)

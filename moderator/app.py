@@ -35,7 +35,7 @@ from moderator.limits import Limiter, rules_from
 from moderator.message_queue import MessageQueue
 from moderator.runtime import KEY, Runtime
 from moderator.sockets import wire
-from moderator.tasks import Latecomers, LoginWatch, TimerTasks, VoteRelay
+from moderator.tasks import Latecomers, LoginWatch, PrivacySweep, TimerTasks, VoteRelay
 from moderator.throttle import ConnectionThrottle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,9 +55,14 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
     app.config.from_object(config_class)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(app, "secret_key")
-    app.config["MODERATOR_TOKEN"] = app.config["MODERATOR_TOKEN"] or _instance_secret(
-        app, "moderator_token"
+    # One token under both names: ADMIN_TOKEN is read first, MODERATOR_TOKEN (its old name)
+    # keeps working; the file keeps its old name so an upgrade keeps the token.
+    token = (
+        app.config.get("ADMIN_TOKEN")
+        or app.config.get("MODERATOR_TOKEN")
+        or _instance_secret(app, "moderator_token")
     )
+    app.config["ADMIN_TOKEN"] = app.config["MODERATOR_TOKEN"] = token
     app.config["DATABASE_URL"] = (
         app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'moderator.db'}"
     )
@@ -97,6 +102,7 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
             app.config["SOCKET_MESSAGE_BURST"], app.config["SOCKET_MESSAGES_PER_S"]
         ),
         latecomers=Latecomers(app),
+        privacy_sweep=PrivacySweep(app),
     )
     identity.init_app(app)
     with database.session() as session:
@@ -146,6 +152,7 @@ def create_app(config_class: type[Config] = Config, event_files: list[str] | Non
     delivery.init_app(app)
     _register_error_pages(app)
     app.extensions[KEY].timer_tasks.resume()
+    app.extensions[KEY].privacy_sweep.wake()
     return app
 
 

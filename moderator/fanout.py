@@ -6,9 +6,14 @@ Rooms, per event:
 - ``<code>:screens`` on ``/``: room screens and stage monitors; the timer and the display.
 - ``<code>:screen:<screen_id>`` on ``/``: one screen's page, told when it is paired (with its
   secret token) or unpaired.
-- ``<code>:moderators`` on ``/mod``: moderators; every question with every detail, the timer,
+- ``<code>:moderators`` on ``/mod``: moderators and timekeepers (whose access includes reading
+  the queue); every question with every detail, the timer,
   the display, the list of screens and the overview (suggested next question, theme coverage).
-- ``login:<id>`` on ``/mod``: the dashboards of one moderator login, told when it ends.
+- ``<code>:pairing`` on ``/mod``: dashboards opened with a ``screens`` invitation; the list of
+  screens, the timer and the display, never the questions.
+- ``login:<id>`` on ``/mod``: the dashboards of one login, told when it ends.
+- ``invitation:<id>`` on ``/mod``: the dashboards opened with one invitation, told when it is
+  revoked.
 
 Attendee pages are not in the screens room: thousands of phones need no timer messages.
 
@@ -65,6 +70,14 @@ def screen_room(code: str, screen_id: str) -> str:
 
 def login_room(login_id: str) -> str:
     return f"login:{login_id}"
+
+
+def invitation_room(invitation_id: str) -> str:
+    return f"invitation:{invitation_id}"
+
+
+def pairing_room(code: str) -> str:
+    return f"{code}:pairing"
 
 
 # --- What actions announce -----------------------------------------------------------------------
@@ -128,6 +141,20 @@ class ScreenUnpaired:
     screen_id: str
 
 
+@dataclass(frozen=True)
+class EventChanged:
+    """The event's definition was edited (agenda, themes, texts): its public view, to every page."""
+
+    view: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AccessRevoked:
+    """An invitation was revoked (or its event deleted): its dashboards are told and closed."""
+
+    invitation_id: str
+
+
 Announcement = (
     QuestionsChanged
     | VotesChanged
@@ -137,6 +164,8 @@ Announcement = (
     | ScreensChanged
     | ScreenPaired
     | ScreenUnpaired
+    | EventChanged
+    | AccessRevoked
 )
 
 
@@ -172,6 +201,23 @@ def announce(app: Flask, code: str, items: Iterable[Announcement]) -> None:
                 to=screen_room(code, item.screen_id),
                 namespace=ATTENDEE_NAMESPACE,
             )
+        elif isinstance(item, EventChanged):
+            for room, namespace in (
+                (public_room(code), ATTENDEE_NAMESPACE),
+                (screens_room(code), ATTENDEE_NAMESPACE),
+                (moderators_room(code), MODERATOR_NAMESPACE),
+                (pairing_room(code), MODERATOR_NAMESPACE),
+            ):
+                socketio.emit("event", item.view, to=room, namespace=namespace)
+        elif isinstance(item, AccessRevoked):
+            socketio.emit(
+                "logged_out",
+                {},
+                to=invitation_room(item.invitation_id),
+                namespace=MODERATOR_NAMESPACE,
+            )
+            # This process's dashboards now; the others' within a second (``LoginWatch``).
+            runtime.of(app).login_watch.revoked(item.invitation_id)
         elif isinstance(item, ScreenUnpaired):
             socketio.emit(
                 "unpaired",
@@ -181,6 +227,9 @@ def announce(app: Flask, code: str, items: Iterable[Announcement]) -> None:
             )
         else:
             _to_moderators(code, "screens", item.screens)
+            socketio.emit(
+                "screens", item.screens, to=pairing_room(code), namespace=MODERATOR_NAMESPACE
+            )
 
 
 def question_changes(code: str, changes: Iterable[Change]) -> None:
@@ -255,8 +304,8 @@ def resend_state(app: Flask) -> None:
     question no longer public) comes with each page's own resync."""
     clock = runtime.clock(app)
     with runtime.database(app).session() as s:
-        for code in app.config["EVENT_CODES"]:
-            event = events.get_event(s, code)
+        for event in events.list_events(s):
+            code = event.code
             public = [public_view(q) for q in questions.public_questions(s, event)]
             # A dashboard's own sync comes in pages (``SYNC_PAGE_SIZE``): past one page's worth,
             # the moderators get their questions from it, not in one message here.
@@ -316,3 +365,4 @@ def _to_moderators(code: str, message: str, payload: object) -> None:
 def _to_screens_and_moderators(code: str, message: str, payload: object) -> None:
     socketio.emit(message, payload, to=screens_room(code), namespace=ATTENDEE_NAMESPACE)
     _to_moderators(code, message, payload)
+    socketio.emit(message, payload, to=pairing_room(code), namespace=MODERATOR_NAMESPACE)

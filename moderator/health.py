@@ -118,9 +118,11 @@ def connections(app: Flask) -> dict[str, int]:
         return max(count(namespace, None) - waiting, 0)
 
     public = connected(fanout.ATTENDEE_NAMESPACE)
+    # Every room of screens, whichever events exist now (they are created at run time).
     screens = sum(
-        count(fanout.ATTENDEE_NAMESPACE, fanout.screens_room(code))
-        for code in app.config["EVENT_CODES"]
+        len(members)
+        for room, members in manager.rooms.get(fanout.ATTENDEE_NAMESPACE, {}).items()
+        if isinstance(room, str) and room.endswith(":screens")
     )
     return {
         "attendees": max(public - screens, 0),

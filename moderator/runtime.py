@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from moderator.identity import Identities
     from moderator.limits import Limiter
     from moderator.message_queue import MessageQueue
-    from moderator.tasks import Latecomers, LoginWatch, TimerTasks, VoteRelay
+    from moderator.tasks import Latecomers, LoginWatch, PrivacySweep, TimerTasks, VoteRelay
 
 KEY = "moderator"
 
@@ -42,12 +42,19 @@ class Runtime:
     public_questions: PublicQuestions
     throttle: ConnectionThrottle
     latecomers: Latecomers
+    privacy_sweep: PrivacySweep
     # The Redis message queue between processes, when one is configured (``message_queue.py``).
     message_queue: MessageQueue | None = None
 
     def close(self) -> None:
         """Stop the background loops and close the database's and Redis's connections."""
-        for worker in (self.ballot_box, self.vote_relay, self.login_watch, self.latecomers):
+        for worker in (
+            self.ballot_box,
+            self.vote_relay,
+            self.login_watch,
+            self.latecomers,
+            self.privacy_sweep,
+        ):
             worker.stop()
         self.limiter.close()
         if self.message_queue is not None:

@@ -7,6 +7,7 @@ has work, restarts it if it dies, and logs what killed it.
 - ``TimerTasks``: wakes up when a running segment reaches zero, to auto-advance.
 - ``LoginWatch``: disconnects this process's dashboards whose login ended on another process.
 - ``Latecomers``: closes Engine.IO connections that never join a Socket.IO namespace.
+- ``PrivacySweep``: erases askers' names and affiliations where an event's erasure is due.
 - ``BallotBox`` (``moderator/ballot_box.py``) is a ``Worker`` too.
 """
 
@@ -15,15 +16,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
 
 from moderator import fanout, runtime
-from moderator.core import events, overview, timer, votes
+from moderator.core import events, overview, privacy, timer, votes
 from moderator.extensions import socketio
-from moderator.models import Login
+from moderator.models import Invitation, Login
 
 log = logging.getLogger(__name__)
 RESTART_DELAY_S = 0.5
@@ -64,11 +66,18 @@ class Worker:
             self.running = True
         socketio.start_background_task(self._run)
 
+    def _pause(self, seconds: float) -> None:
+        # In slices of at most a second: a long interval must not keep a stopped loop (and its
+        # application) alive until it ends.
+        deadline = time.monotonic() + seconds
+        while not self.stopped and (left := deadline - time.monotonic()) > 0:
+            socketio.sleep(min(left, 1.0))
+
     def _run(self) -> None:
         try:
             while True:
                 if self.interval:
-                    socketio.sleep(self.interval)
+                    self._pause(self.interval)
                 with self.lock:
                     if self.stopped or not self.has_work():
                         self.running = False
@@ -196,19 +205,24 @@ class TimerTasks:
 
 
 class LoginWatch(Worker):
-    """This process's dashboards by login. Logging out disconnects the dashboards on the process
-    that handled it at once; this loop catches those on other processes within ``interval``."""
+    """This process's dashboards by login and by invitation. Logging out, or revoking an
+    invitation, disconnects the dashboards on the process that handled it at once; this loop
+    catches those on other processes within ``interval``."""
 
     name = "login watch"
     interval = 1.0
 
     def __init__(self, app: Flask) -> None:
         super().__init__(app)
-        self.sockets: dict[str, str] = {}  # sid -> login id
+        # sid -> (login id, invitation id): either may be None (a tool's token has no login;
+        # the administrator's has no invitation).
+        self.sockets: dict[str, tuple[str | None, str | None]] = {}
 
-    def watch(self, sid: str, login_id: str) -> None:
+    def watch(self, sid: str, login_id: str | None, invitation_id: str | None = None) -> None:
+        if login_id is None and invitation_id is None:
+            return
         with self.lock:
-            self.sockets[sid] = login_id
+            self.sockets[sid] = (login_id, invitation_id)
         self.wake()
 
     def forget(self, sid: str) -> None:
@@ -217,8 +231,15 @@ class LoginWatch(Worker):
 
     def ended(self, login_id: str) -> None:
         """Disconnect this process's dashboards of a login that just ended."""
+        self._close(lambda login, _invitation: login == login_id)
+
+    def revoked(self, invitation_id: str) -> None:
+        """Disconnect this process's dashboards opened with a revoked invitation."""
+        self._close(lambda _login, invitation: invitation == invitation_id)
+
+    def _close(self, which: Callable[[str | None, str | None], bool]) -> None:
         with self.lock:
-            sids = [sid for sid, login in self.sockets.items() if login == login_id]
+            sids = [sid for sid, (login, inv) in self.sockets.items() if which(login, inv)]
         for sid in sids:
             self.forget(sid)
             socketio.server.disconnect(sid, namespace=fanout.MODERATOR_NAMESPACE)
@@ -228,15 +249,28 @@ class LoginWatch(Worker):
 
     def step(self) -> None:
         with self.lock:
-            watched = set(self.sockets.values())
+            watched = list(self.sockets.values())
+        logins = {login for login, _ in watched if login is not None}
+        invited = {invitation for _, invitation in watched if invitation is not None}
         with runtime.database(self.app).session() as session:
-            live = set(
+            live_logins = set(
                 session.scalars(
-                    select(Login.id).where(Login.id.in_(watched), Login.revoked_ms.is_(None))
+                    select(Login.id).where(Login.id.in_(logins), Login.revoked_ms.is_(None))
                 )
             )
-        for login_id in watched - live:
-            self.ended(login_id)
+            live_invitations = set(
+                session.scalars(
+                    select(Invitation.id).where(
+                        Invitation.id.in_(invited), Invitation.revoked_ms.is_(None)
+                    )
+                )
+            )
+        self._close(
+            lambda login, invitation: (
+                (login is not None and login not in live_logins)
+                or (invitation is not None and invitation not in live_invitations)
+            )
+        )
 
 
 class Latecomers(Worker):
@@ -289,3 +323,27 @@ class Latecomers(Worker):
         for eio_sid in late:
             self.closed += 1
             server.eio.disconnect(eio_sid)
+
+
+class PrivacySweep(Worker):
+    """Erases askers' names and affiliations where an event's erasure is due
+    (``moderator/core/privacy.py``), every ``PRIVACY_SWEEP_S`` seconds from start-up; 0 turns it
+    off. Every process runs it; the erasure is one UPDATE, so two at once erase once. A sweep
+    that fails (the database is away) is logged and the next one tries again."""
+
+    name = "privacy sweep"
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app)
+        self.interval = float(app.config["PRIVACY_SWEEP_S"])
+
+    def has_work(self) -> bool:
+        return self.interval > 0
+
+    def step(self) -> None:
+        with runtime.database(self.app).session() as session:
+            codes = privacy.erase_due(session, clock=runtime.clock(self.app))
+        for code in codes:
+            # This process's copy of the published questions would show the names for a moment.
+            runtime.public_questions(self.app).forget(code)
+            log.info("erased askers' names and affiliations in event %s (due)", code)

@@ -5,10 +5,12 @@ actor, listed in one registry. HTTP views (``moderator/api``) and Socket.IO hand
 - ``questions.py``: submit, vote, similar; every moderator action on a question; reorder; floor.
 - ``agenda.py``: timer and display commands, live settings, screen reports.
 - ``screens.py``: pairing, renaming and removing room screens and stage monitors.
+- ``workspace.py``: events created, edited live, archived, deleted; invitations; the audit trail;
+  erasing askers' names (HTTP only).
 - ``base.py``: ``Actor``, ``Right``, ``Action``, ``Result``, the JSON decoder and ``perform``.
 """
 
-from moderator.actions import agenda, questions, screens
+from moderator.actions import agenda, questions, screens, workspace
 from moderator.actions.base import (
     ANONYMOUS,
     Action,
@@ -21,7 +23,7 @@ from moderator.actions.base import (
 )
 
 REGISTRY: dict[str, Action] = {
-    a.name: a for a in (*questions.ACTIONS, *agenda.ACTIONS, *screens.ACTIONS)
+    a.name: a for a in (*questions.ACTIONS, *agenda.ACTIONS, *screens.ACTIONS, *workspace.ACTIONS)
 }
 
 
@@ -37,7 +39,8 @@ def by_message() -> dict[str, list[Action]]:
     """The actions grouped by Socket.IO message, in registry order."""
     messages: dict[str, list[Action]] = {}
     for action in REGISTRY.values():
-        messages.setdefault(action.message, []).append(action)
+        if action.message is not None:
+            messages.setdefault(action.message, []).append(action)
     return messages
 
 

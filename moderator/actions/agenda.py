@@ -107,7 +107,7 @@ ACTIONS = [
         Action(
             name=f"timer.{name}",
             command=TimerArgs,
-            right=Right.MODERATOR,
+            right=Right.CLOCK,
             handler=_timer_command(name),
             http=("POST", "/events/<code>/timer"),
             message="timer",
@@ -119,7 +119,7 @@ ACTIONS = [
         Action(
             name=f"display.{name}",
             command=DisplayArgs,
-            right=Right.MODERATOR,
+            right=Right.CLOCK,
             handler=_display_command(name),
             http=("POST", "/events/<code>/display"),
             message="display",

@@ -21,14 +21,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderator import fanout, runtime
+from moderator.core import audit
+from moderator.core.access import STAFF_RIGHTS, Credential, Right
 from moderator.core.clock import Clock
 from moderator.core.errors import N_, NP_, DomainError, Forbidden, InvalidInput, Unauthorized
 from moderator.core.events import EventSnapshot
 from moderator.core.questions import Limits
 from moderator.fanout import Announcement
+from moderator.models import Event
 
 
 class Unset(enum.Enum):
@@ -38,17 +42,6 @@ class Unset(enum.Enum):
 
 
 UNSET = Unset.UNSET
-
-
-class Right(enum.Enum):
-    """What an action needs of the person asking."""
-
-    ANYONE = "anyone"
-    # An attendee identity issued by the server (``moderator/identity.py``).
-    ATTENDEE = "attendee"
-    # A room screen or stage monitor that said which one it is.
-    SCREEN = "screen"
-    MODERATOR = "moderator"
 
 
 @dataclass(frozen=True)
@@ -64,12 +57,13 @@ class ScreenIdentity:
 class Actor:
     """Who is asking, as established by the transport for this request or message."""
 
-    moderator: bool = False
+    # The organiser's access the request or connection carries, if any (``core/access.py``).
+    credential: Credential | None = None
     client_id: str | None = None
     via: str = "online"
     screen: ScreenIdentity | None = None
-    # A moderator credential that was sent but does not hold (a wrong token, a session write
-    # without its CSRF token): the refusal an action that needs a moderator gives instead.
+    # An organiser's credential that was sent but does not hold (a wrong or revoked token, a
+    # session write without its CSRF token): the refusal an organiser's action gives instead.
     credential_problem: DomainError | None = None
     # Why no attendee identity could be had (too many new ones from this address).
     identity_problem: DomainError | None = None
@@ -77,15 +71,27 @@ class Actor:
     # trusted-proxy aware); rate limits count per address as well as per person.
     address: str | None = None
 
-    def has(self, right: Right) -> bool:
-        """Whether this actor holds ``right``."""
+    def has(self, right: Right, code: str | None) -> bool:
+        """Whether this actor holds ``right`` on the event ``code``."""
         if right is Right.ANYONE:
             return True
-        if right is Right.MODERATOR:
-            return self.moderator
+        if right in STAFF_RIGHTS:
+            return self.credential is not None and self.credential.allows(right, code)
         if right is Right.ATTENDEE:
             return self.client_id is not None
         return self.screen is not None
+
+    def refusal(self, right: Right, code: str | None) -> DomainError:
+        """Why this actor may not do what needs ``right`` on ``code``."""
+        if right in STAFF_RIGHTS:
+            if self.credential is not None:
+                return self.credential.refusal(right, code)
+            if self.credential_problem is not None:
+                return self.credential_problem
+            return REFUSALS[Right.MODERATOR]()
+        if right is Right.ATTENDEE and self.identity_problem is not None:
+            return self.identity_problem
+        return REFUSALS[right]()
 
 
 ANONYMOUS = Actor()
@@ -141,7 +147,10 @@ Handler = Callable[[Context, Actor, Any], Result]
 class Action:
     """One thing a person can do, and how each transport addresses it.
 
-    ``http`` is the method and the Flask rule (under ``/api``); ``message`` the Socket.IO message.
+    ``http`` is the method and the Flask rule (under ``/api``); ``message`` the Socket.IO message
+    (None for the workspace's actions, which only the HTTP API offers). ``command`` is a
+    dataclass the JSON is decoded into, or ``dict`` for an action that checks the whole body
+    itself (an event file's JSON form).
     Several actions may share a rule or a message; ``selector`` (a field and its value, taken
     from the URL or the body) then says which one is meant, and the one without a selector is
     the default.
@@ -152,7 +161,7 @@ class Action:
     right: Right
     handler: Handler
     http: tuple[str, str]
-    message: str
+    message: str | None
     selector: tuple[str, object] | None = None
     # The rate limit it counts against (a rule of ``moderator/limits.py``), if any.
     limit: str | None = None
@@ -202,12 +211,8 @@ _UNKNOWN_SELECTOR = {"action": N_("Unknown action {value}; use one of: {options}
 def perform(action: Action, actor: Actor, code: str, data: object) -> Result:
     """Run ``action`` for ``actor`` on the event ``code`` with the JSON ``data``: check the
     right, decode the command, carry it out, announce what changed. Raises ``DomainError``."""
-    if not actor.has(action.right):
-        if action.right is Right.MODERATOR and actor.credential_problem is not None:
-            raise actor.credential_problem
-        if action.right is Right.ATTENDEE and actor.identity_problem is not None:
-            raise actor.identity_problem
-        raise REFUSALS[action.right]()
+    if not actor.has(action.right, code or None):
+        raise actor.refusal(action.right, code or None)
     app = runtime.current_app_object()
     if action.limit is not None:
         # Counted before anything is decoded or read: a flood of malformed messages costs
@@ -222,7 +227,27 @@ def perform(action: Action, actor: Actor, code: str, data: object) -> Result:
     command = decode(action.command, data)
     result = action.handler(Context(app, code), actor, command)
     fanout.announce(app, code, result.announce)
+    if actor.credential is not None and action.http[0] != "GET":
+        _record(app, actor.credential, action, code or result.reply.get("code"), data)
     return result
+
+
+def _record(
+    app: Flask, credential: Credential, action: Action, code: object, data: dict[str, Any]
+) -> None:
+    """Add the action to the event's audit trail (``core/audit.py``). The action is done
+    whatever happens here: a trail that cannot be written is logged, not a refusal."""
+    if action.command is dict:  # an event file: the trail says which version, not its text
+        data = {key: data[key] for key in ("version", "duplicate", "code") if key in data}
+    try:
+        with runtime.database(app).session() as session:
+            event = session.scalar(select(Event).where(Event.code == code))
+            if event is None:  # deleted by this very action
+                return
+            audit.record(session, event, credential, action.name, data, now=runtime.clock(app)())
+            session.commit()
+    except Exception:
+        app.logger.exception("could not add %s to the audit trail of %r", action.name, code)
 
 
 def _who(actor: Actor) -> str | None:
@@ -245,6 +270,8 @@ def decode(command_type: type, data: dict[str, Any]) -> Any:
     the command does not know are ignored unless the command sets ``STRICT = True``. What the
     values mean (lengths, ranges, states) is the core's to check.
     """
+    if command_type is dict:
+        return data
     fields = _fields_of(command_type)
     if getattr(command_type, "STRICT", False):
         unknown = sorted(set(data) - {name for name, _hint, _required in fields})
@@ -340,6 +367,7 @@ __all__ = [
     "UNSET",
     "Action",
     "Actor",
+    "Credential",
     "Context",
     "DomainError",
     "Result",

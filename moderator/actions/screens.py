@@ -72,7 +72,7 @@ ACTIONS = [
     Action(
         name="screen.pair",
         command=Pair,
-        right=Right.MODERATOR,
+        right=Right.PAIRING,
         handler=pair,
         http=("POST", "/events/<code>/screens/pair"),
         message="screens",
@@ -81,7 +81,7 @@ ACTIONS = [
     Action(
         name="screen.rename",
         command=Rename,
-        right=Right.MODERATOR,
+        right=Right.PAIRING,
         handler=rename,
         http=("POST", "/events/<code>/screens/rename"),
         message="screens",
@@ -90,7 +90,7 @@ ACTIONS = [
     Action(
         name="screen.remove",
         command=Remove,
-        right=Right.MODERATOR,
+        right=Right.PAIRING,
         handler=remove,
         http=("POST", "/events/<code>/screens/remove"),
         message="screens",

@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from moderator import actions, identity, room_pass, runtime
 from moderator.actions import Action, Actor, ScreenIdentity
 from moderator.api import bp
-from moderator.auth import is_moderator, moderator_credential, moderator_required
-from moderator.core import events, questions, screens, timer, votes
+from moderator.auth import has_right, request_credential, requires
+from moderator.core import audit, events, questions, screens, timer, votes
+from moderator.core.access import Right
 from moderator.core.errors import N_, InvalidInput
+from moderator.core.event_file import export_toml
 from moderator.core.questions import ATTENDEE_ORIGINS, check_client_id
 from moderator.health import report as health_report
 from moderator.models import Event
@@ -30,6 +32,13 @@ def _body() -> dict[str, Any]:
         return request.args.to_dict()
     if not request.get_data():
         return {}
+    if request.mimetype in TOML_TYPES:
+        # An event file itself (an upload, a tool): its version, if any, in the query string.
+        try:
+            text = request.get_data().decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput(N_("An event file must be UTF-8 text."), "invalid_toml") from None
+        return {"toml": text, **request.args.to_dict()}
     try:
         data = request.get_json(silent=True)
     except RecursionError:  # nested deeper than the parser goes: malformed like any other
@@ -39,6 +48,9 @@ def _body() -> dict[str, Any]:
             N_("Send a JSON object with 'Content-Type: application/json'."), "invalid_body"
         )
     return data
+
+
+TOML_TYPES = ("application/toml", "text/toml", "text/x-toml")
 
 
 def _actor(body: dict[str, Any], code: str) -> Actor:
@@ -60,12 +72,12 @@ def _actor(body: dict[str, Any], code: str) -> Actor:
         if label is not None and not isinstance(label, str):
             raise InvalidInput(N_("label must be text."), "invalid_label")
         screen = ScreenIdentity(check_client_id(body["screen_id"], "screen_id"), kind, label)
-    moderator, problem = moderator_credential()
+    credential, problem = request_credential()
     attendee, identity_problem = identity.resolve(
         None if client_id is None else check_client_id(client_id)
     )
     return Actor(
-        moderator=moderator,
+        credential=credential,
         credential_problem=problem,
         client_id=attendee,
         identity_problem=identity_problem,
@@ -76,7 +88,7 @@ def _actor(body: dict[str, Any], code: str) -> Actor:
 
 
 def _route(group: list[Action]) -> Callable[..., ResponseReturnValue]:
-    def view(code: str, **url_values: Any) -> ResponseReturnValue:
+    def view(code: str = "", **url_values: Any) -> ResponseReturnValue:
         body = _body()
         data = {**body, **url_values}
         result = actions.perform(actions.choose(group, data), _actor(body, code), code, data)
@@ -92,18 +104,34 @@ for _index, ((_method, _rule), _group) in enumerate(actions.by_route().items()):
 # --- Read-only views -------------------------------------------------------------------------
 
 
-@bp.get("/events")
-def list_events() -> ResponseReturnValue:
-    """Every hosted event: code and title."""
-    with runtime.database().session() as session:
-        return jsonify([{"code": e.code, "title": e.title} for e in events.list_events(session)])
-
-
 @bp.get("/events/<code>")
 def get_event(code: str) -> ResponseReturnValue:
-    """One event with its themes (guiding questions) and segments."""
+    """One event with its themes (guiding questions) and segments, and its ``version``; for
+    whoever may edit it, also ``file``: the JSON form of its event file, which ``PUT`` takes."""
     with runtime.database().session() as session:
-        return jsonify(events.event_view(events.get_event(session, code)))
+        event = events.get_event(session, code)
+        body = {**events.event_view(event), "version": event.version}
+        if has_right(Right.MODERATOR, code):
+            body["file"] = events.file_form(event)
+        return jsonify(body)
+
+
+@bp.get("/events/<code>/event.toml")
+@requires(Right.MODERATOR)
+def export_event_file(code: str) -> ResponseReturnValue:
+    """The event file (TOML) of the event as it is now; importing it gives the same event."""
+    with runtime.database().session() as session:
+        event = events.get_event(session, code)
+        text = export_toml(events.current_definition(event))
+        version = event.version
+    return Response(
+        text,
+        mimetype="application/toml",
+        headers={
+            "Content-Disposition": f'attachment; filename="{code}.toml"',
+            "ETag": f'"{version}"',
+        },
+    )
 
 
 @bp.get("/events/<code>/questions")
@@ -112,7 +140,7 @@ def list_questions(code: str) -> ResponseReturnValue:
     with runtime.database().session() as session:
         event = events.get_event(session, code)
         body: dict[str, Any]
-        if is_moderator():
+        if has_right(Right.QUEUE, code):
             body = {
                 "questions": [
                     questions.moderator_view(q) for q in questions.all_questions(session, event)
@@ -180,18 +208,24 @@ def _spreadsheet_safe(value: Any) -> Any:
 
 
 @bp.get("/events/<code>/export.json")
-@moderator_required
+@requires(Right.MODERATOR)
 def export_json(code: str) -> ResponseReturnValue:
-    """Every question of the event with its votes by origin, edits and merges, as JSON."""
+    """Every question of the event with its votes by origin, edits and merges, and the
+    organisers' audit trail, as JSON."""
     with runtime.database().session() as session:
         event = events.get_event(session, code)
+        trail = audit.recent(session, event, limit=100_000)
         return jsonify(
-            {"event": events.event_view(event), "questions": _export_rows(session, event)}
+            {
+                "event": events.event_view(event),
+                "questions": _export_rows(session, event),
+                "audit": [audit.entry_view(entry) for entry in reversed(trail)],
+            }
         )
 
 
 @bp.get("/events/<code>/export.csv")
-@moderator_required
+@requires(Right.MODERATOR)
 def export_csv(code: str) -> ResponseReturnValue:
     """The same as CSV (UTF-8 with BOM so spreadsheets read accents)."""
     with runtime.database().session() as session:
@@ -235,7 +269,7 @@ def get_display(code: str) -> ResponseReturnValue:
 
 
 @bp.get("/events/<code>/screens")
-@moderator_required
+@requires(Right.PAIRING)
 def list_screens(code: str) -> ResponseReturnValue:
     """The room screens and stage monitors, with offset, round trip and last contact."""
     with runtime.database().session() as session:
@@ -244,7 +278,7 @@ def list_screens(code: str) -> ResponseReturnValue:
 
 
 @bp.get("/events/<code>/room-pass")
-@moderator_required
+@requires(Right.PAIRING)
 def get_room_pass(code: str) -> ResponseReturnValue:
     """The link that counts a phone "in the room": ``{"url", "valid_until_ms"}``. With
     ``?printable=1`` the printed pass for today (in the event's time zone), valid until the

@@ -8,7 +8,7 @@ translates: the adapter that replies renders the template in the asker's languag
 """
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 
 def N_(template: str) -> str:
@@ -77,6 +77,8 @@ class DomainError(Exception):
     ) -> None:
         self.template = template
         self.params = params
+        # Facts for programs beside the code (the field a problem is in, the current version).
+        self.details: dict[str, Any] = {}
         super().__init__(self.render(ENGLISH))
         if code is not None:
             self.code = code
@@ -94,7 +96,12 @@ class DomainError(Exception):
         """The ``{"error": {"code", "message"}}`` body of HTTP replies and acknowledgements, in
         the language of ``translator`` (the current request's when not given)."""
         message = self.render(translator or current_translator())
-        return {"error": {"code": self.code, "message": message}}
+        return {"error": {"code": self.code, "message": message, **self.details}}
+
+    def with_details(self, **details: Any) -> Self:
+        """This refusal, with facts for programs added to its body (``field``, ``version``)."""
+        self.details.update(details)
+        return self
 
 
 class InvalidInput(DomainError):

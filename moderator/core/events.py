@@ -4,24 +4,37 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any, cast
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
 from moderator.core.clock import Clock
-from moderator.core.errors import N_, NP_, InvalidInput, NotFound
-from moderator.core.event_file import EventDefinition
+from moderator.core.errors import N_, NP_, Conflict, InvalidInput, NotFound, Translator
+from moderator.core.event_file import (
+    EventDefinition,
+    EventFileError,
+    EventProblem,
+    assign_segment_ids,
+    parse_event,
+    parse_toml,
+    to_form,
+)
 from moderator.core.languages import localized
-from moderator.models import Event
+from moderator.models import Event, Question, Timer
 
 
 def install_events(
     session: Session, definitions: Iterable[EventDefinition], *, clock: Clock
 ) -> None:
-    """Store each definition under its code, updating the agenda of events already stored.
+    """Store each definition under its code (``--event FILE`` seeds the database), updating the
+    agenda of events already stored as long as nobody has edited them in the workspace since
+    (after that, the database is the event, and the file only seeded it).
 
     Settings changed at run time (pre-moderation) are kept across restarts; the file only gives
     the initial value. Several processes may start at once on an empty database: the one whose
@@ -38,6 +51,12 @@ def install_events(
 def _install(session: Session, definitions: list[EventDefinition], *, now: int) -> None:
     for definition in definitions:
         event = session.scalar(select(Event).where(Event.code == definition.code))
+        if event is not None and event.version > 1:
+            # Edited in the workspace since it was seeded: the database is the event now.
+            continue
+        definition = assign_segment_ids(
+            definition, None if event is None else with_segment_ids(event.spec)
+        )
         stored = definition.to_dict()
         if event is None:
             session.add(
@@ -114,12 +133,15 @@ def update_settings(
                 options=", ".join(keys),
             )
     words = None if word_filter is None else _clean_word_filter(word_filter)
-    if premoderation is not None:
+    if premoderation is not None and premoderation != event.premoderation:
         event.premoderation = premoderation
+        # Part of the event file too: an editor holding the old value must not overwrite it.
+        event.version += 1
     if current_theme is not UNCHANGED:
         event.current_theme = current_theme
-    if words is not None:
+    if words is not None and words != list(event.word_filter or []):
         event.word_filter = words
+        event.version += 1
     event.updated_ms = clock()
     session.commit()
     return event
@@ -275,3 +297,219 @@ class Snapshots:
     def forget(self, code: str) -> None:
         """Drop the copy of an event whose settings just changed here."""
         self._copies.pop(code, None)
+
+
+# --- The organiser's workspace: events created, edited, archived and deleted ---------------------
+
+
+def with_segment_ids(definition: EventDefinition) -> EventDefinition:
+    """``definition`` with every segment's id (stored events seeded before ids existed get
+    ``s1``..``sN`` in order, the same every time they are read)."""
+    if all(segment.id for segment in definition.segments):
+        return definition
+    return assign_segment_ids(definition, None)
+
+
+def definition_from_form(form: object, *, source: str = "") -> EventDefinition:
+    """Check the JSON form of an event file (what its TOML parses to) with the file's own rules;
+    a problem is refused naming its place (``field``), e.g. ``segments[2].minutes``."""
+    if not isinstance(form, dict):
+        raise InvalidInput(N_("Send the event as a JSON object."), "invalid_body")
+    try:
+        return parse_event(form, source=source)
+    except EventProblem as problem:
+        raise _refusal(problem) from None
+
+
+def definition_from_toml(text: str) -> EventDefinition:
+    """Check an event file sent as TOML (an upload, or ``PUT`` with ``application/toml``)."""
+    try:
+        return parse_toml(text)
+    except EventProblem as problem:
+        raise _refusal(problem) from None
+    except EventFileError as exc:
+        raise InvalidInput(
+            N_("This is not a valid event file: {problem}"), "invalid_event_file", problem=str(exc)
+        ) from None
+
+
+class EventProblemRefused(InvalidInput):
+    """A problem of an event's content, in the asker's language after its place (a program
+    identifier, like ``segments[2].minutes``, also given as ``field``)."""
+
+    def __init__(self, *, problem: EventProblem) -> None:
+        # The template is the parser's own (marked there), checked where it is raised.
+        self.place = problem.place
+        super().__init__(problem.template, "invalid_event", **problem.params)
+        self.with_details(field=problem.place)
+
+    def render(self, translator: Translator) -> str:
+        problem = super().render(translator)
+        return f"{self.place}: {problem}" if self.place else problem
+
+
+def _refusal(problem: EventProblem) -> InvalidInput:
+    return EventProblemRefused(problem=problem)
+
+
+def current_definition(event: Event) -> EventDefinition:
+    """The event as its file would say it now: the stored agenda with the live settings the
+    moderators change during the session (pre-moderation, the word filter)."""
+    return replace(
+        with_segment_ids(event.spec),
+        premoderation=event.premoderation,
+        word_filter=tuple(event.word_filter or ()),
+    )
+
+
+def file_form(event: Event) -> dict[str, Any]:
+    """The JSON form of the event's file, as the editor loads it and ``PUT`` takes it back."""
+    return to_form(current_definition(event))
+
+
+def create_event(session: Session, definition: EventDefinition, *, clock: Clock) -> Event:
+    """Store a new event; ``event_exists`` when its code is taken."""
+    definition = assign_segment_ids(definition, None)
+    taken = session.scalar(select(Event.id).where(Event.code == definition.code))
+    if taken is not None:
+        raise _code_taken(definition.code)
+    now = clock()
+    event = Event(
+        code=definition.code,
+        title=definition.title,
+        definition=definition.to_dict(),
+        premoderation=definition.premoderation,
+        word_filter=list(definition.word_filter),
+        created_ms=now,
+        updated_ms=now,
+        version=1,
+    )
+    session.add(event)
+    try:
+        session.commit()
+    except IntegrityError:  # created by someone else at the same moment
+        session.rollback()
+        raise _code_taken(definition.code) from None
+    return event
+
+
+def _code_taken(code: str) -> Conflict:
+    return Conflict(
+        N_("There is already an event with the code {event}; choose another."),
+        "event_exists",
+        event=repr(code),
+    )
+
+
+def update_event(
+    session: Session,
+    event: Event,
+    definition: EventDefinition,
+    *,
+    version: int,
+    clock: Clock,
+) -> tuple[Event, Timer | None]:
+    """Replace the event's definition, if ``version`` is the one stored (else ``stale_version``,
+    with the current one): the agenda, themes, texts and the settings the file holds. The
+    timer follows its segment wherever it moved (``timer.follow_agenda``); the running segment
+    cannot be removed. Returns the event and its timer, if it has one."""
+    from moderator.core import timer as timers  # the timer reads events: imported here
+
+    if definition.code != event.code:
+        raise InvalidInput(
+            N_("The code of an event cannot change; duplicate it under the new code instead."),
+            "code_changed",
+        ).with_details(field="code")
+    old = with_segment_ids(event.spec)
+    definition = assign_segment_ids(definition, old)
+    row = session.get(Timer, event.id)
+    if row is not None:
+        timers.follow_agenda(row, old, definition, now=clock())
+    keys = {theme.key for theme in definition.themes}
+    now = clock()
+    result = session.execute(
+        update(Event)
+        .where(Event.id == event.id, Event.version == version)
+        .values(
+            title=definition.title,
+            definition=definition.to_dict(),
+            premoderation=definition.premoderation,
+            word_filter=list(definition.word_filter),
+            current_theme=event.current_theme if event.current_theme in keys else None,
+            version=Event.version + 1,
+            updated_ms=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if cast(CursorResult[Any], result).rowcount != 1:
+        session.rollback()
+        current = session.scalar(select(Event.version).where(Event.id == event.id))
+        raise Conflict(
+            N_(
+                "Someone else saved this event since you opened it (version {current}); load "
+                "their version, then make your change again."
+            ),
+            "stale_version",
+            current=current,
+        ).with_details(version=current)
+    session.commit()
+    session.refresh(event)
+    if row is not None:
+        session.refresh(row)
+    return event, row
+
+
+def delete_event(session: Session, event: Event) -> None:
+    """Delete the event with its questions, votes, timer, screens, invitations and trail."""
+    session.delete(event)
+    session.commit()
+
+
+def set_archived(session: Session, event: Event, archived: bool, *, clock: Clock) -> Event:
+    """Archive the event (out of the lists of upcoming and past events) or bring it back."""
+    if archived and event.archived_ms is None:
+        event.archived_ms = clock()
+    elif not archived:
+        event.archived_ms = None
+    session.commit()
+    return event
+
+
+def status_of(event: Event, timer: Timer | None, *, now: int) -> str:
+    """``archived``; ``live`` while its clock runs or is paused; else ``upcoming`` or ``past``
+    by its date in its own time zone (an event without a date is upcoming)."""
+    if event.archived_ms is not None:
+        return "archived"
+    if timer is not None and timer.state in ("running", "paused"):
+        return "live"
+    spec = event.spec
+    if not spec.date:
+        return "upcoming"
+    today = datetime.fromtimestamp(now / 1000, ZoneInfo(spec.timezone)).date()
+    return "past" if date.fromisoformat(spec.date) < today else "upcoming"
+
+
+def workspace_list(session: Session, *, now: int) -> list[dict[str, Any]]:
+    """Every event as the administrator's list shows it, soonest first within each status."""
+    counts = dict(
+        session.execute(select(Question.event_id, func.count()).group_by(Question.event_id)).all()
+    )
+    timers = {t.event_id: t for t in session.scalars(select(Timer))}
+    rows = []
+    for event in list_events(session):
+        spec = event.spec
+        rows.append(
+            {
+                "code": event.code,
+                "title": event.title,
+                "date": spec.date,
+                "start": spec.start,
+                "timezone": spec.timezone,
+                "language": spec.language,
+                "status": status_of(event, timers.get(event.id), now=now),
+                "version": event.version,
+                "questions": counts.get(event.id, 0),
+            }
+        )
+    rows.sort(key=lambda r: (r["date"] or "9999", r["start"] or "", r["code"]))
+    return rows

@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from moderator.core.clock import Clock
 from moderator.core.errors import N_, Conflict, InvalidInput
-from moderator.core.event_file import Segment
+from moderator.core.event_file import EventDefinition, Segment
 from moderator.models import Event, Timer
 
 IDLE, RUNNING, PAUSED = "idle", "running", "paused"
@@ -213,6 +213,31 @@ def _unknown_action(action: object) -> InvalidInput:
         action=repr(action),
         options=", ".join(ACTIONS),
     )
+
+
+def follow_agenda(timer: Timer, old: EventDefinition, new: EventDefinition, *, now: int) -> None:
+    """Keep the timer on its segment through a live edit of the agenda (segments added,
+    removed, reordered or changed, matched by id): same segment, same elapsed and added time,
+    so a new length changes the remaining time by exactly the difference. Removing the running
+    segment is refused; removing a paused or idle one loads the segment now in its place."""
+    old_ids = [segment.id for segment in old.segments]
+    new_ids = [segment.id for segment in new.segments]
+    starts = list(timer.actual_starts or [])
+    started = {sid: starts[i] if i < len(starts) else None for i, sid in enumerate(old_ids)}
+    timer.actual_starts = [started.get(sid) for sid in new_ids]
+    current = old_ids[timer.segment_index] if timer.segment_index < len(old_ids) else None
+    if current in new_ids:
+        timer.segment_index = new_ids.index(current)
+        return
+    if timer.state == RUNNING:
+        raise Conflict(
+            N_(
+                "The segment on the clock cannot be removed while it runs: pause the clock or go "
+                "to another segment first."
+            ),
+            "segment_running",
+        )
+    _load_segment(timer, min(timer.segment_index, len(new_ids) - 1), running=False, now=now)
 
 
 def _run(timer: Timer, now: int, *, fresh: bool) -> None:

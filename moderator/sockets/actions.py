@@ -11,7 +11,8 @@ from flask_socketio import join_room
 
 from moderator import actions, fanout, identity, runtime
 from moderator.actions import Action, Actor, ScreenIdentity
-from moderator.auth import has_moderator_session, token_matches
+from moderator.auth import credential_for_token, session_credential
+from moderator.core.access import Credential
 from moderator.core.errors import N_, DomainError, Forbidden, InvalidInput
 from moderator.extensions import socketio
 from moderator.fanout import ATTENDEE_NAMESPACE, MODERATOR_NAMESPACE
@@ -55,10 +56,15 @@ def _identity_again() -> DomainError | None:
 
 
 def moderator_actor() -> Actor:
-    """A dashboard connection: still a moderator only while its login (or token) holds."""
+    """A dashboard connection, with the access it still has: its token's, or its login's,
+    read again on every message (a revoked invitation or an ended login holds no more)."""
+    return Actor(credential=dashboard_credential())
+
+
+def dashboard_credential() -> Credential | None:
+    """The access of this dashboard connection now."""
     token = session.get("mod_token")
-    still = token_matches(token) if token is not None else has_moderator_session()
-    return Actor(moderator=still)
+    return credential_for_token(token) if token is not None else session_credential()
 
 
 def _handler(message: str, group: list[Action], namespace: str) -> Callable[..., Reply]:

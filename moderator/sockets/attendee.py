@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from moderator import fanout, identity, room_pass, runtime
 from moderator.core import events, questions, screens, votes
-from moderator.core.errors import N_, DomainError, Forbidden, InvalidInput
+from moderator.core.errors import N_, DomainError, Forbidden, InvalidInput, NotFound
 from moderator.extensions import socketio
 from moderator.faults import fault_reply
 from moderator.health import log_refusal
@@ -164,7 +164,10 @@ def disconnect(*_args: Any) -> None:
     if not screen_id or not code:
         return
     with runtime.database().session() as s:
-        event = events.get_event(s, code)
+        try:
+            event = events.get_event(s, code)
+        except NotFound:  # the event was deleted: nothing of it is left to mark
+            return
         if not screens.screen_gone(s, event, screen_id, clock=runtime.clock()):
             return
         listed = screens.screen_views(s, event)

@@ -10,12 +10,13 @@ from flask import current_app, session
 from flask_socketio import join_room
 
 from moderator import fanout, identity, runtime
-from moderator.auth import has_moderator_session, token_matches
+from moderator.auth import credential_for_token, session_credential
 from moderator.core import events, overview, questions, screens, votes
-from moderator.core.errors import N_, Unauthorized
+from moderator.core.access import Credential, Right
+from moderator.core.errors import N_, Forbidden, Unauthorized
 from moderator.extensions import socketio
 from moderator.sockets import Reply, acknowledged, require_object, socket_id
-from moderator.sockets.actions import moderator_actor
+from moderator.sockets.actions import dashboard_credential
 from moderator.sockets.attendee import refusal
 from moderator.sockets.screens import screen_state
 
@@ -28,7 +29,6 @@ def connect(auth: Any = None) -> None:
     ``"token"`` for tools without the browser's session cookie."""
     auth = auth if isinstance(auth, dict) else {}
     token = auth.get("token")
-    by_token = token is not None and token_matches(token)
     try:
         # New connections per address (no person yet), before the login is read.
         runtime.limiter().hit(
@@ -36,20 +36,28 @@ def connect(auth: Any = None) -> None:
         )
         # Checking a login reads the database: its outage is "unavailable", not "unauthorized"
         # (which makes the dashboard show the login form).
-        if not (by_token or has_moderator_session()):
+        credential = credential_for_token(token) if token is not None else session_credential()
+        if credential is None:
             raise Unauthorized(N_("Moderator login required."), "unauthorized")
         with runtime.database().session() as s:
             event = events.get_event(s, auth.get("event"))
+        if not credential.covers(event.code):
+            raise Forbidden(N_("This access is for another event."), "other_event")
     except Exception as exc:
         raise refusal(exc, "Socket.IO connect on /mod", NS) from None
     session["mod_event"] = event.code
-    if by_token:
+    if token is not None:
         session["mod_token"] = token
-    join_room(fanout.moderators_room(event.code))
-    login_id = session.get("login")
-    if not by_token and isinstance(login_id, str):
-        join_room(fanout.login_room(login_id))
-        runtime.of().login_watch.watch(socket_id(), login_id)
+    # Who reads the queue gets every question; the screens' helpers only what screens show.
+    if credential.allows(Right.QUEUE, event.code):
+        join_room(fanout.moderators_room(event.code))
+    else:
+        join_room(fanout.pairing_room(event.code))
+    if credential.login_id is not None:
+        join_room(fanout.login_room(credential.login_id))
+    if credential.invitation_id is not None:
+        join_room(fanout.invitation_room(credential.invitation_id))
+    runtime.of().login_watch.watch(socket_id(), credential.login_id, credential.invitation_id)
 
 
 @socketio.on("disconnect", namespace=NS)
@@ -69,12 +77,26 @@ def sync(data: Any) -> Reply:
     questions. ``{"after": id}``: the next page only. Each
     page carries its questions' vote split and ``next``, the ``after`` of the following page
     (``None`` on the last)."""
-    if not moderator_actor().moderator:
+    credential = dashboard_credential()
+    if credential is None:
         raise Unauthorized(N_("Moderator login required."), "unauthorized")
     data = require_object(data)
     limit = int(current_app.config["SYNC_PAGE_SIZE"])
     with runtime.database().session() as s:
         event = events.get_event(s, session.get("mod_event"))
+        if not credential.allows(Right.QUEUE, event.code):
+            if not credential.covers(event.code):
+                raise credential.refusal(Right.QUEUE, event.code)
+            # The screens' helpers: the agenda, the clock and the screens, no questions.
+            return {
+                "event": events.event_view(event),
+                "access": _access(credential, event.code),
+                "questions": [],
+                "vote_split": {},
+                "next": None,
+                "screens": screens.screen_views(s, event),
+                **screen_state(event.code),
+            }
         page = questions.questions_after(s, event, data.get("after", 0), limit)
         reply: Reply = {
             "questions": [questions.moderator_view(q) for q in page],
@@ -85,6 +107,7 @@ def sync(data: Any) -> Reply:
             return reply
         return {
             "event": events.event_view(event),
+            "access": _access(credential, event.code),
             **reply,
             "counts": questions.column_counts(s, event),
             "overview": overview.overview(s, event, clock=runtime.clock()),
@@ -92,3 +115,8 @@ def sync(data: Any) -> Reply:
             "screens": screens.screen_views(s, event),
             **screen_state(event.code),
         }
+
+
+def _access(credential: Credential, code: str) -> dict[str, object]:
+    """Who this dashboard is, for the page: its role, label and rights on the event."""
+    return {"role": credential.role, "label": credential.label, "rights": credential.rights(code)}

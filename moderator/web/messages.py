@@ -58,6 +58,11 @@ def moderator_messages() -> dict[str, str | dict[str, str]]:
     return {
         **_status_messages(),
         **time_messages(),
+        "role_admin": _("administrator"),
+        "role_moderator": _("moderator"),
+        "role_timekeeper": _("timekeeper"),
+        "role_screens": _("screens"),
+        "no_actions": _("No actions recorded yet."),
         "approve": _("Approve"),
         "dismiss": _("Dismiss"),
         "restore": _("Restore"),

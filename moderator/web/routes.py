@@ -17,9 +17,9 @@ from moderator.auth import (
     cross_site_request,
     csrf_token,
     csrf_valid,
-    has_moderator_session,
     log_in,
     log_out,
+    session_credential,
 )
 from moderator.core import events
 from moderator.core.errors import NotFound, TooMany
@@ -167,7 +167,7 @@ def moderate(code: str) -> ResponseReturnValue:
     token = request.args.get("token")
     if token is not None:
         # A link carrying the token logs in once, then drops the token from the address bar.
-        if log_in(token):
+        if log_in(token) is not None:
             # Everything else in the address stays (``?lang=``).
             kept = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "token"])
             return redirect(url_for("web.moderate", code=code) + (f"?{kept}" if kept else ""))
@@ -179,16 +179,28 @@ def moderate(code: str) -> ResponseReturnValue:
             csrf=csrf_token(),
             error=True,
         ), 403
-    if not has_moderator_session():
+    credential = session_credential()
+    if credential is None or not credential.covers(code):
+        # Logged in for another event: the same form, to log in with this event's link.
         return render_template(
-            "login.html", event=event, next=request.path, csrf=csrf_token(), error=False
-        ), 401
+            "login.html",
+            event=event,
+            next=request.path,
+            csrf=csrf_token(),
+            error=False,
+            other_event=credential is not None,
+        ), 401 if credential is None else 403
     return render_template(
         "moderate.html",
         event=event,
         when=when_of(event),
         csrf=csrf_token(),
         messages=moderator_messages(),
+        access={
+            "role": credential.role,
+            "label": credential.label,
+            "rights": credential.rights(code),
+        },
     )
 
 
@@ -237,7 +249,7 @@ def login() -> ResponseReturnValue:
         return render_template(
             "login.html", event=None, next=next_url, csrf=csrf_token(), error=False, expired=True
         ), 400
-    if not log_in(request.form.get("token", "").strip()):
+    if log_in(request.form.get("token", "").strip()) is None:
         note_http_refusal("wrong_token")
         return render_template(
             "login.html", event=None, next=next_url, csrf=csrf_token(), error=True

@@ -12,7 +12,7 @@ import {
   Backoff, connect, el, everyConnection, isTransient, markLanguage, randomId, request,
   requestOrThrow, retryAfterMs, showConnection, t, themeName, themesByKey, tn, Versions,
 } from "./connection.js";
-import { duration, showLocalTimes } from "./locale.js";
+import { duration, pageLanguage, showLocalTimes } from "./locale.js";
 
 const app = document.getElementById("app");
 const code = app.dataset.event;
@@ -664,6 +664,58 @@ socket.on("votes", ({ counts, versions = {} }) => {
   renderPublic();
 });
 socket.on("current_theme", ({ current_theme: key }) => preselectTheme(key));
+socket.on("event", applyEventEdit);
+
+/** The organisers edited the event (themes added, renamed, removed): the theme choices and the
+ *  filter follow in place; the chosen theme, the typed question and the focus stay. */
+function applyEventEdit(view) {
+  const lang = pageLanguage();
+  const pick = (text, translations) => translations?.[lang]
+    ? [translations[lang], lang] : [text, view.language];
+  const fieldset = document.querySelector("#ask fieldset.themes");
+  const keep = new Set();
+  themes.clear();
+  for (const theme of view.themes || []) {
+    const [title, titleLang] = pick(theme.title, theme.title_translations);
+    themes.set(theme.key, { ...theme, title, title_lang: titleLang });
+    keep.add(theme.key);
+    let input = document.getElementById(`theme-${theme.key}`);
+    if (!input) {
+      const option = el("div", "theme-option");
+      input = el("input");
+      Object.assign(input, { type: "radio", name: "theme", id: `theme-${theme.key}`, value: theme.key });
+      const label = el("label");
+      label.htmlFor = input.id;
+      const name = el("span", "theme-title");
+      name.dir = "auto";
+      label.append(name);
+      option.append(input, label);
+      fieldset.append(option);
+    }
+    const name = input.parentElement.querySelector(".theme-title");
+    const shown = theme.label ? `${theme.label}. ${title}` : title;
+    if (name.textContent !== shown) {
+      const label = theme.label ? el("bdi", "theme-label", `${theme.label}.`) : null;
+      name.replaceChildren(...(label ? [label, " "] : []), title);
+    }
+    markLanguage(name, titleLang);
+    let filterOption = themeFilter.querySelector(`option[value="${CSS.escape(theme.key)}"]`);
+    if (!filterOption) {
+      filterOption = el("option");
+      filterOption.value = theme.key;
+      themeFilter.append(filterOption);
+    }
+    if (filterOption.textContent !== shown) filterOption.textContent = shown;
+  }
+  for (const input of fieldset.querySelectorAll("input[name=theme]")) {
+    if (!keep.has(input.value)) input.closest(".theme-option").remove();
+  }
+  for (const option of themeFilter.querySelectorAll("option[value]")) {
+    if (option.value && !keep.has(option.value)) option.remove();
+  }
+  renderPublic();
+  renderMine();
+}
 
 // A safety net: anything still held goes again now and then while the page stays open.
 setInterval(() => {

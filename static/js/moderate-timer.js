@@ -111,6 +111,9 @@ export function setupTimer(socket, notify) {
   // The schedule's times are the event's: in its zone, in the page's language, and with the zone
   // named once beside them as the server names it ("New York (UTC-4)").
   const app = document.getElementById("app");
+  // What this dashboard's access allows (the server refuses the rest anyway).
+  const rights = new Set((app.dataset.rights || "").split(" "));
+  const mayPair = rights.has("pairing");
   const timeFormat = () => timeOfDay(timer?.timezone || app.dataset.timezone);
 
   function renderDrift(remaining) {
@@ -158,6 +161,7 @@ export function setupTimer(socket, notify) {
         button.type = "button";
         button.append(el("span", "seg-name"), el("span", "seg-times"), el("span", "seg-length"));
         button.querySelector(".seg-name").dir = "auto";
+        button.disabled = !rights.has("clock");
         button.addEventListener("click", () => {
           if (index !== timer.segment_index) askFor({ action: "goto", index });
         });
@@ -234,7 +238,7 @@ export function setupTimer(socket, notify) {
       remove.type = "button";
       remove.addEventListener("click", () => screenCommand({ action: "remove", screen_id: screen.screen_id }));
       const actions = el("td", "screen-actions");
-      actions.append(rename, remove);
+      if (mayPair) actions.append(rename, remove);
       const row = el("tr");
       row.append(name, el("td"), el("td"), el("td"), actions);
       const gone = el("li");
@@ -242,7 +246,7 @@ export function setupTimer(socket, notify) {
       const removeGone = el("button", null, t("remove"));
       removeGone.type = "button";
       removeGone.addEventListener("click", () => screenCommand({ action: "remove", screen_id: screen.screen_id }));
-      gone.append(removeGone);
+      if (mayPair) gone.append(removeGone);
       entry = { row, gone };
       screenRows.set(screen.screen_id, entry);
     }
@@ -324,6 +328,7 @@ export function setupTimer(socket, notify) {
   const stagePreview = previewDraft(messageText);
 
   function shortcut(event) {
+    if (!rights.has("clock")) return false;
     // The clock's keys, once moderate.js has decided a shortcut may fire here. Those that change
     // what the room sees ask first; a minute more or less is undone by the other key.
     if (!timer) return false;

@@ -21,6 +21,9 @@ import { duration, showLocalTimes, timeFormat } from "./locale.js";
 
 const app = document.getElementById("app");
 const code = app.dataset.event;
+// What this dashboard's access allows: a timekeeper reads the queue but does not curate it.
+const rights = new Set((app.dataset.rights || "").split(" "));
+const curates = rights.has("moderator");
 const themes = themesByKey();
 const ORIGINS = ["online", "room", "floor"];
 const COLUMNS = ["pending", "upnext", "approved", "answered", "dismissed", "merged"];
@@ -207,7 +210,7 @@ function card(question) {
     const quoted = el("span", "similar-text", similar.text);
     quoted.dir = "auto";  // isolated: an English question's "?" stays at its end in an Arabic sentence
     note.append(quoted);
-    if (!["merged", "live"].includes(question.status)) {
+    if (curates && !["merged", "live"].includes(question.status)) {
       note.append(button(t("merge_into").replace("{id}", similar.id), "act act-merge",
         () => act(question.id, "merge", { into: similar.id })));
     }
@@ -217,10 +220,10 @@ function card(question) {
     item.append(el("p", "similar", t("merged_into").replace("{id}", question.merged_into_id)));
   }
   const actions = el("div", "actions");
-  for (const action of question.actions || []) {
+  for (const action of curates ? question.actions || [] : []) {
     actions.append(button(t(action), `act act-${action}`, () => act(question.id, action)));
   }
-  if (question.status !== "merged") {
+  if (curates && question.status !== "merged") {
     const star = button(question.starred ? "★" : "☆", "act act-star",
       () => act(question.id, question.starred ? "unstar" : "star"));
     star.setAttribute("aria-label", question.starred ? t("unstar") : t("star"));
@@ -228,7 +231,7 @@ function card(question) {
     actions.append(star, moreMenu(question));
   }
   item.append(actions);
-  if (column === "upnext") {
+  if (curates && column === "upnext") {
     item.draggable = true;
     item.addEventListener("dragstart", (event) => {
       state.dragging = question.id;
@@ -700,7 +703,7 @@ document.addEventListener("keydown", (event) => {
     event.preventDefault();
     return;
   }
-  if (!question) return;
+  if (!question || !curates) return;
   if (event.key === "s") { act(question.id, question.starred ? "unstar" : "star"); event.preventDefault(); }
   const action = KEYS[event.key];
   if (action && (question.actions || []).includes(action)) {
@@ -856,6 +859,40 @@ socket.on("votes", ({ counts, split }) => {
   scheduleRender();
 });
 socket.on("settings", applySettings);
+// The event was edited in the workspace: theme names follow (the agenda comes with the timer).
+socket.on("event", (view) => {
+  themes.clear();
+  for (const theme of view.themes || []) themes.set(theme.key, theme);
+  scheduleRender();
+});
+
+// The audit trail: loaded when its panel opens, and again on request.
+const auditBox = document.getElementById("audit-box");
+async function loadAudit() {
+  const list = document.getElementById("audit");
+  try {
+    const response = await fetch(`/api/events/${encodeURIComponent(code)}/audit?limit=30`, {
+      credentials: "same-origin", headers: { Accept: "application/json" },
+    });
+    const reply = await response.json();
+    if (!response.ok) { notify(`${t("failed")} ${reply.error?.message || response.status}`); return; }
+    const format = timeFormat(eventZone, { withDate: true });
+    patchChildren(list, reply.entries.map((entry) => {
+      const item = el("li");
+      const when = el("time", null, format.format(entry.at_ms));
+      when.dateTime = new Date(entry.at_ms).toISOString();
+      const who = el("span", "who", entry.who);
+      who.dir = "auto";
+      item.append(when, " · ", who, ` (${t(`role_${entry.role}`)}) · `, el("code", null, entry.action));
+      return item;
+    }));
+    if (!reply.entries.length) list.replaceChildren(el("li", null, t("no_actions")));
+  } catch {
+    notify(`${t("failed")} ${t("offline")}`);
+  }
+}
+auditBox?.addEventListener("toggle", () => { if (auditBox.open) loadAudit(); });
+document.getElementById("audit-refresh")?.addEventListener("click", loadAudit);
 socket.on("overview", applyOverview);
 setInterval(scheduleRender, 15_000);  // the coverage line shows the minutes left
 render();

@@ -11,6 +11,7 @@ from moderator.core.event_file import (
     EventFileError,
     Segment,
     Theme,
+    assign_segment_ids,
     load_event_file,
 )
 from tests.fixtures.constants import MINIMAL_EVENT as GOOD
@@ -48,7 +49,9 @@ def test_keys_absent_from_a_stored_definition_take_the_defaults():
 
 def test_the_core_reads_the_definition_typed_and_rebuilds_it_when_replaced(session, event):
     spec = event.spec
-    assert spec == load_event_file(PANEL_FILE)
+    # Stored with the ids the server gives the segments the file leaves without one.
+    assert spec == assign_segment_ids(load_event_file(PANEL_FILE), None)
+    assert [s.id for s in spec.segments] == ["s1", "s2", "s3"]
     assert event.spec is spec  # built once
     event.definition = {**event.definition, "timezone": "Europe/Paris"}
     assert event.spec.timezone == "Europe/Paris"

@@ -19,8 +19,11 @@ def all_questions(client, bearer):
     return client.get(f"{BASE}/questions", headers=bearer).get_json()["questions"]
 
 
-def test_events_are_listed_with_code_and_title(client):
-    assert client.get("/api/events").get_json() == [{"code": EVENT, "title": TITLE}]
+def test_events_are_listed_for_the_administrator_only(client, bearer):
+    listed = client.get("/api/events", headers=bearer).get_json()["events"]
+    assert [(e["code"], e["title"]) for e in listed] == [(EVENT, TITLE)]
+    # The list of every event (upcoming ones included) is not for the public.
+    assert client.get("/api/events").status_code == 401
 
 
 def test_an_event_has_its_themes_and_segments(client):
@@ -98,7 +101,7 @@ def test_unknown_event_question_and_address_get_json_404(client, bearer):
     assert response.get_json()["error"]["code"] == "unknown_question"
     response = client.get("/api/nothing-here")
     assert response.status_code == 404 and "error" in response.get_json()
-    response = client.put("/api/events")
+    response = client.patch("/api/events")
     assert response.status_code == 405 and "error" in response.get_json()
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from moderator.core.event_file import EventFileError
-from tests.fixtures.constants import EVENT, PANEL_FILE
+from tests.fixtures.constants import EVENT, PANEL_FILE, TOKEN
 from tests.fixtures.constants import MINIMAL_EVENT as GOOD
 
 
@@ -13,7 +13,8 @@ def test_two_events_can_be_hosted_at_once(config_class, tmp_path):
     other = tmp_path / "other.toml"
     other.write_text(GOOD, encoding="utf-8")
     app = create_app(config_class, event_files=[str(PANEL_FILE), str(other)])
-    codes = [e["code"] for e in app.test_client().get("/api/events").get_json()]
+    listed = app.test_client().get("/api/events", headers={"Authorization": f"Bearer {TOKEN}"})
+    codes = [e["code"] for e in listed.get_json()["events"]]
     assert codes == [EVENT, "demo"]
 
 

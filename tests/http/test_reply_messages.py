@@ -14,7 +14,7 @@ def test_the_http_errors_say_what_went_wrong_in_english_by_default(client):
         "code": "not_found",
         "message": "There is nothing at this address.",
     }
-    refused = client.delete(f"/api/events/{EVENT}").get_json()["error"]
+    refused = client.delete(f"/api/events/{EVENT}/timer").get_json()["error"]
     assert refused["message"] == "DELETE is not allowed here."
 
 
@@ -31,7 +31,7 @@ class Catalogue(errors.English):
 def test_the_messages_go_through_the_translation(client, monkeypatch):
     french = Catalogue({"{method} is not allowed here.": "{method} n'est pas permis ici."})
     monkeypatch.setattr(errors, "current_translator", lambda: french)
-    refused = client.delete(f"/api/events/{EVENT}").get_json()["error"]
+    refused = client.delete(f"/api/events/{EVENT}/timer").get_json()["error"]
     assert refused["message"] == "DELETE n'est pas permis ici."
 
 

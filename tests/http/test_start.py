@@ -62,7 +62,7 @@ def test_no_warning_when_the_qr_code_points_to_the_network(config_class):
 
 def printout(server: ServerProcess) -> str:
     return wait_until(
-        lambda: "moderator token" in server.log.read_text() and server.log.read_text(),
+        lambda: "admin token" in server.log.read_text() and server.log.read_text(),
         timeout=10,
         message="the start-up printout",
     )
