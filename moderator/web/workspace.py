@@ -16,60 +16,53 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from moderator import runtime
-from moderator.auth import csrf_token
+from moderator.auth import csrf_token, current_credential
 from moderator.core import events
+from moderator.core.access import Credential, Right
 from moderator.core.errors import NotFound
 from moderator.core.languages import LANGUAGES
 from moderator.web import bp
 from moderator.web.messages import workspace_messages
 
-
-# TEMPORARY until the lead's ``current_credential`` lands in moderator/auth.py.
-class Staff:
-    is_admin = True
-
-    def may_edit(self, code: str) -> bool:
-        return True
-
-
-def current_staff() -> Staff | None:
-    from moderator.auth import has_moderator_session
-
-    return Staff() if has_moderator_session() else None
+# The areas of the IANA database where places are; the rest are legacy aliases ("US/Eastern",
+# "EST5EDT") and POSIX names nobody should pick.
+_ZONE_AREAS = frozenset(
+    [
+        "Africa",
+        "America",
+        "Antarctica",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    ]
+)
 
 
 @functools.cache
 def zone_names() -> tuple[str, ...]:
-    """The IANA time zones a person would pick (``Europe/Paris``, ``UTC``), sorted; not the
-    legacy aliases (``US/Eastern``, ``EST5EDT``) nor the POSIX ones."""
+    """The time zones a person would pick (``Europe/Paris``, ``UTC``), sorted."""
     return tuple(
         sorted(
             name
             for name in zoneinfo.available_timezones()
-            if name == "UTC"
-            or (
-                "/" in name
-                and name.split("/", 1)[0]
-                in {
-                    "Africa",
-                    "America",
-                    "Antarctica",
-                    "Asia",
-                    "Atlantic",
-                    "Australia",
-                    "Europe",
-                    "Indian",
-                    "Pacific",
-                }
-            )
+            if name == "UTC" or ("/" in name and name.split("/", 1)[0] in _ZONE_AREAS)
         )
     )
 
 
-def _login_page() -> ResponseReturnValue:
+def _refused(credential: Credential | None) -> ResponseReturnValue:
+    """The login form, as the dashboard gives it: 401 without any access, 403 with an access
+    that does not reach this page (a timekeeper's, another event's moderator's)."""
     return render_template(
-        "login.html", event=None, next=request.full_path.rstrip("?"), csrf=csrf_token(), error=False
-    ), 401
+        "login.html",
+        event=None,
+        next=request.full_path.rstrip("?"),
+        csrf=csrf_token(),
+        error=False,
+    ), 401 if credential is None else 403
 
 
 def _event_exists(code: str) -> bool:
@@ -81,11 +74,11 @@ def _event_exists(code: str) -> bool:
     return True
 
 
-def _editor(staff: Staff, code: str | None) -> ResponseReturnValue:
+def _editor(credential: Credential, code: str | None) -> ResponseReturnValue:
     return render_template(
         "event_editor.html",
         code=code,
-        is_admin=staff.is_admin,
+        is_admin=credential.allows(Right.ADMIN, code),
         csrf=csrf_token(),
         event_languages=LANGUAGES,
         zone_names=zone_names(),
@@ -96,28 +89,29 @@ def _editor(staff: Staff, code: str | None) -> ResponseReturnValue:
 @bp.get("/admin")
 def admin() -> ResponseReturnValue:
     """The administrator's list of events: live now, upcoming, past and archived."""
-    staff = current_staff()
-    if staff is None or not staff.is_admin:
-        return _login_page()
+    credential = current_credential()
+    if credential is None or not credential.allows(Right.ADMIN, None):
+        return _refused(credential)
     return render_template("workspace.html", csrf=csrf_token(), messages=workspace_messages())
 
 
 @bp.get("/admin/events/new")
 def new_event() -> ResponseReturnValue:
     """The event editor, empty, for the administrator to create an event."""
-    staff = current_staff()
-    if staff is None or not staff.is_admin:
-        return _login_page()
-    return _editor(staff, None)
+    credential = current_credential()
+    if credential is None or not credential.allows(Right.ADMIN, None):
+        return _refused(credential)
+    return _editor(credential, None)
 
 
 @bp.get("/admin/events/<code>/edit")
 def edit_event(code: str) -> ResponseReturnValue:
-    """The event editor of ``code``, with its access panel: for the administrator, and for the
-    moderator invited to this event (without archive and delete)."""
-    staff = current_staff()
-    if staff is None or not staff.may_edit(code):
-        return _login_page()
+    """The event editor of ``code``, with its access panel: for whoever holds the moderator's
+    right on it (the administrator, the moderator invited to this event), archive and delete
+    for the administrator only."""
+    credential = current_credential()
+    if credential is None or not credential.allows(Right.MODERATOR, code):
+        return _refused(credential)
     if not _event_exists(code):
         abort(404)
-    return _editor(staff, code)
+    return _editor(credential, code)

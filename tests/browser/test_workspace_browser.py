@@ -150,12 +150,29 @@ def test_the_administrator_creates_an_event_and_a_timekeepers_link_opens_the_clo
     finally:
         page.context.close()
 
+    # An attendee's question waits for review: the timekeeper sees it, and may not approve it.
+    attendee = requests.Session()
+    attendee.get(f"{server.url}/e/{code}", timeout=5)
+    asked = attendee.post(
+        f"{server.url}/api/events/{code}/questions",
+        json={
+            "text": "Who hosts the exchanges?",
+            "theme": "general",
+            "client_msg_id": "workspace-q-1",
+        },
+        headers={"Origin": server.url},
+        timeout=5,
+    )
+    assert asked.status_code == 201 and asked.json()["question"]["status"] == "pending", asked.text
+
     # Another browser: the timekeeper's link logs in and lands on the event's dashboard.
     timekeeper = browser.new_context(viewport=LAPTOP).new_page()
     try:
         timekeeper.goto(link)
         timekeeper.wait_for_url(f"{server.url}/moderate/{code}")
         timekeeper.wait_for_selector("#connection[data-state=online]")
+        card = timekeeper.locator("li.question", has_text="Who hosts the exchanges?")
+        card.wait_for()
         timekeeper.click("#clock-toggle")
         wait_until(
             lambda: (
@@ -165,9 +182,47 @@ def test_the_administrator_creates_an_event_and_a_timekeepers_link_opens_the_clo
             timeout=5,
             message="the clock running",
         )
-        assert timekeeper.locator("button.act-approve").count() == 0
+        assert card.locator("button").filter(has_text="Approve").count() == 0
+        assert timekeeper.get_by_role("button", name="Approve").count() == 0
     finally:
         timekeeper.context.close()
+
+
+def test_an_invited_moderator_edits_their_event_only_and_without_archive_or_delete(browser, server):
+    code = new_code("mod")
+    create_event(server, code)
+    other = new_code("other")
+    create_event(server, other)
+    invited = requests.post(
+        f"{server.url}/api/events/{code}/invitations",
+        json={"role": "moderator", "label": "Co-moderator"},
+        headers=ADMIN,
+        timeout=5,
+    )
+    assert invited.status_code == 201, invited.text
+    page = browser.new_context(viewport=LAPTOP, bypass_csp=True).new_page()
+    try:
+        page.goto(invited.json()["url"])
+        page.wait_for_url(f"{server.url}/moderate/{code}")
+        open_editor(page, server, code)
+        assert page.locator("#access").is_visible()
+        assert page.locator("#delete, #archive").count() == 0
+        assert page.get_by_role("link", name="All events").count() == 0
+        page.fill("#venue", "Room 2")
+        page.click("#save")
+        saved(page, 2)
+        # The list of every event, and another event's editor, are not theirs.
+        assert page.goto(f"{server.url}/admin").status == 403
+        assert page.goto(f"{server.url}/admin/events/{other}/edit").status == 403
+        assert page.goto(f"{server.url}/admin/events/new").status == 403
+    finally:
+        page.context.close()
+    anonymous = browser.new_context().new_page()
+    try:
+        assert anonymous.goto(f"{server.url}/admin/events/{code}/edit").status == 401
+        assert anonymous.locator("#token").is_visible()
+    finally:
+        anonymous.context.close()
 
 
 def test_a_refused_field_is_marked_and_focused_and_nothing_typed_is_lost(browser, server):
@@ -412,8 +467,9 @@ def test_the_editor_in_arabic_is_right_to_left_and_inside_the_window(browser, se
         wider = page.evaluate(
             """(width) => [...document.querySelectorAll('body *')].filter((node) => {
                  const box = node.getBoundingClientRect();
+                 // A closed list (the language switcher's) is laid out, but not shown.
                  return box.width > 0 && (box.left < -1 || box.right > width + 1)
-                   && !node.closest('.visually-hidden, template, datalist');
+                   && node.checkVisibility() && !node.closest('.visually-hidden');
                }).map((node) => node.id || node.className || node.tagName)""",
             PHONE["width"],
         )
