@@ -588,10 +588,15 @@ async function refreshAudit() {
     const item = el("li", "audit-entry");
     const when = el("time", "audit-when", momentText(entry.at_ms));
     when.dateTime = new Date(entry.at_ms).toISOString();
-    const who = el("span", "audit-who", entry.who);
-    who.dir = "auto";
     const action = t(`action_${entry.action}`);
-    item.append(when, " ", who, " ", el("span", "badge role-badge", roleName(entry.role)), " ",
+    item.append(when, " ");
+    // The administrator's label says no more than the role's badge.
+    if (entry.role !== "admin") {
+      const who = el("span", "audit-who", entry.who);
+      who.dir = "auto";
+      item.append(who, " ");
+    }
+    item.append(el("span", "badge role-badge", roleName(entry.role)), " ",
       el("span", "audit-action", action === `action_${entry.action}` ? entry.action : action));
     return item;
   });

@@ -40,9 +40,12 @@ export async function call(method, path, body, { contentType = "application/json
   return { ok: response.ok, status: response.status, data: data ?? {} };
 }
 
-/** `template` with each `{name}` replaced by `values[name]` (as text, never HTML). */
+/** `template` with each `{name}` replaced by `values[name]` (as text, never HTML). A text is
+ *  isolated (U+2068...U+2069): a title in Arabic keeps an English sentence around it in order,
+ *  and the other way round. */
 export function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  const value = (name) => (typeof values[name] === "number" ? String(values[name]) : `\u2068${values[name]}\u2069`);
+  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? value(name) : whole));
 }
 
 /** Ask `question` in the page's modal dialog; resolves true when the person answers `yes` (the
