@@ -230,6 +230,44 @@ def test_an_invited_moderator_edits_their_event_only_and_without_archive_or_dele
         anonymous.context.close()
 
 
+def test_erasing_askers_names_asks_first_and_says_how_many(browser, server):
+    code = new_code("names")
+    create_event(server, code)
+    attendee = requests.Session()
+    attendee.get(f"{server.url}/e/{code}", timeout=5)
+    asked = attendee.post(
+        f"{server.url}/api/events/{code}/questions",
+        json={
+            "text": "Who keeps the alumni network going?",
+            "theme": "money",
+            "name": "Amina Diallo",
+            "client_msg_id": "workspace-names-1",
+        },
+        headers={"Origin": server.url},
+        timeout=5,
+    )
+    assert asked.status_code == 201, asked.text
+    page = admin_page(browser, server)
+    try:
+        open_editor(page, server, code)
+        page.click("#erase-names")
+        page.wait_for_selector("#confirm-dialog[open]")
+        page.keyboard.press("Escape")  # no: nothing erased
+        assert page.evaluate("document.activeElement.id") == "erase-names"
+        page.click("#erase-names")
+        page.click("#confirm-yes")
+        page.wait_for_selector("#erase-status[data-kind=ok]")
+        assert page.locator("#erase-status").text_content() == "Names erased from 1 question."
+        questions = requests.get(
+            f"{server.url}/api/events/{code}/questions", headers=ADMIN, timeout=5
+        ).json()["questions"]
+        assert [(q["text"], q["name"]) for q in questions] == [
+            ("Who keeps the alumni network going?", None)
+        ]
+    finally:
+        page.context.close()
+
+
 def test_a_refused_field_is_marked_and_focused_and_nothing_typed_is_lost(browser, server):
     code = new_code()
     create_event(server, code)
