@@ -803,7 +803,7 @@ const fullSync = everyConnection(socket, async () => {
   state.counts = reply.counts;
   columnsBox.setAttribute("aria-busy", "true");  // until the last page
   if (!state.questions.size) state.questions = fresh;
-  applySettings(reply.settings);
+  if (reply.settings) applySettings(reply.settings);  // not for the screens' helpers
   if (reply.overview) {
     state.overview = null;  // a sync's overview replaces whatever came before
     applyOverview(reply.overview);

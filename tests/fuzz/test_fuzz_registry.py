@@ -480,6 +480,11 @@ def http_calls(draw: st.DrawFn, group: list[Action]) -> HttpCall:
     if action.right in STAFF_RIGHTS and rights != "none":
         token = TOKEN if rights == "right" else draw(HEADER_TEXT)
         headers["Authorization"] = f"Bearer {token}"
+        if action.name == "event.delete" and rights == "right":
+            # Deleting the scenario's event would leave every later example a 404: with the
+            # right token, the fuzz deletes events that do not exist (tests/http/test_workspace.py
+            # deletes a real one).
+            url = url.replace(f"/events/{EVENT}", "/events/no-such-event", 1)
     elif action.right is Right.ATTENDEE and rights != "none" and isinstance(body, dict):
         body["client_id"] = ATTENDEE if rights == "right" else draw(ANY_JSON)
         if rights == "right":

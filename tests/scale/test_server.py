@@ -84,7 +84,7 @@ def test_the_1025th_connection_is_served(live_server):
             conn = socket.create_connection(("127.0.0.1", live_server.port), timeout=5)
             conn.sendall(b"GET /api/events HTTP/1.1\r\nHost: localhost\r\n")  # headers unfinished
             idle.append(conn)
-        response = requests.get(f"{live_server.url}/api/events", timeout=10)
+        response = requests.get(f"{live_server.url}/api/events/{EVENT}", timeout=10)
         assert response.status_code == 200
     finally:
         for conn in idle:
