@@ -70,7 +70,7 @@ class Credential:
 
     def refusal(self, right: Right, code: str | None) -> DomainError:
         """Why this credential does not give ``right`` on ``code``, in words."""
-        if not self.covers(code):
+        if code is not None and not self.covers(code):
             return Forbidden(N_("This access is for another event."), "other_event")
         return Forbidden(_ROLE_REFUSALS[self.role], "not_your_role")
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.exc import StaleDataError
 
 from moderator.core.clock import Clock
 from moderator.core.errors import N_, NP_, Conflict, InvalidInput, NotFound, Translator
@@ -452,7 +453,14 @@ def update_event(
             "stale_version",
             current=current,
         ).with_details(version=current)
-    session.commit()
+    try:
+        session.commit()
+    except StaleDataError:  # the clock changed between our read and this write
+        session.rollback()
+        raise Conflict(
+            N_("Someone else changed the clock at the same moment; yours was not applied."),
+            "clock_changed",
+        ) from None
     session.refresh(event)
     if row is not None:
         session.refresh(row)
@@ -476,17 +484,20 @@ def set_archived(session: Session, event: Event, archived: bool, *, clock: Clock
 
 
 def status_of(event: Event, timer: Timer | None, *, now: int) -> str:
-    """``archived``; ``live`` while its clock runs or is paused; else ``upcoming`` or ``past``
-    by its date in its own time zone (an event without a date is upcoming)."""
+    """``archived``; ``live`` while its clock runs (or is paused on its day); else ``upcoming``
+    or ``past`` by its date in its own time zone (an event without a date is upcoming)."""
     if event.archived_ms is not None:
         return "archived"
-    if timer is not None and timer.state in ("running", "paused"):
-        return "live"
     spec = event.spec
-    if not spec.date:
-        return "upcoming"
     today = datetime.fromtimestamp(now / 1000, ZoneInfo(spec.timezone)).date()
-    return "past" if date.fromisoformat(spec.date) < today else "upcoming"
+    day = date.fromisoformat(spec.date) if spec.date else None
+    # A clock left paused after the session is not a live event days later.
+    state = timer.state if timer is not None else "idle"
+    if state == "running" or (state == "paused" and day in (None, today)):
+        return "live"
+    if day is None:
+        return "upcoming"
+    return "past" if day < today else "upcoming"
 
 
 def workspace_list(session: Session, *, now: int) -> list[dict[str, Any]]:

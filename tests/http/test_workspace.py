@@ -375,3 +375,27 @@ def test_a_dashboard_shows_each_role_only_its_controls(app, client, role):
     other = client.post("/api/events", json=NEW, headers=ADMIN)
     assert other.status_code == 201
     assert browser.get(f"/moderate/{NEW['code']}").status_code == 403
+
+
+def test_an_events_moderator_is_told_the_event_list_is_the_administrators(client):
+    moderator = {"Authorization": f"Bearer {_invite(client, 'moderator', 'Chair')['token']}"}
+    response = client.get("/api/events", headers=moderator)
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "not_your_role"
+
+
+def test_a_clock_left_paused_after_the_session_is_not_live_days_later(app):
+    from moderator import runtime
+    from moderator.core import timer
+
+    with runtime.database(app).session() as session:
+        event = events.get_event(session, EVENT)
+        row = timer.get_timer(session, event, clock=lambda: 0)
+        row.state = "paused"
+        # The panel's date is 2030-03-14 in Nairobi (UTC+3).
+        two_days_after = 1_899_882_000_000  # 2030-03-16, noon in Nairobi
+        assert events.status_of(event, row, now=two_days_after) == "past"
+        that_day = 1_899_709_200_000  # 2030-03-14, noon in Nairobi
+        assert events.status_of(event, row, now=that_day) == "live"
+        row.state = "running"
+        assert events.status_of(event, row, now=two_days_after) == "live"
