@@ -13,7 +13,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
-from sqlalchemy.orm.exc import StaleDataError
 
 from moderator.core.clock import Clock
 from moderator.core.errors import N_, NP_, Conflict, InvalidInput, NotFound, Translator
@@ -453,14 +452,7 @@ def update_event(
             "stale_version",
             current=current,
         ).with_details(version=current)
-    try:
-        session.commit()
-    except StaleDataError:  # the clock changed between our read and this write
-        session.rollback()
-        raise Conflict(
-            N_("Someone else changed the clock at the same moment; yours was not applied."),
-            "clock_changed",
-        ) from None
+    timers.commit_clock(session)  # the clock changed since it was read: a conflict
     session.refresh(event)
     if row is not None:
         session.refresh(row)

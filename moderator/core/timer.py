@@ -76,7 +76,7 @@ def get_timer(session: Session, event: Event, *, clock: Clock) -> Timer:
     elif timer.segment_index >= len(segments):
         # The event file lost segments since the timer was last used.
         _load_segment(timer, len(segments) - 1, running=False, now=clock())
-        _commit(session)
+        commit_clock(session)
     return timer
 
 
@@ -176,7 +176,7 @@ def apply(session: Session, event: Event, command: TimerCommand, *, clock: Clock
                 )
         _load_segment(timer, index, running=timer.state == RUNNING, now=now)
     timer.updated_ms = now
-    _commit(session)
+    commit_clock(session)
     return timer
 
 
@@ -200,7 +200,7 @@ def advance_if_due(session: Session, event: Event, *, version: int, clock: Clock
     _load_segment(timer, timer.segment_index + 1, running=True, now=zero_at)
     timer.updated_ms = now
     try:
-        _commit(session)
+        commit_clock(session)
     except Conflict:
         return False
     return True
@@ -263,7 +263,8 @@ def _load_segment(timer: Timer, index: int, *, running: bool, now: int) -> None:
         _run(timer, now, fresh=True)
 
 
-def _commit(session: Session) -> None:
+def commit_clock(session: Session) -> None:
+    """Commit a change of the clock; another one written meanwhile is a conflict, not a 500."""
     try:
         session.commit()
     except StaleDataError:
