@@ -117,6 +117,9 @@ class Config:
 
     # Largest HTTP body accepted, in bytes; larger bodies get 413.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024)
+    # Largest event file (TOML or its JSON form) the workspace takes: a hundred segments with
+    # their titles in six languages pass the parser's own limits yet exceed the above.
+    EVENT_FILE_MAX_BYTES = _env_int("EVENT_FILE_MAX_BYTES", 1024 * 1024)
     # Largest Socket.IO message, however many websocket frames it comes in (a long-polling
     # request's body, likewise); the connection that sends a larger one is closed.
     SOCKETIO_MAX_MESSAGE_BYTES = _env_int("SOCKETIO_MAX_MESSAGE_BYTES", 1024 * 1024)

@@ -9,7 +9,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
@@ -88,7 +88,12 @@ def _actor(body: dict[str, Any], code: str) -> Actor:
 
 
 def _route(group: list[Action]) -> Callable[..., ResponseReturnValue]:
+    # The event-file actions take a whole file: a larger body than the others.
+    whole_files = any(action.command is dict for action in group)
+
     def view(code: str = "", **url_values: Any) -> ResponseReturnValue:
+        if whole_files:
+            request.max_content_length = current_app.config["EVENT_FILE_MAX_BYTES"]
         body = _body()
         data = {**body, **url_values}
         result = actions.perform(actions.choose(group, data), _actor(body, code), code, data)

@@ -3,6 +3,7 @@ versioned; invitations by role; a revoked invitation's dashboards closed at once
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -399,3 +400,28 @@ def test_a_clock_left_paused_after_the_session_is_not_live_days_later(app):
         assert events.status_of(event, row, now=that_day) == "live"
         row.state = "running"
         assert events.status_of(event, row, now=two_days_after) == "live"
+
+
+def test_a_large_event_file_is_taken_though_it_is_larger_than_other_bodies(client):
+    """A hundred segments titled in six languages: within the parser's limits, above the 64 KB
+    that any other request may send."""
+    languages = ("en", "fr", "es", "ru", "ar", "zh")
+    segments = [
+        {
+            "title": {lang: f"{lang} segment {i:03d} " + "x" * 170 for lang in languages},
+            "minutes": 1,
+        }
+        for i in range(100)
+    ]
+    form = {"code": "big-event", "title": "A long day", "segments": segments}
+    body = json.dumps(form).encode()
+    assert len(body) > 64 * 1024
+    response = client.post(
+        "/api/events", data=body, headers={**ADMIN, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 201, response.get_json()
+    assert len(response.get_json()["file"]["segments"]) == 100
+    too_big = client.post(
+        f"/api/events/{EVENT}/questions", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert too_big.status_code == 413
