@@ -254,7 +254,7 @@ LIMITS = {
     "notes": 2000,
     "venue": 300,
     "format": 100,
-    "label": 20,
+    "label": 80,
     "organiser": 200,
     "word": 100,
     "timezone": 64,
@@ -262,12 +262,16 @@ LIMITS = {
 }
 # The most entries each list holds; beyond these, a panel is not what this app is for.
 MAX_SEGMENTS = 100
-MAX_THEMES = 20
+# Lists are bounded so that a form cannot hold thousands of rows; the body limit
+# (EVENT_FILE_MAX_BYTES) bounds the whole. A conference day has more than a panel's few themes.
+MAX_THEMES = 100
 MAX_QUESTIONS = 30
-MAX_PANELISTS = 50
-MAX_ORGANISERS = 20
+MAX_PANELISTS = 100
+MAX_ORGANISERS = 100
 MAX_SPEAKERS = 20
-MAX_WORD_FILTER = 500
+# The same as the live setting's (``events.WORD_FILTER_MAX``), so a file's list can be saved
+# from the dashboard unchanged.
+MAX_WORD_FILTER = 200
 ERASE_NAMES_DAYS = (1, 3650)
 LONGEST_SEGMENT_S = 24 * 3600
 

@@ -443,9 +443,9 @@ ONE_LINE = "must be a single line"
         (changed("themes", 0, "questions", 1, "x" * 501), "themes[0].questions[1]", "at most 500"),
         (changed("segments", [{"title": "T", "minutes": 1}] * 101), "segments", "more than 100"),
         (
-            changed("themes", [{"key": f"k{i}", "title": "T"} for i in range(21)]),
+            changed("themes", [{"key": f"k{i}", "title": "T"} for i in range(101)]),
             "themes",
-            "more than 20",
+            "more than 100",
         ),
         (changed("themes", 0, "questions", ["Q?"] * 31), "themes[0].questions", "more than 30"),
         (
@@ -453,7 +453,7 @@ ONE_LINE = "must be a single line"
             "themes[1].questions.en",
             "more than 30",
         ),
-        (changed("panelists", [{"name": "P"}] * 51), "panelists", "more than 50"),
+        (changed("panelists", [{"name": "P"}] * 101), "panelists", "more than 100"),
         # Segment ids and the retention setting.
         (changed("segments", 0, "id", "Intro"), "segments[0].id", "lowercase"),
         (

@@ -514,7 +514,8 @@ def send(harness: Harness, call: HttpCall) -> Any:
     if call.method == "GET":
         query = call.body if isinstance(call.body, dict) else {"q": call.body}
         pairs = [(str(k), v if isinstance(v, str) else json.dumps(v)) for k, v in query.items()]
-        url = call.url + "?" + urllib.parse.urlencode(pairs)
+        # A lone surrogate cannot be UTF-8: sent as the bytes a careless client would send.
+        url = call.url + "?" + urllib.parse.urlencode(pairs, errors="surrogatepass")
         return client.get(url, headers=call.headers)
     data = call.raw if call.raw is not None else json.dumps(call.body).encode()
     return client.open(
