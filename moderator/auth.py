@@ -142,11 +142,6 @@ def session_credential() -> Credential | None:
     )
 
 
-def has_moderator_session() -> bool:
-    """Whether this browser is logged in with some organiser's access."""
-    return session_credential() is not None
-
-
 def csrf_token() -> str:
     """The session's CSRF token, created on first use (forms embed it)."""
     token = session.get("csrf")
