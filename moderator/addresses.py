@@ -10,6 +10,8 @@ from __future__ import annotations
 import ipaddress
 import socket
 
+from flask import current_app, request
+
 # Any address outside this machine: connecting a UDP socket sends nothing, it only makes the
 # kernel pick the interface (and so the local address) that route would leave from.
 _PROBE = ("192.0.2.1", 9)  # TEST-NET-1 (RFC 5737), never routed on the Internet
@@ -48,3 +50,9 @@ def lan_address() -> str:
     except OSError:
         return "127.0.0.1"
     return address
+
+
+def public_base_url() -> str:
+    """The address attendees (and invited people) use: PUBLIC_URL, else the address this
+    request reached the server at."""
+    return str(current_app.config["PUBLIC_URL"] or request.host_url).rstrip("/")

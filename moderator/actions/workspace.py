@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, has_request_context, request
-
 from moderator import runtime
 from moderator.actions.base import Action, Actor, Context, Result, Right
+from moderator.addresses import public_base_url
 from moderator.core import audit, events, invitations, privacy, timer
 from moderator.core.errors import N_, InvalidInput
 from moderator.core.event_file import EventDefinition
@@ -154,15 +153,8 @@ def invite(context: Context, actor: Actor, command: Invite) -> Result:
             clock=context.clock,
         )
         view = invitations.invitation_view(invitation)
-    url = f"{_base_url()}/moderate/{context.code}?token={token}"
+    url = f"{public_base_url()}/moderate/{context.code}?token={token}"
     return Result({**view, "url": url, "token": token}, status=201)
-
-
-def _base_url() -> str:
-    public = current_app.config.get("PUBLIC_URL")
-    if public:
-        return str(public).rstrip("/")
-    return request.host_url.rstrip("/") if has_request_context() else ""
 
 
 def list_invitations(context: Context, actor: Actor, command: Nothing) -> Result:

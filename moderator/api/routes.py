@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from moderator import actions, identity, room_pass, runtime
 from moderator.actions import Action, Actor, ScreenIdentity
+from moderator.addresses import public_base_url
 from moderator.api import bp
 from moderator.auth import has_right, request_credential, requires
 from moderator.core import audit, events, questions, screens, timer, votes
@@ -24,7 +25,6 @@ from moderator.core.event_file import export_toml
 from moderator.core.questions import ATTENDEE_ORIGINS, check_client_id
 from moderator.health import report as health_report
 from moderator.models import Event
-from moderator.web.routes import public_base_url
 
 
 def _body() -> dict[str, Any]:

@@ -74,6 +74,10 @@ class Credential:
             return Forbidden(N_("This access is for another event."), "other_event")
         return Forbidden(_ROLE_REFUSALS[self.role], "not_your_role")
 
+    def view(self, code: str) -> dict[str, object]:
+        """Who this is, for a page: role, label and rights on the event ``code``."""
+        return {"role": self.role, "label": self.label, "rights": self.rights(code)}
+
     def rights(self, code: str | None) -> list[str]:
         """The rights this credential gives on ``code``, by name (for the pages)."""
         if not self.covers(code):

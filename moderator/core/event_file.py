@@ -284,6 +284,22 @@ _LINE_BREAK = re.compile("[\n\u2028\u2029]")
 _PLACE_KEY = re.compile(r"[A-Za-z0-9_-]{1,16}")
 
 
+def is_plain_line(text: str) -> bool:
+    """Whether ``text`` is one line of plain text: no control character, no line break, no
+    lone surrogate (the rule of the file's one-line fields, for other names people give)."""
+    return not (_CONTROL.search(text) or _LINE_BREAK.search(text) or "\t" in text)
+
+
+def _refuse_repeats(values: list[str], place: str, template: str) -> None:
+    """A problem at the second of two equal, non-empty ``values`` (``place`` holds ``{}`` for
+    its index)."""
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value and value in seen:
+            raise EventProblem(place.format(index), template, value=repr(value))
+        seen.add(value)
+
+
 def _clean(value: str, place: str, limit: int, *, multiline: bool = False) -> str:
     """``value`` stripped, once it is known to be clean text of at most ``limit`` characters and,
     unless ``multiline``, on one line."""
@@ -670,30 +686,17 @@ def parse_event(data: dict[str, Any], source: str = "") -> EventDefinition:
         _segment(s, f"segments[{i}]", language)
         for i, s in enumerate(_tables(data, "segments", required=True, most=MAX_SEGMENTS))
     )
-    given_ids: set[str] = set()
-    for index, segment in enumerate(segments):
-        if segment.id in given_ids:
-            raise EventProblem(
-                f"segments[{index}].id",
-                N_("{value} is used by another segment"),
-                value=repr(segment.id),
-            )
-        if segment.id:
-            given_ids.add(segment.id)
+    _refuse_repeats(
+        [s.id for s in segments], "segments[{}].id", N_("{value} is used by another segment")
+    )
     themes = [
         _theme(t, f"themes[{i}]", language)
         for i, t in enumerate(_tables(data, "themes", required=False, most=MAX_THEMES))
     ]
-    seen: set[str] = set()
-    for index, theme in enumerate(themes):
-        if theme.key in seen:
-            raise EventProblem(
-                f"themes[{index}].key",
-                N_("{value} is used by another theme"),
-                value=repr(theme.key),
-            )
-        seen.add(theme.key)
-    if GENERAL_THEME_KEY not in seen:
+    _refuse_repeats(
+        [t.key for t in themes], "themes[{}].key", N_("{value} is used by another theme")
+    )
+    if GENERAL_THEME_KEY not in {theme.key for theme in themes}:
         themes.append(_general_theme(language))
 
     moderator = data.get("moderator")

@@ -14,16 +14,12 @@ from sqlalchemy.orm import Session
 from moderator.core.access import INVITED_ROLES, Credential
 from moderator.core.clock import Clock
 from moderator.core.errors import N_, InvalidInput, NotFound
+from moderator.core.event_file import is_plain_line
 from moderator.models import Event, Invitation, Login
 
 LABEL_MAX = 80
 # Per event; enough for every volunteer of a conference, few enough to list on one screen.
 INVITATIONS_MAX = 200
-
-
-def has_control_characters(text: str) -> bool:
-    """Whether ``text`` holds a control character or a lone surrogate (not plain text)."""
-    return any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or 0xD800 <= ord(c) < 0xE000 for c in text)
 
 
 def token_hash(token: str) -> str:
@@ -44,7 +40,7 @@ def create(
         raise InvalidInput(
             N_("Give the invitation a label, such as 'Back of room'."), "missing_label"
         )
-    if len(label) > LABEL_MAX or has_control_characters(label):
+    if len(label) > LABEL_MAX or not is_plain_line(label):
         raise InvalidInput(
             N_("The label must be at most {n} characters of plain text."),
             "invalid_label",

@@ -9,6 +9,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy import select
 
 from moderator import fanout, identity, room_pass, runtime
+from moderator.addresses import public_base_url
 from moderator.core import events, questions, screens, votes
 from moderator.core.errors import N_, DomainError, Forbidden, InvalidInput, NotFound
 from moderator.extensions import socketio
@@ -16,7 +17,7 @@ from moderator.faults import fault_reply
 from moderator.health import log_refusal
 from moderator.models import Screen
 from moderator.sockets import Reply, acknowledged, require_object, socket_id
-from moderator.web.routes import public_base_url, qr_svg
+from moderator.web.routes import qr_svg
 
 NS = fanout.ATTENDEE_NAMESPACE
 

@@ -12,7 +12,7 @@ from flask_socketio import join_room
 from moderator import fanout, identity, runtime
 from moderator.auth import credential_for_token, session_credential
 from moderator.core import events, overview, questions, screens, votes
-from moderator.core.access import Credential, Right
+from moderator.core.access import Right
 from moderator.core.errors import N_, Forbidden, Unauthorized
 from moderator.extensions import socketio
 from moderator.sockets import Reply, acknowledged, require_object, socket_id
@@ -90,7 +90,7 @@ def sync(data: Any) -> Reply:
             # The screens' helpers: the agenda, the clock and the screens, no questions.
             return {
                 "event": events.event_view(event),
-                "access": _access(credential, event.code),
+                "access": credential.view(event.code),
                 "questions": [],
                 "vote_split": {},
                 "next": None,
@@ -107,7 +107,7 @@ def sync(data: Any) -> Reply:
             return reply
         return {
             "event": events.event_view(event),
-            "access": _access(credential, event.code),
+            "access": credential.view(event.code),
             **reply,
             "counts": questions.column_counts(s, event),
             "overview": overview.overview(s, event, clock=runtime.clock()),
@@ -115,8 +115,3 @@ def sync(data: Any) -> Reply:
             "screens": screens.screen_views(s, event),
             **screen_state(event.code),
         }
-
-
-def _access(credential: Credential, code: str) -> dict[str, object]:
-    """Who this dashboard is, for the page: its role, label and rights on the event."""
-    return {"role": credential.role, "label": credential.label, "rights": credential.rights(code)}

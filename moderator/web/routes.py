@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from moderator import fanout, identity, locale, room_pass, runtime
-from moderator.addresses import is_loopback
+from moderator.addresses import is_loopback, public_base_url
 from moderator.auth import (
     cross_site_request,
     csrf_token,
@@ -54,11 +54,6 @@ def lang_attr(text_lang: str) -> Markup:
     if text_lang == locale.current():
         return Markup("")
     return Markup(' lang="{}"').format(text_lang)
-
-
-def public_base_url() -> str:
-    """The address attendees use: PUBLIC_URL, else the address this page was reached at."""
-    return (current_app.config["PUBLIC_URL"] or request.host_url).rstrip("/")
 
 
 def qr_svg(url: str) -> Markup:
@@ -196,11 +191,7 @@ def moderate(code: str) -> ResponseReturnValue:
         when=when_of(event),
         csrf=csrf_token(),
         messages=moderator_messages(),
-        access={
-            "role": credential.role,
-            "label": credential.label,
-            "rights": credential.rights(code),
-        },
+        access=credential.view(code),
     )
 
 

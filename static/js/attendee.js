@@ -9,10 +9,10 @@
 // question or a status change anywhere leaves the reader's focus, scroll and typing alone. Every
 // message about a question carries its version; one older than what the page shows is ignored.
 import {
-  Backoff, connect, el, everyConnection, isTransient, markLanguage, randomId, request,
+  Backoff, connect, el, everyConnection, isTransient, localizedTheme, markLanguage, randomId, request,
   requestOrThrow, retryAfterMs, showConnection, t, themeName, themesByKey, tn, Versions,
 } from "./connection.js";
-import { duration, pageLanguage, showLocalTimes } from "./locale.js";
+import { duration, showLocalTimes } from "./locale.js";
 
 const app = document.getElementById("app");
 const code = app.dataset.event;
@@ -669,15 +669,13 @@ socket.on("event", applyEventEdit);
 /** The organisers edited the event (themes added, renamed, removed): the theme choices and the
  *  filter follow in place; the chosen theme, the typed question and the focus stay. */
 function applyEventEdit(view) {
-  const lang = pageLanguage();
-  const pick = (text, translations) => translations?.[lang]
-    ? [translations[lang], lang] : [text, view.language];
   const fieldset = document.querySelector("#ask fieldset.themes");
   const keep = new Set();
   themes.clear();
-  for (const theme of view.themes || []) {
-    const [title, titleLang] = pick(theme.title, theme.title_translations);
-    themes.set(theme.key, { ...theme, title, title_lang: titleLang });
+  for (const given of view.themes || []) {
+    const theme = localizedTheme(given, view.language);
+    const { title, title_lang: titleLang } = theme;
+    themes.set(theme.key, theme);
     keep.add(theme.key);
     let input = document.getElementById(`theme-${theme.key}`);
     if (!input) {

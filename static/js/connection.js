@@ -311,6 +311,17 @@ export function segmentTitle(segment, eventLanguage) {
   return translated ? [translated, lang] : [segment?.title ?? "", eventLanguage];
 }
 
+/** A theme of the event's public view (an `event` message), titled as a page in this language
+ *  shows it: its `title` in the page's language where the event file gives it, else in the
+ *  event's, with `title_lang` saying which (as the server's own pages give it). */
+export function localizedTheme(theme, eventLanguage) {
+  const lang = pageLanguage();
+  const translated = theme.title_translations?.[lang];
+  return translated
+    ? { ...theme, title: translated, title_lang: lang }
+    : { ...theme, title_lang: eventLanguage };
+}
+
 // The language switcher (templates/_languages.html) closes as a menu does: on Escape, back on its
 // button, and on a click anywhere else.
 for (const switcher of document.querySelectorAll("details.languages")) {

@@ -13,11 +13,11 @@
 // along. The server decides what the page only shows: the actions each question allows, the
 // suggested next question and the themes' coverage arrive in the payloads.
 import {
-  connect, el, everyConnection, markLanguage, patchChildren, randomId, request, requestOrThrow,
+  connect, el, everyConnection, localizedTheme, markLanguage, patchChildren, randomId, request, requestOrThrow,
   showConnection, t, themeName, themesByKey, tn,
 } from "./connection.js";
 import { setupTimer } from "./moderate-timer.js";
-import { duration, pageLanguage, showLocalTimes, timeFormat } from "./locale.js";
+import { duration, showLocalTimes, timeFormat } from "./locale.js";
 
 const app = document.getElementById("app");
 const code = app.dataset.event;
@@ -861,14 +861,8 @@ socket.on("votes", ({ counts, split }) => {
 socket.on("settings", applySettings);
 // The event was edited in the workspace: theme names follow (the agenda comes with the timer).
 socket.on("event", (view) => {
-  const lang = pageLanguage();
   themes.clear();
-  for (const theme of view.themes || []) {
-    const translated = theme.title_translations?.[lang];
-    themes.set(theme.key, translated
-      ? { ...theme, title: translated, title_lang: lang }
-      : { ...theme, title_lang: view.language });
-  }
+  for (const theme of view.themes || []) themes.set(theme.key, localizedTheme(theme, view.language));
   scheduleRender();
 });
 
