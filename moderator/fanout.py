@@ -3,12 +3,14 @@
 Rooms, per event:
 - ``<code>:public`` on ``/``: attendees and room screens; approved, live and answered questions.
 - ``<code>:client:<client_id>`` on ``/``: one attendee's own questions, whatever their status.
-- ``<code>:screens`` on ``/``: room screens and stage monitors; the timer and the display.
+- ``<code>:screens`` on ``/``: room screens and stage monitors; the timer, the display and who
+  has the floor.
 - ``<code>:screen:<screen_id>`` on ``/``: one screen's page, told when it is paired (with its
   secret token) or unpaired.
 - ``<code>:moderators`` on ``/mod``: moderators and timekeepers (whose access includes reading
   the queue); every question with every detail, the timer,
-  the display, the list of screens and the overview (suggested next question, theme coverage).
+  the display, the list of screens, the overview (suggested next question, theme coverage) and
+  the speaking-time balance.
 - ``<code>:pairing`` on ``/mod``: dashboards opened with a ``screens`` invitation; the list of
   screens, the timer and the display, never the questions.
 - ``login:<id>`` on ``/mod``: the dashboards of one login, told when it ends.
@@ -149,6 +151,15 @@ class EventChanged:
 
 
 @dataclass(frozen=True)
+class SpeakingChanged:
+    """Who has the floor changed, or an interval was corrected: the whole balance to
+    dashboards, only the current speaker to room screens and stage monitors."""
+
+    view: dict[str, Any]
+    stage: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class AccessRevoked:
     """An invitation was revoked (or its event deleted): its dashboards are told and closed."""
 
@@ -165,6 +176,7 @@ Announcement = (
     | ScreenPaired
     | ScreenUnpaired
     | EventChanged
+    | SpeakingChanged
     | AccessRevoked
 )
 
@@ -209,6 +221,11 @@ def announce(app: Flask, code: str, items: Iterable[Announcement]) -> None:
                 (pairing_room(code), MODERATOR_NAMESPACE),
             ):
                 socketio.emit("event", item.view, to=room, namespace=namespace)
+        elif isinstance(item, SpeakingChanged):
+            _to_moderators(code, "speaking", item.view)
+            socketio.emit(
+                "speaker", item.stage, to=screens_room(code), namespace=ATTENDEE_NAMESPACE
+            )
         elif isinstance(item, AccessRevoked):
             socketio.emit(
                 "logged_out",

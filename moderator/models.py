@@ -119,6 +119,9 @@ class Question(Base):
     approved_ms: Mapped[int | None] = mapped_column(BigInteger)
     live_ms: Mapped[int | None] = mapped_column(BigInteger)
     answered_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # Which of its theme's guiding questions the moderator linked it to (an index into the
+    # theme's ``questions``), for the session report; None when not linked.
+    guiding_question: Mapped[int | None]
     # Two moderators changing one question at once: the second write is refused, not merged.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -161,6 +164,9 @@ class Timer(Base):
     actual_starts: Mapped[list[int | None]] = mapped_column(JSON, default=list)
     # The first start of the session: anchors the planned schedule on rehearsal days.
     session_started_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # How long each segment's countdown ran before the clock left it, by segment id, summed
+    # over its runs (pauses excluded): the report's "actual" beside the plan.
+    segment_run_ms: Mapped[dict[str, int] | None] = mapped_column(JSON)
     updated_ms: Mapped[int] = mapped_column(BigInteger)
     # Two moderators (or two processes auto-advancing) acting at once: the second write fails.
     version: Mapped[int] = mapped_column(default=1)
@@ -180,6 +186,8 @@ class Display(Base):
     message: Mapped[str | None] = mapped_column(String(200))
     message_ms: Mapped[int | None] = mapped_column(BigInteger)
     flash_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # Whether stage monitors show who has the floor and for how long (off by default).
+    speaker_time: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     updated_ms: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -260,6 +268,36 @@ class AuditEntry(Base):
     # The action's registry name (``moderator/actions``), and what it was given, shortened.
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SpeakingInterval(Base):
+    """Who had the floor from ``started_ms`` to ``ended_ms`` (None while they still have it).
+
+    At most one interval per event is open, enforced by the database, so two timekeepers switching
+    at once cannot leave two people speaking. ``speaker`` is an id of ``core/speaking.py``
+    (a panelist, an agenda speaker, the moderator or the audience) and ``name`` what it was
+    called then, so that the report still names someone the agenda no longer lists."""
+
+    __tablename__ = "speaking_intervals"
+    __table_args__ = (
+        Index("ix_speaking_intervals_event_started", "event_id", "started_ms"),
+        Index(
+            "uq_speaking_intervals_one_open",
+            "event_id",
+            unique=True,
+            sqlite_where=text("ended_ms IS NULL"),
+            postgresql_where=text("ended_ms IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    speaker: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(200))
+    started_ms: Mapped[int] = mapped_column(BigInteger)
+    ended_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # When someone last corrected it after the fact (a forgotten switch), else None.
+    corrected_ms: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Attendee(Base):

@@ -4,13 +4,14 @@ actor, listed in one registry. HTTP views (``moderator/api``) and Socket.IO hand
 
 - ``questions.py``: submit, vote, similar; every moderator action on a question; reorder; floor.
 - ``agenda.py``: timer and display commands, live settings, screen reports.
+- ``speaking.py``: who has the floor, and corrections of speaking intervals.
 - ``screens.py``: pairing, renaming and removing room screens and stage monitors.
 - ``workspace.py``: events created, edited live, archived, deleted; invitations; the audit trail;
   erasing askers' names (HTTP only).
 - ``base.py``: ``Actor``, ``Right``, ``Action``, ``Result``, the JSON decoder and ``perform``.
 """
 
-from moderator.actions import agenda, questions, screens, workspace
+from moderator.actions import agenda, questions, screens, speaking, workspace
 from moderator.actions.base import (
     ANONYMOUS,
     Action,
@@ -23,7 +24,14 @@ from moderator.actions.base import (
 )
 
 REGISTRY: dict[str, Action] = {
-    a.name: a for a in (*questions.ACTIONS, *agenda.ACTIONS, *screens.ACTIONS, *workspace.ACTIONS)
+    a.name: a
+    for a in (
+        *questions.ACTIONS,
+        *agenda.ACTIONS,
+        *speaking.ACTIONS,
+        *screens.ACTIONS,
+        *workspace.ACTIONS,
+    )
 }
 
 

@@ -44,6 +44,13 @@ class Retag:
 
 
 @dataclass(frozen=True)
+class Guide:
+    id: int
+    # An index into the question's theme's guiding questions; null unlinks.
+    guiding_question: int | None = None
+
+
+@dataclass(frozen=True)
 class Merge:
     id: int
     into: int
@@ -192,6 +199,16 @@ def retag(context: Context, actor: Actor, command: Retag) -> Result:
     )
 
 
+def guide(context: Context, actor: Actor, command: Guide) -> Result:
+    """Link a question to one of its theme's guiding questions, or unlink it."""
+    return _curated(
+        context,
+        lambda session, event: questions.link_guiding(
+            session, event, command.id, index=command.guiding_question, clock=context.clock
+        ),
+    )
+
+
 def queue(context: Context, actor: Actor, command: QuestionId) -> Result:
     """Add an approved question to the end of "up next"."""
     return _curated(
@@ -309,6 +326,7 @@ ACTIONS = [
     _question_action("unstar", QuestionId, _star(False)),
     _question_action("edit", Edit, edit),
     _question_action("retag", Retag, retag),
+    _question_action("guide", Guide, guide),
     _question_action("queue", QuestionId, queue),
     _question_action("unqueue", QuestionId, unqueue),
     _question_action("merge", Merge, merge),

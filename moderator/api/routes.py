@@ -18,7 +18,7 @@ from moderator.actions import Action, Actor, ScreenIdentity
 from moderator.addresses import public_base_url
 from moderator.api import bp
 from moderator.auth import has_right, request_credential, requires
-from moderator.core import audit, events, questions, screens, timer, votes
+from moderator.core import audit, events, questions, report, screens, speaking, timer, votes
 from moderator.core.access import Right
 from moderator.core.errors import N_, InvalidInput
 from moderator.core.event_file import export_toml
@@ -262,6 +262,27 @@ def get_timer(code: str) -> ResponseReturnValue:
         event = events.get_event(session, code)
         row = timer.get_timer(session, event, clock=clock)
         return jsonify(timer.timer_view(event, row, now=clock()))
+
+
+@bp.get("/events/<code>/speaker")
+@requires(Right.CLOCK)
+def get_speaker(code: str) -> ResponseReturnValue:
+    """Who has the floor and since when, the speakers (ids and names), the totals per speaker
+    in ms, the balance (shares, targets, groups) and every interval, for corrections."""
+    with runtime.database().session() as session:
+        event = events.get_event(session, code)
+        return jsonify(speaking.speaking_view(session, event, now=runtime.clock()()))
+
+
+@bp.get("/events/<code>/report.json")
+@requires(Right.MODERATOR)
+def report_json(code: str) -> ResponseReturnValue:
+    """The session report as data (``docs/API.md``): per theme and guiding question, counts
+    by status and origin, votes and the top unanswered questions; the agenda planned against
+    actual; speaking time per speaker and group; questions and votes per minute."""
+    with runtime.database().session() as session:
+        event = events.get_event(session, code)
+        return jsonify(report.build(session, event, clock=runtime.clock()))
 
 
 @bp.get("/events/<code>/display")

@@ -104,6 +104,11 @@ class Segment:
 class Person:
     name: str
     role: str = ""
+    # An optional group the organiser declares for the speaking-time balance (gender, region).
+    group: str = ""
+    # The share of the panel's speaking time this person is meant to have, in percent; None
+    # means an equal share of the panelists'.
+    target_share: int | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Person:
@@ -255,6 +260,7 @@ LIMITS = {
     "venue": 300,
     "format": 100,
     "label": 80,
+    "group": 60,
     "organiser": 200,
     "word": 100,
     "timezone": 64,
@@ -508,9 +514,16 @@ def _tables(data: dict[str, Any], key: str, *, required: bool, most: int) -> lis
 def _person(data: object, place: str) -> Person:
     if not isinstance(data, dict):
         raise EventProblem(place, N_("must be a table with name and role"))
+    target = data.get("target_share")
+    if target is not None and (
+        isinstance(target, bool) or not isinstance(target, int) or not 0 <= target <= 100
+    ):
+        raise EventProblem(f"{place}.target_share", N_("must be a whole percentage, 0 to 100"))
     return Person(
         name=_text(data, "name", f"{place}.", limit=LIMITS["name"], required=True),
         role=_text(data, "role", f"{place}.", limit=LIMITS["role"]),
+        group=_text(data, "group", f"{place}.", limit=LIMITS["group"]),
+        target_share=target,
     )
 
 
@@ -785,8 +798,15 @@ def _translated(text: str, translations: dict[str, str], language: str) -> str |
     return {language: text} | {code: translations[code] for code in _in_order(translations)}
 
 
-def _person_form(person: Person) -> dict[str, str]:
-    return {"name": person.name, "role": person.role} if person.role else {"name": person.name}
+def _person_form(person: Person) -> dict[str, Any]:
+    form: dict[str, Any] = {"name": person.name}
+    if person.role:
+        form["role"] = person.role
+    if person.group:
+        form["group"] = person.group
+    if person.target_share is not None:
+        form["target_share"] = person.target_share
+    return form
 
 
 def _segment_form(segment: Segment, language: str) -> dict[str, Any]:

@@ -557,7 +557,40 @@ def retag(
     checked = check_theme(theme, theme_keys=theme_keys)
 
     def apply(question: Question, now: int) -> list[Change]:
+        if checked != question.theme:
+            # A guiding question belongs to its theme: the link does not follow the question.
+            question.guiding_question = None
         question.theme = checked
+        return []
+
+    return _curate(session, event, question_id, clock=clock, apply=apply)
+
+
+def link_guiding(
+    session: Session, event: Event, question_id: int, *, index: int | None, clock: Clock
+) -> list[Change]:
+    """Link a question to one of its theme's guiding questions (``index`` into the theme's
+    list), or unlink it (None), for the session report."""
+
+    def apply(question: Question, now: int) -> list[Change]:
+        if index is not None:
+            theme = next((t for t in event.spec.themes if t.key == question.theme), None)
+            count = 0 if theme is None else len(theme.questions)
+            if not 0 <= index < count:
+                raise InvalidInput(
+                    NP_(
+                        "This question's theme has {n} guiding question; use its index, 0, or "
+                        "null to unlink.",
+                        "This question's theme has {n} guiding questions; use an index from 0 "
+                        "to {last}, or null to unlink.",
+                    )
+                    if count
+                    else N_("This question's theme has no guiding questions."),
+                    "invalid_guiding_question",
+                    n=count,
+                    last=count - 1,
+                )
+        question.guiding_question = index
         return []
 
     return _curate(session, event, question_id, clock=clock, apply=apply)
@@ -842,5 +875,6 @@ def moderator_view(question: Question) -> dict[str, Any]:
         "approved_ms": question.approved_ms,
         "live_ms": question.live_ms,
         "answered_ms": question.answered_ms,
+        "guiding_question": question.guiding_question,
         "actions": allowed_actions(question),
     }

@@ -19,7 +19,7 @@ from moderator.core.errors import N_, NP_, Forbidden, InvalidInput, NotFound
 from moderator.models import Display, Event, Screen
 
 KINDS = ("screen", "stage")
-DISPLAY_ACTIONS = ("message", "clear", "flash", "blackout")
+DISPLAY_ACTIONS = ("message", "clear", "flash", "blackout", "speaker_time")
 MESSAGE_MAX_LENGTH = 200
 LABEL_MAX_LENGTH = 60
 
@@ -49,7 +49,8 @@ def apply_display(
     on: bool | None = None,
 ) -> Display:
     """A moderator's command to the screens: ``message`` (with ``text``), ``clear``, ``flash``,
-    or ``blackout`` (with ``on``)."""
+    ``blackout`` (with ``on``), or ``speaker_time`` (with ``on``: stage monitors show the
+    current speaker's time)."""
     if action not in DISPLAY_ACTIONS:
         raise InvalidInput(
             N_("Unknown display action {action}; use one of: {options}."),
@@ -81,7 +82,10 @@ def apply_display(
     else:
         if on is None:
             raise InvalidInput(N_("on must be true or false."), "invalid_on")
-        display.blackout = on
+        if action == "blackout":
+            display.blackout = on
+        else:
+            display.speaker_time = on
     display.updated_ms = now
     session.commit()
     return display
@@ -94,6 +98,7 @@ def display_view(display: Display) -> dict[str, Any]:
         "message": display.message,
         "message_ms": display.message_ms,
         "flash_ms": display.flash_ms,
+        "speaker_time": display.speaker_time,
     }
 
 

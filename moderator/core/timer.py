@@ -174,6 +174,7 @@ def apply(session: Session, event: Event, command: TimerCommand, *, clock: Clock
                     index=index,
                     last=count - 1,
                 )
+        _bank_run(timer, event, now=now)
         _load_segment(timer, index, running=timer.state == RUNNING, now=now)
     timer.updated_ms = now
     commit_clock(session)
@@ -197,6 +198,7 @@ def advance_if_due(session: Session, event: Event, *, version: int, clock: Clock
         return False
     # The next segment starts when this one reached zero, not when the task woke up.
     zero_at = now + remaining_at(timer, event, now=now)
+    _bank_run(timer, event, now=zero_at)
     _load_segment(timer, timer.segment_index + 1, running=True, now=zero_at)
     timer.updated_ms = now
     try:
@@ -238,6 +240,47 @@ def follow_agenda(timer: Timer, old: EventDefinition, new: EventDefinition, *, n
             "segment_running",
         )
     _load_segment(timer, min(timer.segment_index, len(new_ids) - 1), running=False, now=now)
+
+
+def _segment_key(event: Event, index: int) -> str:
+    return event.spec.segments[index].id or f"#{index}"
+
+
+def _bank_run(timer: Timer, event: Event, *, now: int) -> None:
+    """Add the time the current segment ran to its total, as the clock leaves it (a reset is a
+    do-over and banks nothing)."""
+    ran = elapsed_at(timer, now=now)
+    if ran <= 0:
+        return
+    key = _segment_key(event, timer.segment_index)
+    runs = dict(timer.segment_run_ms or {})
+    runs[key] = runs.get(key, 0) + ran
+    timer.segment_run_ms = runs
+
+
+def segment_actuals(event: Event, timer: Timer, *, now: int) -> list[dict[str, Any]]:
+    """Each segment planned against actual: its planned length, how long its countdown ran
+    (pauses excluded; the current segment up to ``now``), and when it last started. Segments
+    that never ran have ``actual_ms`` None."""
+    runs = timer.segment_run_ms or {}
+    result = []
+    for index, segment in enumerate(event.spec.segments):
+        ran = runs.get(_segment_key(event, index))
+        if index == timer.segment_index and timer.state != IDLE:
+            ran = (ran or 0) + elapsed_at(timer, now=now)
+        starts = timer.actual_starts or []
+        result.append(
+            {
+                "id": segment.id,
+                "title": segment.title,
+                "titles": dict(segment.title_translations),
+                "planned_ms": segment.duration_s * 1000,
+                "actual_ms": ran,
+                "actual_start_ms": starts[index] if index < len(starts) else None,
+                "drift_ms": None if ran is None else ran - segment.duration_s * 1000,
+            }
+        )
+    return result
 
 
 def _run(timer: Timer, now: int, *, fresh: bool) -> None:

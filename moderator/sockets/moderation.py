@@ -11,7 +11,7 @@ from flask_socketio import join_room
 
 from moderator import fanout, identity, runtime
 from moderator.auth import credential_for_token, session_credential
-from moderator.core import events, overview, questions, screens, votes
+from moderator.core import events, overview, questions, screens, speaking, votes
 from moderator.core.access import Right
 from moderator.core.errors import N_, Forbidden, Unauthorized
 from moderator.extensions import socketio
@@ -113,5 +113,6 @@ def sync(data: Any) -> Reply:
             "overview": overview.overview(s, event, clock=runtime.clock()),
             "settings": events.settings_view(event),
             "screens": screens.screen_views(s, event),
+            "speaking": speaking.speaking_view(s, event, now=runtime.clock()()),
             **screen_state(event.code),
         }

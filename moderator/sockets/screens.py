@@ -8,7 +8,7 @@ from typing import Any
 from flask import session
 
 from moderator import fanout, runtime
-from moderator.core import events, screens, timer
+from moderator.core import events, screens, speaking, timer
 from moderator.extensions import socketio
 from moderator.sockets import Reply, acknowledged, paced
 
@@ -35,6 +35,7 @@ def screen_state(code: str) -> Reply:
         return {
             "timer": timer.timer_view(event, row, now=clock()),
             "display": screens.display_view(display),
+            "speaker": speaking.stage_view(s, event, now=clock()),
         }
 
 
