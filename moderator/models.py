@@ -121,7 +121,7 @@ class Question(Base):
     answered_ms: Mapped[int | None] = mapped_column(BigInteger)
     # Which of its theme's guiding questions the moderator linked it to (an index into the
     # theme's ``questions``), for the session report; None when not linked.
-    guiding_question: Mapped[int | None]
+    guiding_question: Mapped[int | None] = mapped_column(default=None)
     # Two moderators changing one question at once: the second write is refused, not merged.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -166,7 +166,7 @@ class Timer(Base):
     session_started_ms: Mapped[int | None] = mapped_column(BigInteger)
     # How long each segment's countdown ran before the clock left it, by segment id, summed
     # over its runs (pauses excluded): the report's "actual" beside the plan.
-    segment_run_ms: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    segment_run_ms: Mapped[dict[str, int] | None] = mapped_column(JSON, default=None)
     updated_ms: Mapped[int] = mapped_column(BigInteger)
     # Two moderators (or two processes auto-advancing) acting at once: the second write fails.
     version: Mapped[int] = mapped_column(default=1)
@@ -295,9 +295,9 @@ class SpeakingInterval(Base):
     speaker: Mapped[str] = mapped_column(String(80))
     name: Mapped[str] = mapped_column(String(200))
     started_ms: Mapped[int] = mapped_column(BigInteger)
-    ended_ms: Mapped[int | None] = mapped_column(BigInteger)
+    ended_ms: Mapped[int | None] = mapped_column(BigInteger, default=None)
     # When someone last corrected it after the fact (a forgotten switch), else None.
-    corrected_ms: Mapped[int | None] = mapped_column(BigInteger)
+    corrected_ms: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class Attendee(Base):

@@ -298,13 +298,17 @@ def switch(
     if current is None and speaker is None:
         return None
     now = clock()
+    start = now
     if current is not None:
-        current.ended_ms = max(now, current.started_ms)
+        start = max(now, current.started_ms)
+        if start == current.started_ms:
+            # Switched again within the same millisecond: the first press held no time.
+            session.delete(current)
+        else:
+            current.ended_ms = start
         session.flush()
     opened = None
     if speaker is not None:
-        start = now if current is None else current.ended_ms
-        assert start is not None
         opened = SpeakingInterval(
             event_id=event.id, speaker=speaker.id, name=speaker.name, started_ms=start
         )

@@ -38,6 +38,7 @@ EXAMPLES: dict[str, tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]] = {
     "question.unstar": ({"id": "{q1}"}, [("question.star", {"id": "{q1}"})]),
     "question.edit": ({"id": "{q1}", "text": "Reworded question?"}, []),
     "question.retag": ({"id": "{q1}", "theme": "{t2}"}, []),
+    "question.guide": ({"id": "{q1}", "guiding_question": 1}, []),
     "question.queue": ({"id": "{q2}"}, []),
     "question.unqueue": ({"id": "{q1}"}, []),
     "question.merge": ({"id": "{q3}", "into": "{q2}"}, []),
@@ -57,6 +58,13 @@ EXAMPLES: dict[str, tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]] = {
     "display.clear": ({}, [("display.message", {"text": "Two minutes"})]),
     "display.flash": ({}, []),
     "display.blackout": ({"on": True}, []),
+    "display.speaker_time": ({"on": True}, []),
+    "speaker.set": ({"speaker": "mr-daniel-roduner"}, []),
+    # Each app has a fresh database: the first interval is number 1.
+    "speaker.correct": (
+        {"id": 1, "speaker": "audience-room"},
+        [("speaker.set", {"speaker": "moderator"})],
+    ),
     "screen_report": ({"offset_ms": 12.5, "rtt_ms": 40, "screen_token": "{screen_token}"}, []),
     "screen.pair": ({"code": "{pairing_code}", "label": "Right TV"}, []),
     "screen.rename": ({"screen_id": "{screen_id}", "label": "Stage left"}, []),

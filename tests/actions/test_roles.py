@@ -129,7 +129,9 @@ def _snapshot(http: Http) -> Any:
     events = http.client.get("/api/events", headers=admin).get_json()
     timer = http.client.get(f"/api/events/{http.code}/timer").get_json()
     timer.pop("server_now_ms", None)
-    return exported["questions"], listed, events, exported["event"], timer
+    speaking = http.client.get(f"/api/events/{http.code}/speaker", headers=admin).get_json()
+    speaking.pop("server_now_ms", None)
+    return exported["questions"], listed, events, exported["event"], timer, speaking
 
 
 @pytest.mark.parametrize("name", STAFF_ACTIONS)
@@ -176,8 +178,8 @@ def test_each_role_may_do_exactly_what_the_table_says(make_app, name):  # noqa: 
 
 
 def test_the_table_gives_each_role_what_the_issue_says():
-    """moderator: everything for its event; timekeeper: the clock and messages, the queue
-    read-only; screens: pairing. Read from the registry, by action name."""
+    """moderator: everything for its event; timekeeper: the clock, messages and who has the
+    floor, the queue read-only; screens: pairing. Read from the registry, by action name."""
 
     def may(role: str) -> set[str]:
         return {n for n, a in REGISTRY.items() if a.right in ROLE_RIGHTS[role]}
@@ -190,5 +192,7 @@ def test_the_table_gives_each_role_what_the_issue_says():
         "event.delete",
         "event.archive",
     }
-    assert may("timekeeper") == {n for n in staff if n.startswith(("timer.", "display."))}
+    assert may("timekeeper") == {
+        n for n in staff if n.startswith(("timer.", "display.", "speaker."))
+    }
     assert may("screens") == {"screen.pair", "screen.rename", "screen.remove"}
