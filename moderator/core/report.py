@@ -203,7 +203,8 @@ def build(session: Session, event: Event, *, clock: Clock) -> dict[str, Any]:
             [(q.created_ms, q.via) for q in items],
             voted,
             start_ms=row.session_started_ms,
-            # A running session's chart reaches now; a finished one's, its last question or vote.
-            end_ms=now if running else 0,
+            # A running session's chart reaches now; a paused or finished one's, the clock's
+            # last change (or its last question or vote, if later).
+            end_ms=now if running else row.updated_ms,
         ),
     }

@@ -14,6 +14,7 @@ across edits that leave a name alone, so a Stream Deck button keeps working.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -69,8 +70,12 @@ class Speaker:
 
 
 def _slug(name: str) -> str:
-    """A speaker id from a name: lowercase words joined by '-' (any script's letters kept)."""
-    slug = _NOT_WORD.sub("-", name.casefold()).strip("-")[: MAX_ID - 8]
+    """A speaker id from a name: lowercase words joined by '-', accents dropped so that an id
+    is easy to type into a tool ("Hülshörster" -> "hulshorster"); other scripts' letters kept."""
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c)
+    )
+    slug = _NOT_WORD.sub("-", plain).strip("-")[: MAX_ID - 8]
     return slug if slug and slug not in FIXED_IDS else f"person-{slug}".rstrip("-")
 
 
