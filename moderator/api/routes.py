@@ -179,6 +179,7 @@ EXPORT_FIELDS = (
     "merged_into_id",
     "similar_to_id",
     "flag",
+    "guiding_question",
     "created_ms",
     "approved_ms",
     "live_ms",
@@ -215,8 +216,8 @@ def _spreadsheet_safe(value: Any) -> Any:
 @bp.get("/events/<code>/export.json")
 @requires(Right.MODERATOR)
 def export_json(code: str) -> ResponseReturnValue:
-    """Every question of the event with its votes by origin, edits and merges, and the
-    organisers' audit trail, as JSON."""
+    """Every question of the event with its votes by origin, edits and merges, the
+    organisers' audit trail and the speaking intervals, as JSON."""
     with runtime.database().session() as session:
         event = events.get_event(session, code)
         trail = audit.recent(session, event, limit=100_000)
@@ -225,6 +226,9 @@ def export_json(code: str) -> ResponseReturnValue:
                 "event": events.event_view(event),
                 "questions": _export_rows(session, event),
                 "audit": [audit.entry_view(entry) for entry in reversed(trail)],
+                "speaking": [
+                    speaking.interval_view(i) for i in speaking.intervals_of(session, event)
+                ],
             }
         )
 

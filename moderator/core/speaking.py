@@ -42,6 +42,8 @@ FIXED_NAMES = {
     AUDIENCE_ONLINE: N_("Audience, online"),
 }
 MAX_ID = 80
+# Room for "person-" before and "-NN" after, within the column's 80 characters.
+SLUG_LENGTH = 64
 _NOT_WORD = re.compile(r"[\W_]+")
 # Far enough in the past to be no session of this app: guards against a zero or a typo in ms.
 EARLIEST_MS = 946_684_800_000  # 2000-01-01
@@ -75,7 +77,7 @@ def _slug(name: str) -> str:
     plain = "".join(
         c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c)
     )
-    slug = _NOT_WORD.sub("-", plain).strip("-")[: MAX_ID - 8]
+    slug = _NOT_WORD.sub("-", plain).strip("-")[:SLUG_LENGTH]
     return slug if slug and slug not in FIXED_IDS else f"person-{slug}".rstrip("-")
 
 

@@ -407,6 +407,17 @@ def test_every_report_count_equals_the_count_recomputed_from_the_csv_export(sess
         for origin, count in bucket["votes"].items():
             vote_totals[origin] += count
     assert vote_totals == {o: expected["all"]["votes"][o] for o in ("room", "online")}
+    # Questions linked to each guiding question, and how many of them were answered.
+    for theme in report["themes"]:
+        for guiding in theme["guiding_questions"]:
+            linked = [
+                r
+                for r in rows
+                if r["theme"] == theme["key"] and r["guiding_question"] == str(guiding["index"])
+            ]
+            assert guiding["linked"] == len(linked)
+            assert guiding["answered"] == sum(r["status"] == "answered" for r in linked)
+            assert guiding["votes"] == sum(int(r["votes"]) for r in linked)
     # The top unanswered questions are the published, unanswered ones with the most votes.
     for theme in report["themes"]:
         open_rows = [
