@@ -192,15 +192,21 @@ def event_view(event: Event) -> dict[str, Any]:
                 "format",
                 "venue",
                 "organisers",
-                "moderator",
-                "panelists",
                 "themes",
                 "segments",
             )
         },
+        # Names and roles only: a group declared for the speaking-time balance (gender,
+        # region) is for the event's staff (``core/speaking.py``), not for the public.
+        "moderator": None if data["moderator"] is None else _public_person(data["moderator"]),
+        "panelists": [_public_person(p) for p in data["panelists"]],
         "premoderation": event.premoderation,
         "current_theme": event.current_theme,
     }
+
+
+def _public_person(person: dict[str, Any]) -> dict[str, Any]:
+    return {"name": person["name"], "role": person["role"]}
 
 
 def localized_view(view: dict[str, Any], lang: str) -> dict[str, Any]:

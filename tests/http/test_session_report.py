@@ -461,3 +461,15 @@ def test_refused_corrections_change_nothing(session):
     assert missing.status_code == 404
     after = session.call("GET", "/speaker")
     assert after["intervals"] == intervals and after["totals"] == before["totals"]
+
+
+def test_declared_groups_and_targets_are_not_public(session):
+    public = session.client.get(BASE).get_json()
+    assert public["panelists"][3] == {
+        "name": "Ms. Grytė Kuliešiūtė-Pirlot",
+        "role": "Project Officer, The Erasmus for Young Entrepreneurs Support Office c/o "
+        "EUROCHAMBRES",
+    }
+    assert "women" not in json.dumps(public, ensure_ascii=False)
+    assert session.client.get(f"{BASE}/speaker").status_code == 401
+    assert session.client.get(f"{BASE}/report.json").status_code == 401
