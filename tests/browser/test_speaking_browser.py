@@ -209,20 +209,48 @@ def test_a_timekeeper_switches_and_a_screens_helper_has_no_panel(browser, server
         context.close()
 
 
-def test_the_stage_monitor_shows_the_speakers_time_once_switched_on(browser, server, artifacts):
+# A panelist's name at the event file's limit, with spaces (as a real one would wrap).
+LONG_NAME = ("Dr. Maria-Fernanda Oyelaran-Kuliešiūtė von Hülshörster-Mizukami " * 4)[:199] + "Z"
+
+
+@pytest.fixture(scope="module")
+def long_name_server(tmp_path_factory):
+    """A server whose event has a third panelist with a 200-character name."""
+    process = ServerProcess(tmp_path_factory.mktemp("speaking-stage") / "instance").start()
+    file = requests.get(
+        f"{process.url}/api/events/{EVENT}/event.toml",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=5,
+    )
+    text = file.text + f'\n[[panelists]]\nname = "{LONG_NAME}"\n'
+    requests.put(
+        f"{process.url}/api/events/{EVENT}?version={file.headers['ETag'].strip(chr(34))}",
+        data=text.encode(),
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/toml"},
+        timeout=5,
+    ).raise_for_status()
+    yield process
+    process.stop()
+
+
+def test_the_stage_monitor_shows_the_speakers_time_once_switched_on(
+    browser, long_name_server, artifacts
+):
+    server = long_name_server
     stage = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     stage.goto(f"{server.url}/e/{EVENT}/stage")
     pair_screen(server, stage, "Podium")
     moderator_api(server, "POST", "/speaker", speaker=FIRST)
     line = stage.locator("#stage-speaker")
-    # Off by default: nothing, even with someone speaking.
     wait_until(lambda: stage.evaluate("window.serverTime.synced"), timeout=10, message="synced")
+    before = stage.locator("#countdown").bounding_box()
+    # Off by default: nothing, even with someone speaking.
     assert line.is_hidden()
 
     page = open_dashboard(browser, server)
     page.locator("#speaker-time-on").check()
     line.wait_for(state="visible", timeout=5000)
-    assert "Panelist One" in line.inner_text()
+    assert stage.locator("#stage-speaker-name").inner_text() == "Panelist One"
     first = seconds(stage.locator("#stage-speaker-times").inner_text())
     wait_until(
         lambda: seconds(stage.locator("#stage-speaker-times").inner_text()) > first,
@@ -230,11 +258,34 @@ def test_the_stage_monitor_shows_the_speakers_time_once_switched_on(browser, ser
         message="this turn counting up",
     )
     assert "total" in line.inner_text()
-    # The countdown keeps its size beside it, even with a name of 200 characters.
-    countdown = stage.locator("#countdown").bounding_box()
-    assert countdown["height"] > 720 * 0.3
+
+    # A 200-character name: one line cut with an ellipsis; the countdown keeps its size.
+    long_id = next(
+        s["id"]
+        for s in moderator_api(server, "GET", "/speaker")["speakers"]
+        if s["name"] == LONG_NAME
+    )
+    moderator_api(server, "POST", "/speaker", speaker=long_id)
+    for width, height in ((1280, 720), (1920, 1080)):
+        stage.set_viewport_size({"width": width, "height": height})
+        wait_until(
+            lambda: stage.locator("#stage-speaker-name").inner_text() == LONG_NAME,
+            timeout=5,
+            message="the long name",
+        )
+        countdown = stage.locator("#countdown").bounding_box()
+        speaker = line.bounding_box()
+        assert speaker["height"] < height * 0.08, speaker
+        assert countdown["height"] > height * 0.3, countdown
+        assert countdown["y"] + countdown["height"] <= speaker["y"] + 1  # above it, not under
+        times = stage.locator("#stage-speaker-times").bounding_box()
+        assert times["x"] + times["width"] <= width  # the times are never cut
+        stage.screenshot(path=artifacts / f"stage-speaker-{width}x{height}.png")
+    stage.set_viewport_size({"width": 1280, "height": 720})
+    assert stage.locator("#countdown").bounding_box()["height"] >= before["height"] * 0.8
     page.locator("#speaker-time-on").uncheck()
     line.wait_for(state="hidden", timeout=5000)
+    moderator_api(server, "POST", "/speaker", speaker=None)
     stage.context.close()
     page.context.close()
 
