@@ -208,7 +208,8 @@ function card(question) {
   byline.dir = "auto";
   item.append(byline);
   if (question.flag) item.append(el("p", "flag", question.flag));
-  item.append(...guidingQuestion(question));
+  const guide = guidingQuestion(question);
+  if (guide.line) item.append(guide.line);
   const similar = question.similar_to_id && state.questions.get(question.similar_to_id);
   if (similar && similar.status !== "merged" && question.status !== "merged") {
     const note = el("p", "similar", `${t("similar_to")} #${similar.id} (${question.similarity}%): `);
@@ -236,6 +237,8 @@ function card(question) {
     actions.append(star, moreMenu(question));
   }
   item.append(actions);
+  // After the actions: Tab from a card reaches Approve first.
+  if (guide.pick) item.append(guide.pick);
   if (curates && column === "upnext") {
     item.draggable = true;
     item.addEventListener("dragstart", (event) => {
@@ -261,14 +264,14 @@ function card(question) {
  *  to one of its theme's guiding questions (for the session report). */
 function guidingQuestion(question) {
   const guides = themes.get(question.theme)?.questions || [];
-  const nodes = [];
+  const nodes = {};
   const linked = guides[question.guiding_question];
   if (linked) {
     const line = el("p", "guide", `${t("guiding_link").replace("{n}", question.guiding_question + 1)} `);
     const quoted = markLanguage(el("span", "guide-text", linked.text), linked.lang);
     quoted.dir = "auto";
     line.append(quoted);
-    nodes.push(line);
+    nodes.line = line;
   }
   if (!curates || !guides.length || question.status === "merged") return nodes;
   const row = el("p", "guide-pick");
@@ -291,7 +294,7 @@ function guidingQuestion(question) {
     if (!reply) select.value = question.guiding_question == null ? "" : String(question.guiding_question);
   });
   row.append(label, select);
-  nodes.push(row);
+  nodes.pick = row;
   return nodes;
 }
 
