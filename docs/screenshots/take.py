@@ -500,6 +500,8 @@ def shoot_balance(base: str) -> None:
         desk.locator("#speaking-record summary").click()
         desk.wait_for_selector("#speaking-intervals li.interval")
         desk.evaluate("document.activeElement.blur()")
+        # The clock bar stays at the top while the page scrolls: here, it would cover the panel.
+        desk.evaluate("document.getElementById('clock-panel').style.position = 'static'")
         desk.locator("#speaking-panel").screenshot(path=OUT / "balance-panel.png")
         browser.close()
 
