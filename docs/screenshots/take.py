@@ -2,6 +2,7 @@
 
 Run from the repository root: ``.venv/bin/python docs/screenshots/take.py``. Starts its own
 server on a temporary database, fills it through the public API and drives headless Chromium.
+``take.py balance`` takes only the speaking-time panel (``balance-panel.png``).
 """
 
 from __future__ import annotations
@@ -125,8 +126,12 @@ def main() -> None:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
+        if sys.argv[1:] == ["balance"]:
+            shoot_balance(base)
+            return
         fill(base)
         shoot(base)
+        shoot_balance(base)
     finally:
         server.terminate()
         server.wait(10)
@@ -418,6 +423,87 @@ def shoot_workspace(browser, base: str) -> None:
     page.evaluate("document.activeElement.blur()")
     page.locator("#access").screenshot(path=OUT / "invitations-panel.png")
     page.context.close()
+
+
+# Who spoke, in order, and for how many seconds, before the second panelist took the floor again:
+# the five panelists different amounts, the moderator and the audience between them.
+FLOOR = [
+    ("moderator", 95),
+    ("mr-daniel-roduner", 410),
+    ("dr-christian-hülshörster", 265),
+    ("moderator", 40),
+    ("mr-arnold-tsunga", 130),
+    ("audience-room", 75),
+    ("ms-grytė-kuliešiūtė-pirlot", 520),
+    ("mr-takahiro-mizukami", 185),
+    ("audience-online", 50),
+    ("mr-daniel-roduner", 140),
+    ("moderator", 35),
+]
+# Groups the organiser declares for the balance (event file: panelists[].group).
+GROUPS = {
+    "Mr. Daniel Roduner": "Europe",
+    "Dr. Christian Hülshörster": "Europe",
+    "Mr. Arnold Tsunga": "Africa",
+    "Ms. Grytė Kuliešiūtė-Pirlot": "Europe",
+    "Mr. Takahiro Mizukami": "Asia",
+}
+
+
+def shoot_balance(base: str) -> None:
+    """The dashboard's speaking-time panel during the panel segment: five panelists who have
+    spoken different amounts, their gaps to an equal share, the share per declared group."""
+    api = f"{base}/api/events/ssc25"
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    # Groups for the panelists, through the event file as an organiser would add them.
+    file = requests.get(f"{api}/event.toml", headers=auth, timeout=5)
+    text = file.text
+    for name, group in GROUPS.items():
+        line = f'name = "{name}"\n'
+        text = text.replace(line, f'{line}group = "{group}"\n', 1)
+    version = file.headers["ETag"].strip('"')
+    requests.put(
+        f"{api}?version={version}",
+        data=text.encode(),
+        headers={**auth, "Content-Type": "application/toml"},
+        timeout=5,
+    ).raise_for_status()
+    requests.post(f"{api}/timer", json={"action": "goto", "index": 2}, headers=auth, timeout=5)
+    requests.post(f"{api}/timer", json={"action": "start"}, headers=auth, timeout=5)
+    # Each switch now, then each interval moved back in time to the length above (a boundary
+    # moved moves its neighbour's too): the record as if the panel had run for half an hour.
+    for speaker, _ in FLOOR:
+        reply = requests.post(f"{api}/speaker", json={"speaker": speaker}, headers=auth, timeout=5)
+        reply.raise_for_status()
+    reply = requests.post(
+        f"{api}/speaker", json={"speaker": "dr-christian-hülshörster"}, headers=auth, timeout=5
+    )
+    intervals = reply.json()["intervals"][-len(FLOOR) - 1 :]
+    now = reply.json()["server_now_ms"]
+    start = now - 1000 * (sum(seconds for _, seconds in FLOOR) + 48)
+    for interval, (_, seconds) in zip(intervals, FLOOR, strict=False):
+        end = start + 1000 * seconds
+        requests.patch(
+            f"{api}/speaker/intervals/{interval['id']}",
+            json={"started_ms": start, "ended_ms": end},
+            headers=auth,
+            timeout=5,
+        ).raise_for_status()
+        start = end
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        desk = browser.new_context(
+            viewport={"width": 1280, "height": 900}, bypass_csp=True
+        ).new_page()
+        desk.goto(f"{base}/moderate/ssc25?token={TOKEN}")
+        desk.wait_for_selector("#balance-groups li")
+        desk.locator("#speaking-record summary").click()
+        desk.wait_for_selector("#speaking-intervals li.interval")
+        desk.evaluate("document.activeElement.blur()")
+        # The clock bar stays at the top while the page scrolls: here, it would cover the panel.
+        desk.evaluate("document.getElementById('clock-panel').style.position = 'static'")
+        desk.locator("#speaking-panel").screenshot(path=OUT / "balance-panel.png")
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -304,6 +304,7 @@ def _store(
         edited_ms=None,
         merged_into_id=None,
         queue_position=None,
+        # Every column, so the question made from these values below needs no read-back.
         guiding_question=None,
         version=1,
     )

@@ -206,7 +206,13 @@ def balance(speakers: Sequence[Speaker], by_speaker: dict[str, int]) -> dict[str
     rows = []
     for s in everyone:
         ms = by_speaker.get(s.id, 0)
-        row: dict[str, Any] = {**s.view(), "total_ms": ms, "share": _share(ms, total)}
+        row: dict[str, Any] = {
+            **s.view(),
+            # False for an id no longer in the event's list (kept for its time, not offered).
+            "listed": s.id in listed,
+            "total_ms": ms,
+            "share": _share(ms, total),
+        }
         if s.kind == PANELIST:
             target = float(s.target_share) if s.target_share is not None else round(equal, 1)
             panel_share = _share(ms, panel_total)

@@ -140,7 +140,47 @@ def moderator_messages() -> dict[str, str | dict[str, str]]:
         # {ago} comes formatted by the browser: "5 minutes ago", "il y a 5 minutes".
         "left_ago": _("left {ago}"),
         "screens_left": _("Screens that left ({n})"),
+        **speaker_messages(),
+        # The speaking-time panel (static/js/moderate-speaking.js). {share} and {target} come
+        # formatted by the browser as percentages ("24 %"), {gap} as signed points ("-12").
+        "nobody": _("Nobody"),
+        "floor_share": _("{share} of the floor"),
+        "gap_target": _("{gap} pts vs {target} target"),
+        "no_floor_time": _("Nobody has spoken yet."),
+        "speaking_failed": _("The floor did not change:"),
+        "interval_speaker": _("Speaker"),
+        "interval_start": _("Start"),
+        "interval_end": _("End"),
+        "interval_open": _("still speaking"),
+        "interval_save": _("Save"),
+        "interval_saved": _("Interval corrected."),
+        "interval_unchanged": _("Nothing to save: change the speaker, the start or the end."),
+        "interval_bad_time": _("Type a time as hours:minutes:seconds."),
+        "no_intervals": _("Nothing recorded yet."),
+        "guiding_question": _("Guiding question"),
+        "guiding_none": _("None"),
+        # {n} is the guiding question's number in its theme's list.
+        "guiding_link": _("Takes up guiding question {n}:"),
+        "speaker_time_on": _("Stage monitors show the speaker's time."),
+        "speaker_time_off": _("Stage monitors no longer show the speaker's time."),
     }
+
+
+def speaker_messages() -> dict[str, str]:
+    """The speakers every event has, as the dashboard and the stage monitor name them (the
+    intervals store the English), and the stage monitor's speaking-time line."""
+    return {
+        "speaker_moderator": _("Moderator"),
+        "speaker_audience-room": _("Audience, in the room"),
+        "speaker_audience-online": _("Audience, online"),
+        # On the stage monitor, after the current speaker's time this turn; {time} is like 7:40.
+        "speaker_total": _("total {time}"),
+    }
+
+
+def stage_messages() -> dict[str, str | dict[str, str]]:
+    """Strings used by the stage monitor's script (the room screen's, and its speaker line)."""
+    return {**attendee_messages(), **speaker_messages()}
 
 
 def time_messages() -> dict[str, str]:
@@ -276,6 +316,10 @@ def _audit_actions() -> dict[str, str]:
         "display.clear": _("cleared the message"),
         "display.blackout": _("blacked out the room screens"),
         "display.flash": _("flashed the stage monitor"),
+        "display.speaker_time": _("showed or hid the speaker's time on stage monitors"),
+        "speaker.set": _("gave the floor to a speaker"),
+        "speaker.correct": _("corrected a speaking interval"),
+        "question.guide": _("linked a question to a guiding question"),
         "screen.pair": _("paired a screen"),
         "screen.rename": _("renamed a screen"),
         "screen.remove": _("removed a screen"),

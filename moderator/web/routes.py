@@ -27,7 +27,12 @@ from moderator.core.languages import localized
 from moderator.health import note_http_refusal
 from moderator.web import bp
 from moderator.web.dates import EventTime, event_time
-from moderator.web.messages import attendee_messages, moderator_messages, time_messages
+from moderator.web.messages import (
+    attendee_messages,
+    moderator_messages,
+    stage_messages,
+    time_messages,
+)
 
 
 def _event_or_404(code: str) -> dict[str, Any]:
@@ -151,7 +156,7 @@ def screen(code: str) -> ResponseReturnValue:
 def stage(code: str) -> ResponseReturnValue:
     """The stage monitor facing the panelists: the countdown and the moderator's messages."""
     return render_template(
-        "stage.html", event=_in_page_language(_event_or_404(code)), messages=attendee_messages()
+        "stage.html", event=_in_page_language(_event_or_404(code)), messages=stage_messages()
     )
 
 

@@ -312,14 +312,20 @@ export function segmentTitle(segment, eventLanguage) {
 }
 
 /** A theme of the event's public view (an `event` message), titled as a page in this language
- *  shows it: its `title` in the page's language where the event file gives it, else in the
- *  event's, with `title_lang` saying which (as the server's own pages give it). */
+ *  shows it: its `title` and guiding `questions` in the page's language where the event file
+ *  gives them, else in the event's, with `title_lang` (each question's `lang`) saying which (as
+ *  the server's own pages give it). */
 export function localizedTheme(theme, eventLanguage) {
   const lang = pageLanguage();
   const translated = theme.title_translations?.[lang];
+  // Its guiding questions as the server's pages give them: `{text, lang}` each.
+  const others = theme.question_translations || [];
+  const questions = (theme.questions || []).map((text, index) => (
+    typeof text !== "string" ? text
+      : others[index]?.[lang] ? { text: others[index][lang], lang } : { text, lang: eventLanguage }));
   return translated
-    ? { ...theme, title: translated, title_lang: lang }
-    : { ...theme, title_lang: eventLanguage };
+    ? { ...theme, questions, title: translated, title_lang: lang }
+    : { ...theme, questions, title_lang: eventLanguage };
 }
 
 // The language switcher (templates/_languages.html) closes as a menu does: on Escape, back on its

@@ -357,6 +357,8 @@ export function setupTimer(socket, notify) {
       renderScreens();
     },
     remaining: () => (timer ? remainingAt(timer, serverTime.now()) : null),
+    /** The server's clock as this page estimates it (its offset measured over the socket). */
+    now: () => serverTime.now(),
   };
 }
 

@@ -16,6 +16,7 @@ import {
   connect, el, everyConnection, localizedTheme, markLanguage, patchChildren, randomId, request, requestOrThrow,
   showConnection, t, themeName, themesByKey, tn,
 } from "./connection.js";
+import { setupSpeaking } from "./moderate-speaking.js";
 import { setupTimer } from "./moderate-timer.js";
 import { duration, showLocalTimes, timeFormat } from "./locale.js";
 
@@ -69,6 +70,9 @@ const premoderation = document.getElementById("premoderation");
 const toast = document.getElementById("toast");
 const columnsBox = document.querySelector(".columns");
 const timerPanel = setupTimer(socket, notify);
+const speakingPanel = setupSpeaking(socket, notify, {
+  now: timerPanel.now, shortcutsOn: () => document.getElementById("shortcuts-on").checked,
+});
 
 function notify(message) {
   toast.textContent = message;
@@ -204,6 +208,8 @@ function card(question) {
   byline.dir = "auto";
   item.append(byline);
   if (question.flag) item.append(el("p", "flag", question.flag));
+  const guide = guidingQuestion(question);
+  if (guide.line) item.append(guide.line);
   const similar = question.similar_to_id && state.questions.get(question.similar_to_id);
   if (similar && similar.status !== "merged" && question.status !== "merged") {
     const note = el("p", "similar", `${t("similar_to")} #${similar.id} (${question.similarity}%): `);
@@ -231,6 +237,8 @@ function card(question) {
     actions.append(star, moreMenu(question));
   }
   item.append(actions);
+  // After the actions: Tab from a card reaches Approve first.
+  if (guide.pick) item.append(guide.pick);
   if (curates && column === "upnext") {
     item.draggable = true;
     item.addEventListener("dragstart", (event) => {
@@ -250,6 +258,44 @@ function card(question) {
     scheduleRender();
   });
   return item;
+}
+
+/** The guiding question this one takes up, shown short, and for a moderator a select to link it
+ *  to one of its theme's guiding questions (for the session report). */
+function guidingQuestion(question) {
+  const guides = themes.get(question.theme)?.questions || [];
+  const nodes = {};
+  const linked = guides[question.guiding_question];
+  if (linked) {
+    const line = el("p", "guide", `${t("guiding_link").replace("{n}", question.guiding_question + 1)} `);
+    const quoted = markLanguage(el("span", "guide-text", linked.text), linked.lang);
+    quoted.dir = "auto";
+    line.append(quoted);
+    nodes.line = line;
+  }
+  if (!curates || !guides.length || question.status === "merged") return nodes;
+  const row = el("p", "guide-pick");
+  const select = el("select");
+  select.id = `guide-${question.id}`;
+  const label = el("label", null, t("guiding_question"));
+  label.htmlFor = select.id;
+  const none = el("option", null, t("guiding_none"));
+  none.value = "";
+  select.append(none, ...guides.map((guide, index) => {
+    const option = markLanguage(el("option", null, `${index + 1}. ${guide.text}`), guide.lang);
+    option.value = String(index);
+    return option;
+  }));
+  select.value = question.guiding_question == null ? "" : String(question.guiding_question);
+  select.addEventListener("change", async () => {
+    const wanted = select.value === "" ? null : Number(select.value);
+    const reply = await act(question.id, "guide", { guiding_question: wanted });
+    // Refused: back to what the server has.
+    if (!reply) select.value = question.guiding_question == null ? "" : String(question.guiding_question);
+  });
+  row.append(label, select);
+  nodes.pick = row;
+  return nodes;
 }
 
 function moreMenu(question) {
@@ -699,6 +745,10 @@ document.addEventListener("keydown", (event) => {
   if (event.target.closest?.("li[data-id]") && [" ", "+", "=", "-", "[", "]"].includes(event.key)) {
     return;  // on a question, the clock's keys do nothing (a stray Space must not pause the room)
   }
+  if (speakingPanel.shortcut(event)) {  // digits: who has the floor
+    event.preventDefault();
+    return;
+  }
   if (timerPanel.shortcut(event)) {
     event.preventDefault();
     return;
@@ -809,6 +859,7 @@ const fullSync = everyConnection(socket, async () => {
     applyOverview(reply.overview);
   }
   timerPanel.load(reply);
+  speakingPanel.load(reply);
   for (;;) {
     for (const question of reply.questions) keep(fresh, question);
     Object.assign(split, reply.vote_split || {});

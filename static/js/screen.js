@@ -4,8 +4,9 @@
 // reconnection asks for the timer, the display and the live question again until it has them.
 import {
   connect, el, everyConnection, markLanguage, request, requestOrThrow, retryAfterMs, segmentTitle,
-  showConnection, themesByKey, Versions,
+  showConnection, t, themesByKey, Versions,
 } from "./connection.js";
+import { clockText, speakerName } from "./speaking-format.js";
 import { ServerTime } from "./server-time.js";
 import { Countdown } from "./timer.js";
 
@@ -144,10 +145,37 @@ function showMessage(text) {
 // sends one): it is shown instead of the message the stage monitor shows now.
 let draft = null;
 
+// The current speaker's time on the stage monitor, when the dashboard's switch is on: this
+// turn counting up, and their total (earlier turns plus this one), by the server's clock.
+let speaking = null;
+let speakerTime = false;
+function showSpeaker(view) {
+  if (!view || (speaking && view.server_now_ms < speaking.server_now_ms)) return;
+  speaking = view;
+  renderSpeaker();
+}
+function renderSpeaker() {
+  const box = document.getElementById("stage-speaker");
+  if (!box) return;
+  const current = speaking?.current;
+  box.hidden = !(speakerTime && current);
+  if (box.hidden) return;
+  const turn = Math.max(0, serverTime.now() - current.since_ms);
+  const name = document.getElementById("stage-speaker-name");
+  const shownName = speakerName(current);
+  if (name.textContent !== shownName) name.textContent = shownName;
+  const times = `${clockText(turn)} · ${t("speaker_total").replace("{time}", () => clockText(current.earlier_ms + turn))}`;
+  const node = document.getElementById("stage-speaker-times");
+  if (node.textContent !== times) node.textContent = times;
+}
+if (role === "stage") setInterval(renderSpeaker, 1000);
+
 function renderDisplay(display) {
   const blackout = document.getElementById("blackout");
   if (blackout) blackout.hidden = !display.blackout;
   if (draft === null) showMessage(display.message);
+  speakerTime = Boolean(display.speaker_time);
+  renderSpeaker();
   // Flash only for a flash asked for in the last few seconds, not one found on reconnect.
   if (role === "stage" && !preview && display.flash_ms && display.flash_ms !== lastFlash
       && serverTime.now() - display.flash_ms < 3000) {
@@ -179,6 +207,7 @@ async function refresh() {
   const state = await requestOrThrow(socket, "screen_state", {});
   if (state.error) throw new Error(state.error.code);
   renderTimer(state.timer);
+  showSpeaker(state.speaker);
   renderDisplay(state.display);
 }
 
@@ -237,6 +266,7 @@ socket.on("unpaired", () => { showPairing({ paired: false }); pairingSync?.run()
 everyConnection(socket, refreshLive);
 socket.on("timer", renderTimer);
 socket.on("display", renderDisplay);
+socket.on("speaker", showSpeaker);
 socket.on("question", (q) => { keep(q); renderLive(); });
 socket.on("questions", (list) => { for (const q of list) keep(q); renderLive(); });
 socket.on("question_removed", ({ id, version }) => {
