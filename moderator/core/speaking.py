@@ -87,8 +87,10 @@ def _agenda_name(entry: str) -> str:
 
 
 def speakers_of(spec: EventDefinition) -> list[Speaker]:
-    """Everyone who can have the floor: the moderator, the panelists, anyone else the agenda
-    names, then the audience in the room and online, in that order."""
+    """Everyone who can have the floor: the moderator, the panelists, the audience in the room
+    and online, then anyone else the agenda names (opening remarks, a keynote), in that order:
+    the dashboard's keys 1 to 9 go to the first nine, so the audience, who take the floor again
+    and again, come before those who speak once."""
     people: list[Speaker] = []
     taken: set[str] = set(FIXED_IDS)
     known: set[str] = set()
@@ -134,7 +136,9 @@ def speakers_of(spec: EventDefinition) -> list[Speaker]:
         Speaker(AUDIENCE_ROOM, FIXED_NAMES[AUDIENCE_ROOM], AUDIENCE),
         Speaker(AUDIENCE_ONLINE, FIXED_NAMES[AUDIENCE_ONLINE], AUDIENCE),
     ]
-    return [fixed_moderator, *people, *audience]
+    panelists = [p for p in people if p.kind == PANELIST]
+    others = [p for p in people if p.kind != PANELIST]
+    return [fixed_moderator, *panelists, *audience, *others]
 
 
 def _speaker(spec: EventDefinition, speaker_id: object) -> Speaker:

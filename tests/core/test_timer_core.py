@@ -298,7 +298,11 @@ def test_display_messages_flash_and_blackout(session, event, clock):
         "message": "2 minutes",
         "message_ms": clock.now_ms,
         "flash_ms": clock.now_ms,
+        "speaker_time": False,
     }
+    # The stage monitors' speaker time is its own switch: blackout leaves it alone.
+    screens.apply_display(session, event, action="speaker_time", on=True, clock=clock)
+    assert screens.display_view(display) == {**view_, "speaker_time": True}
     screens.apply_display(session, event, action="clear", clock=clock)
     assert display.message is None
 
@@ -309,6 +313,7 @@ def test_display_messages_flash_and_blackout(session, event, clock):
         ({"action": "message", "text": ""}, "empty_text"),
         ({"action": "message", "text": "x" * 201}, "text_too_long"),
         ({"action": "blackout"}, "invalid_on"),
+        ({"action": "speaker_time"}, "invalid_on"),
         ({"action": "dance"}, "unknown_action"),
     ],
 )
