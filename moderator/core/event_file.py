@@ -511,7 +511,7 @@ def _tables(data: dict[str, Any], key: str, *, required: bool, most: int) -> lis
     return value
 
 
-def _person(data: object, place: str) -> Person:
+def _person(data: object, place: str, *, panelist: bool = True) -> Person:
     if not isinstance(data, dict):
         raise EventProblem(place, N_("must be a table with name and role"))
     target = data.get("target_share")
@@ -519,12 +519,36 @@ def _person(data: object, place: str) -> Person:
         isinstance(target, bool) or not isinstance(target, int) or not 0 <= target <= 100
     ):
         raise EventProblem(f"{place}.target_share", N_("must be a whole percentage, 0 to 100"))
+    if target is not None and not panelist:
+        # The balance shares the panelists' time out among them: a moderator's target would be
+        # silently ignored, so it is refused where the organiser wrote it.
+        raise EventProblem(
+            f"{place}.target_share",
+            N_("only panelists have a target: it is a share of the panelists' speaking time"),
+        )
     return Person(
         name=_text(data, "name", f"{place}.", limit=LIMITS["name"], required=True),
         role=_text(data, "role", f"{place}.", limit=LIMITS["role"]),
         group=_text(data, "group", f"{place}.", limit=LIMITS["group"]),
         target_share=target,
     )
+
+
+def _refuse_targets_over_100(panelists: tuple[Person, ...]) -> None:
+    """The panelists' targets are shares of one whole: refused at the panelist whose target
+    takes the sum past 100."""
+    total = 0
+    for index, person in enumerate(panelists):
+        total += person.target_share or 0
+        if total > 100:
+            raise EventProblem(
+                f"panelists[{index}].target_share",
+                N_(
+                    "brings the panelists' targets to {total}%, over 100%: "
+                    "lower this one or another"
+                ),
+                total=total,
+            )
 
 
 def _segment(data: dict[str, Any], place: str, language: str) -> Segment:
@@ -717,6 +741,7 @@ def parse_event(data: dict[str, Any], source: str = "") -> EventDefinition:
         _person(p, f"panelists[{i}]")
         for i, p in enumerate(_tables(data, "panelists", required=False, most=MAX_PANELISTS))
     )
+    _refuse_targets_over_100(panelists)
     return EventDefinition(
         code=code,
         title=title,
@@ -729,7 +754,7 @@ def parse_event(data: dict[str, Any], source: str = "") -> EventDefinition:
         format=_text(data, "format", "", limit=LIMITS["format"]),
         venue=_text(data, "venue", "", limit=LIMITS["venue"]),
         organisers=_texts(data, "organisers", "", limit=LIMITS["organiser"], most=MAX_ORGANISERS),
-        moderator=None if moderator is None else _person(moderator, "moderator"),
+        moderator=None if moderator is None else _person(moderator, "moderator", panelist=False),
         panelists=panelists,
         premoderation=premoderation,
         auto_advance=auto_advance,

@@ -21,6 +21,7 @@ const ROW_NAMES = { segments: "segment_n", themes: "theme_n", panelists: "paneli
 // The input a refusal about a whole row points to, and the file's keys read by another input.
 const ROW_DEFAULT_FIELD = { segments: "minutes", themes: "title", panelists: "name" };
 const FIELD_ALIASES = { seconds: "minutes", id: "title" };
+const MODERATOR_INPUTS = { name: "moderator-name", role: "moderator-role", group: "moderator-group" };
 
 const state = {
   code: editor.dataset.code || null,  // null until the event exists
@@ -123,8 +124,7 @@ function newRow(kind) {
     input.id = `${kind}-${rowCount}-${input.dataset.field}`;
     row.querySelector(`label[data-for="${input.dataset.field}"]`).htmlFor = input.id;
   }
-  const hint = row.querySelector("p[data-hint]");
-  if (hint) {
+  for (const hint of row.querySelectorAll("p[data-hint]")) {
     hint.id = `${kind}-${rowCount}-${hint.dataset.hint}-hint`;
     row.querySelector(`[data-field="${hint.dataset.hint}"]`).setAttribute("aria-describedby", hint.id);
   }
@@ -176,6 +176,8 @@ function fillRow(kind, row, item, lang) {
   } else {
     values.name = item.name ?? "";
     values.role = item.role ?? "";
+    values.group = item.group ?? "";
+    values.target_share = item.target_share == null ? "" : String(item.target_share);
   }
   row.shown = values;
   for (const [name, value] of Object.entries(values)) {
@@ -206,6 +208,8 @@ function rowOut(kind, row, lang) {
   } else {
     put(item, "name", typed("name").trim());
     put(item, "role", typed("role").trim() || undefined);
+    put(item, "group", typed("group").trim() || undefined);
+    put(item, "target_share", numberOut(typed("target_share")));
   }
   return item;
 }
@@ -296,6 +300,7 @@ function show(file) {
   for (const [name, id] of Object.entries(LISTS)) shown[id] = (file[name] ?? []).join("\n");
   shown["moderator-name"] = file.moderator?.name ?? "";
   shown["moderator-role"] = file.moderator?.role ?? "";
+  shown["moderator-group"] = file.moderator?.group ?? "";
   shown["erase-days"] = file.erase_names_after_days == null ? "" : String(file.erase_names_after_days);
   for (const [id, value] of Object.entries(shown)) {
     if ($(id).value !== value) $(id).value = value;
@@ -325,9 +330,11 @@ function collect() {
   put(out, "erase_names_after_days", numberOut(typed("erase-days")));
   const name = typed("moderator-name").trim();
   const role = typed("moderator-role").trim();
-  if (name || role) {
+  const group = typed("moderator-group").trim();
+  if (name || role || group) {
     const moderator = { ...(state.loaded.moderator ?? {}), name };
     put(moderator, "role", role || undefined);
+    put(moderator, "group", group || undefined);
     out.moderator = moderator;
   } else {
     delete out.moderator;
@@ -360,7 +367,7 @@ function inputFor(place) {
   }
   const [top, sub] = place.split(/[.[\]]+/);
   if (top in lists) return $(`add-${top.slice(0, -1)}`);
-  if (top === "moderator") return $(sub === "role" ? "moderator-role" : "moderator-name");
+  if (top === "moderator") return $(MODERATOR_INPUTS[sub] ?? "moderator-name");
   return form.querySelector(`[data-field="${top}"]`);
 }
 

@@ -525,3 +525,135 @@ def test_the_editor_in_arabic_is_right_to_left_and_inside_the_window(browser, se
                 assert width <= PHONE["width"], (path, language, width)
     finally:
         page.context.close()
+
+
+def panelist_field(page, index: int, name: str):
+    return page.locator("#panelists > li").nth(index).locator(f"[data-field={name}]")
+
+
+def refusal_of(page, field) -> str:
+    """The message a refused ``field`` is marked with (the first note its aria-describedby
+    names), once the mark is there."""
+    field_id = field.get_attribute("id")
+    page.wait_for_selector(f'[id="{field_id}"][aria-invalid=true]')
+    note = field.get_attribute("aria-describedby").split()[0]
+    return page.locator(f'[id="{note}"]').text_content()
+
+
+def test_a_panelists_group_and_target_share_are_saved_and_reach_the_speaking_balance(
+    browser, server
+):
+    code = new_code("balance")
+    create_event(server, code)
+    page = admin_page(browser, server)
+    try:
+        open_editor(page, server, code)
+        page.fill("#moderator-name", "Chair Person")
+        page.fill("#moderator-group", "women")
+        page.click("#add-panelist")
+        panelist_field(page, 0, "name").fill("Amina Diallo")
+        panelist_field(page, 0, "group").fill("Africa")
+        panelist_field(page, 0, "target_share").fill("101")
+        page.click("#add-panelist")
+        panelist_field(page, 1, "name").fill("Li Wei")
+        panelist_field(page, 1, "group").fill("Asia")
+        page.click("#save")
+
+        # 101 is refused on its own field, which takes the focus; nothing was stored.
+        target = panelist_field(page, 0, "target_share")
+        assert "0 to 100" in refusal_of(page, target)
+        assert page.evaluate("document.activeElement.id") == target.get_attribute("id")
+        assert panelist_field(page, 1, "group").input_value() == "Asia"
+        assert stored(server, code)["version"] == 1
+
+        # Targets that add up to more than 100 are refused at the one that goes over.
+        target.fill("60")
+        other = panelist_field(page, 1, "target_share")
+        other.fill("50")
+        page.click("#save")
+        assert "110%, over 100%" in refusal_of(page, other)
+        assert target.get_attribute("aria-invalid") is None
+        assert stored(server, code)["version"] == 1
+
+        other.fill("")
+        page.click("#save")
+        saved(page, 2)
+        assert page.locator("[aria-invalid=true]").count() == 0
+        file = stored(server, code)["file"]
+        assert file["moderator"] == {"name": "Chair Person", "group": "women"}
+        assert file["panelists"] == [
+            {"name": "Amina Diallo", "group": "Africa", "target_share": 60},
+            {"name": "Li Wei", "group": "Asia"},
+        ]
+
+        # Loaded again, the editor shows them.
+        open_editor(page, server, code)
+        page.wait_for_selector("#panelists > li:nth-child(2)")
+        assert page.input_value("#moderator-group") == "women"
+        assert panelist_field(page, 0, "group").input_value() == "Africa"
+        assert panelist_field(page, 0, "target_share").input_value() == "60"
+        assert panelist_field(page, 1, "group").input_value() == "Asia"
+        assert panelist_field(page, 1, "target_share").input_value() == ""
+        # Each new field says what it is for.
+        for name in ("group", "target_share"):
+            hint = panelist_field(page, 1, name).get_attribute("aria-describedby")
+            assert "speaking" in page.locator(f'[id="{hint}"]').text_content()
+
+        # The speaking-time balance has them: Li Wei's target is what Amina's leaves.
+        response = requests.get(f"{server.url}/api/events/{code}/speaker", headers=ADMIN, timeout=5)
+        assert response.status_code == 200, response.text
+        speakers = {s["name"]: s for s in response.json()["speakers"]}
+        assert speakers["Amina Diallo"]["group"] == "Africa"
+        assert speakers["Amina Diallo"]["target_share"] == 60
+        assert speakers["Li Wei"]["group"] == "Asia"
+        assert speakers["Li Wei"]["target_share"] is None
+        assert speakers["Li Wei"]["target"] == 40
+        assert speakers["Chair Person"]["group"] == "women"
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("viewport", "language"),
+    [(PHONE, "ar"), (LAPTOP, "ar"), (PHONE, "en"), (LAPTOP, "en")],
+    ids=["360px-ar", "1280px-ar", "360px-en", "1280px-en"],
+)
+def test_the_people_with_groups_and_targets_fit_the_window_and_pass_axe(
+    browser, server, viewport, language
+):
+    code = new_code("people")
+    created = create_event(server, code)
+    file = stored(server, code)["file"]
+    file["moderator"] = {"name": "رئيسة الجلسة", "group": "نساء"}
+    file["panelists"] = [
+        {"name": "Amina Diallo", "role": "Minister", "group": "Africa", "target_share": 40},
+        {"name": "لي وي", "group": "آسيا"},
+    ]
+    response = requests.put(
+        f"{server.url}/api/events/{code}",
+        json={**file, "version": created["version"]},
+        headers=ADMIN,
+        timeout=5,
+    )
+    assert response.status_code == 200, response.text
+    page = admin_page(browser, server, viewport)
+    try:
+        page.goto(f"{server.url}/admin/events/{code}/edit?lang={language}")
+        page.wait_for_selector("#panelists > li:nth-child(2)")
+        assert panelist_field(page, 0, "target_share").input_value() == "40"
+        panelist_field(page, 1, "target_share").fill("70")
+        page.click("#save")
+        refusal_of(page, panelist_field(page, 1, "target_share"))
+        width = viewport["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        outside = page.evaluate(
+            """(width) => [...document.querySelectorAll('#section-people *')].filter((node) => {
+                 const box = node.getBoundingClientRect();
+                 return box.width > 0 && (box.left < -1 || box.right > width + 1);
+               }).map((node) => node.id || node.className || node.tagName)""",
+            width,
+        )
+        assert outside == []
+        assert_accessible(page, f"the people, a target refused ({language}, {width}px)")
+    finally:
+        page.context.close()

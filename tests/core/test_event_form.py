@@ -214,6 +214,31 @@ def test_notes_are_written_so_that_they_read_back_exactly(notes):
     assert parse_toml(text).segments[0].notes == notes.strip()
 
 
+def test_a_panelists_group_and_target_share_are_read_and_written():
+    form = {
+        **MINIMAL,
+        "moderator": {"name": "Chair", "group": "women"},
+        "panelists": [
+            {"name": "Amina", "role": "Minister", "group": "Africa", "target_share": 40},
+            {"name": "Li", "group": "Asia"},
+            {"name": "Ana"},
+        ],
+    }
+    definition = parse_event(form)
+    assert definition.moderator is not None and definition.moderator.group == "women"
+    assert [(p.group, p.target_share) for p in definition.panelists] == [
+        ("Africa", 40),
+        ("Asia", None),
+        ("", None),
+    ]
+    # Left out when not given, in the form and in the file.
+    assert to_form(definition)["panelists"] == form["panelists"]
+    text = export_toml(definition)
+    assert 'group = "Africa"\ntarget_share = 40\n' in text
+    assert text.count("target_share") == 1
+    assert parse_toml(text) == definition
+
+
 # --- Random events --------------------------------------------------------------------------------
 
 ODD = ['"', "\\", "'", "\t", "#", "=", ".", "[", "]", "{", "}", '"""', "'''", "\\n", "\u200f"]
@@ -296,10 +321,26 @@ def themes(draw: st.DrawFn, language: str) -> list[dict[str, Any]]:
     return tables
 
 
+GROUPS = LINES.filter(lambda s: len(s.strip()) <= 60)
+
+
+def _person(name: str, role: str, group: str, target: int | None) -> dict[str, Any]:
+    person: dict[str, Any] = {"name": name}
+    optional = {"role": role, "group": group, "target_share": target}
+    return person | {key: value for key, value in optional.items() if value not in ("", None)}
+
+
+# The moderator has no target; panelists' targets come in at most 33 each so that three (the
+# most drawn) stay within the 100 they may add up to.
+MODERATOR = st.builds(
+    _person, LINES, st.one_of(st.just(""), LINES), st.one_of(st.just(""), GROUPS), st.none()
+)
 PEOPLE = st.builds(
-    lambda name, role: {"name": name, "role": role} if role else {"name": name},
+    _person,
     LINES,
     st.one_of(st.just(""), LINES),
+    st.one_of(st.just(""), GROUPS),
+    st.one_of(st.none(), st.integers(0, 33)),
 )
 
 
@@ -323,7 +364,7 @@ def forms(draw: st.DrawFn) -> dict[str, Any]:
         "auto_advance": st.booleans(),
         "erase_names_after_days": st.integers(1, 3650),
         "word_filter": st.lists(LINES, max_size=3),
-        "moderator": PEOPLE,
+        "moderator": MODERATOR,
         "panelists": st.lists(PEOPLE, max_size=3),
         "themes": themes(language),
     }
@@ -479,6 +520,27 @@ ONE_LINE = "must be a single line"
         (changed("title", {"en": "A", "\x00bad": "B"}), "title", "unknown language"),
         (changed("title", {"en": "A", "x" * 10_000: "B"}), "title", "unknown language"),
         (changed("moderator", ["Chair"]), "moderator", "table with name and role"),
+        # A panelist's group and target share of the panelists' speaking time.
+        (changed("panelists", 1, "target_share", 101), "panelists[1].target_share", "0 to 100"),
+        (changed("panelists", 0, "target_share", -1), "panelists[0].target_share", "0 to 100"),
+        (changed("panelists", 0, "target_share", 12.5), "panelists[0].target_share", "whole"),
+        (changed("panelists", 0, "target_share", "50"), "panelists[0].target_share", "whole"),
+        (changed("panelists", 0, "target_share", True), "panelists[0].target_share", "whole"),
+        (changed("panelists", 1, "group", "x" * 61), "panelists[1].group", "at most 60"),
+        (changed("panelists", 1, "group", "wo\nmen"), "panelists[1].group", ONE_LINE),
+        (changed("panelists", 0, "group", "\x00"), "panelists[0].group", CONTROL),
+        (changed("panelists", 0, "group", 7), "panelists[0].group", "text in quotes"),
+        (
+            changed("panelists", [{"name": "A", "target_share": 60}, {"name": "B"}] * 2),
+            "panelists[2].target_share",
+            "brings the panelists' targets to 120%, over 100%",
+        ),
+        (
+            changed("moderator", "target_share", 20),
+            "moderator.target_share",
+            "only panelists have a target",
+        ),
+        (changed("moderator", "group", "x" * 61), "moderator.group", "at most 60"),
         (changed("organisers", "Norec"), "organisers", "list of texts"),
         # Dates and times.
         (changed("date", "2025-13-01"), "date", "date like"),
@@ -509,8 +571,24 @@ def test_the_good_form_used_above_is_good():
         changed("title", "x" * 300),
         changed("segments", [{"title": "T", "minutes": 1}] * 100),
         changed("erase_names_after_days", 3650),
+        changed(
+            "panelists", [{"name": "A", "target_share": 60}, {"name": "B", "target_share": 40}]
+        ),
+        changed("panelists", 0, "target_share", 0),
+        changed("panelists", 0, "group", "x" * 60),
+        changed("moderator", "group", "women"),
     ],
-    ids=["tab", "lines in notes", "longest title", "most segments", "longest retention"],
+    ids=[
+        "tab",
+        "lines in notes",
+        "longest title",
+        "most segments",
+        "longest retention",
+        "targets of exactly 100",
+        "a target of 0",
+        "longest group",
+        "the moderator's group",
+    ],
 )
 def test_what_the_rules_allow_is_accepted(form):
     definition = parse_event(form)
