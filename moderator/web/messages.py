@@ -145,6 +145,8 @@ def moderator_messages() -> dict[str, str | dict[str, str]]:
         # formatted by the browser as percentages ("24 %"), {gap} as signed points ("-12").
         "nobody": _("Nobody"),
         "floor_share": _("{share} of the floor"),
+        # A group's share is of the time of the speakers who declared a group.
+        "group_share": _("{share} of the grouped speakers' time"),
         "gap_target": _("{gap} pts vs {target} target"),
         "no_floor_time": _("Nobody has spoken yet."),
         "speaking_failed": _("The floor did not change:"),

@@ -203,11 +203,11 @@ export function setupSpeaking(socket, notify, { now, shortcutsOn }) {
     return row;
   }
 
-  function fillRow(row, entry, widest) {
+  function fillRow(row, entry, widest, shareOf = "floor_share") {
     const [, bar, figures, gap] = row.children;
     const width = widest > 0 ? `${(100 * entry.total_ms) / widest}%` : "0%";
     if (bar.firstChild.style.inlineSize !== width) bar.firstChild.style.inlineSize = width;
-    const share = entry.share == null ? "" : ` · ${t("floor_share").replace("{share}", () => percent.format(entry.share / 100))}`;
+    const share = entry.share == null ? "" : ` · ${t(shareOf).replace("{share}", () => percent.format(entry.share / 100))}`;
     setText(figures, `${clockText(entry.total_ms)}${share}`);
     const gapText = entry.gap == null ? ""
       : t("gap_target").replace("{gap}", () => points.format(entry.gap))
@@ -235,7 +235,7 @@ export function setupSpeaking(socket, notify, { now, shortcutsOn }) {
     const widestGroup = Math.max(0, ...balance.groups.map((g) => g.total_ms));
     patchChildren(groupsBox, balance.groups.map((g) => {
       const row = balanceRow(`g:${g.group}`, g.group);
-      fillRow(row, g, widestGroup);
+      fillRow(row, g, widestGroup, "group_share");
       return row;
     }));
     groupsBox.hidden = !balance.groups.length;
