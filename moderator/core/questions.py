@@ -304,6 +304,7 @@ def _store(
         edited_ms=None,
         merged_into_id=None,
         queue_position=None,
+        guiding_question=None,
         version=1,
     )
     try:
