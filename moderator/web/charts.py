@@ -205,15 +205,17 @@ def horizontal_bars(
         canvas.text(0, y, fit(label), "label", full=label)
         y += 6
         top = y
+        marker = markers[row] if markers is not None and row < len(markers) else None
+        at = None if marker is None else length(marker)
         for k, s in enumerate(series):
             value = s.values[row] if row < len(s.values) else 0
             w = length(value)
             canvas.rect(0, y, w, BAR, f"bar s{k % len(COLOURS)}", canvas.fill(k))
-            canvas.text(w + 6, y + BAR - 2, value_text(value), "value", numeric=True)
+            # The value after the bar, and after the marker when that is further: never under it.
+            after = max(w, at + 2 if at is not None else 0)
+            canvas.text(after + 6, y + BAR - 2, value_text(value), "value", numeric=True)
             y += BAR + 3
-        marker = markers[row] if markers is not None and row < len(markers) else None
-        if marker is not None:
-            at = length(marker)
+        if at is not None:
             canvas.line(at, top - 3, at, y, "marker")
         y += 8
     return canvas.svg(title, y + 4, "bars")

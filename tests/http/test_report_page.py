@@ -25,7 +25,7 @@ CHARTS = [
     "chart-questions-time",
     "chart-votes-time",
 ]
-TABLES = ["agenda-table", "themes-table", "speakers-table", "activity-table"]
+TABLES = ["agenda-table", "themes-table", "origins-table", "speakers-table", "activity-table"]
 
 
 @pytest.fixture
@@ -132,12 +132,16 @@ def test_the_page_has_every_chart_and_table_with_the_session_numbers(
     assert agenda[3][:3] == ["Closing", "5:00", "not run"]
     assert agenda[-1] == ["Segments that ran", "25:00", "18:00", "−7:00"]
 
-    themes = _table(html, "themes-table")
-    finance = next(row for row in themes if row[0].endswith("Funding the Services"))
-    # received, published, answered, dismissed, merged, pending; room, online, floor; votes
-    assert finance[1:] == ["3", "2", "0", "1", "0", "0", "0", "3", "0", "4", "0", "4"]
-    health = next(row for row in themes if row[0].endswith("Health Workforce"))
-    assert health[1:4] == ["2", "2", "1"] and health[7:10] == ["0", "1", "1"]
+    def theme_row(table_id, title):
+        return next(row for row in _table(html, table_id) if row[0].endswith(title))
+
+    # received, published, answered, dismissed, merged, pending
+    assert theme_row("themes-table", "Funding the Services")[1:] == ["3", "2", "0", "1", "0", "0"]
+    assert theme_row("themes-table", "Health Workforce")[1:4] == ["2", "2", "1"]
+    assert theme_row("themes-table", "All themes")[1:] == ["5", "4", "1", "1", "0", "0"]
+    # room, online, floor; votes: all, room, online
+    assert theme_row("origins-table", "Funding the Services")[1:] == ["0", "3", "0", "4", "0", "4"]
+    assert theme_row("origins-table", "Health Workforce")[1:4] == ["0", "1", "1"]
 
     speakers = {row[0]: row for row in _table(html, "speakers-table")[1:]}
     assert speakers["Panelist One"][2:] == ["10:00", "55.6%", "62.5%", "50%", "+12.5"]
