@@ -19,12 +19,14 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 560
+# Narrow enough that a phone still reads the text (about 11 px on a 360 px screen) while a
+# wide screen shows the chart no wider than the stylesheet lets it (about 19 px).
+WIDTH = 420
 FONT = 14
 # Rough advance of one narrow character at FONT, in viewBox units; a wide one (Chinese) is two.
 CHAR = 7.6
-LABEL_UNITS = 68  # the longest label drawn, in narrow characters
-VALUE_SPACE = 150  # room kept after the longest bar for its value
+LABEL_UNITS = 52  # the longest label drawn, in narrow characters
+VALUE_SPACE = 120  # room kept after the longest bar for its value
 BAR = 14
 # The fallback colours (the stylesheet's variables override them); AA against white.
 COLOURS = ("#005a9c", "#8a4f00", "#1b6e35", "#6d28d9", "#b3261e")
@@ -120,7 +122,7 @@ class _Canvas:
         """Swatches and names on one line or more from ``y``; the y after them."""
         x = 0.0
         for k, name in enumerate(names):
-            shown = fit(name, 28)
+            shown = fit(name, 24)
             width = 22 + units(shown) * CHAR + 18
             if x > 0 and x + width > WIDTH:
                 x, y = 0.0, y + FONT + 8
@@ -289,7 +291,7 @@ def columns(
     totals = [sum(s.values[k] for s in series if k < len(s.values)) for k in range(count)]
     top = _nice(max(totals, default=0))
     axis = 44  # room for the scale's numbers
-    plot_top, plot_height = y + 8, 160.0
+    plot_top, plot_height = y + 8, 140.0
     base = plot_top + plot_height
     step = (WIDTH - axis - 4) / count
     gap = min(2.0, step * 0.2)
