@@ -364,8 +364,8 @@ def _participation(report: Mapping[str, Any], translator: Translator, zone: str)
         end = clock_time(peak["start_ms"] + activity["bucket_ms"], zone)
         text = render_template(
             NP_(
-                "The busiest minute: {start}–{end}, {questions} questions and {votes} votes.",
-                "The busiest {n} minutes: {start}–{end}, {questions} questions and {votes} votes.",
+                "The busiest minute: {start}–{end} (questions: {questions}, votes: {votes}).",
+                "The busiest {n} minutes: {start}–{end} (questions: {questions}, votes: {votes}).",
             ),
             {
                 "n": minutes,

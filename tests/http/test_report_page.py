@@ -269,3 +269,46 @@ def test_a_hostile_theme_title_or_speaker_name_never_gets_into_the_svg_raw(app, 
     markdown = browser.get(f"{base}/report.md?lang=en").get_data(as_text=True)
     assert "<script>" not in markdown and "</svg>" not in markdown
     assert "\\<script\\>" in markdown
+
+
+def test_speaking_time_per_group_has_its_chart_and_table(app, client):
+    clock = FakeClock(1_900_000_000_000)
+    runtime.of(app).clock = clock
+    event = {
+        "code": "grouped",
+        "title": "Grouped panel",
+        "timezone": "UTC",
+        "segments": [{"title": "Panel", "minutes": 30}],
+        "themes": [{"key": "t", "title": "Theme"}],
+        "panelists": [
+            {"name": "Ana", "group": "Member states", "target_share": 60},
+            {"name": "Ben", "group": "Civil society"},
+            {"name": "Cleo", "group": "Civil society"},
+        ],
+    }
+    response = client.post("/api/events", json=event, headers=ADMIN)
+    assert response.status_code == 201, response.get_json()
+    for speaker, minutes in (("ana", 6), ("ben", 3), ("cleo", 1)):
+        switched = client.post(
+            "/api/events/grouped/speaker", json={"speaker": speaker}, headers=ADMIN
+        )
+        assert switched.status_code == 200, switched.get_json()
+        clock.advance(minutes * 60_000)
+    client.post("/api/events/grouped/speaker", json={"speaker": None}, headers=ADMIN)
+
+    browser = app.test_client()
+    assert browser.get(f"/moderate/grouped?token={TOKEN}").status_code == 302
+    html = browser.get("/e/grouped/report").get_data(as_text=True)
+    _svg(html, "chart-groups")
+    groups = {row[0]: row[1:] for row in _table(html, "groups-table")[1:]}
+    assert groups == {
+        "Member states": ["6:00", "60%", "50%"],
+        "Civil society": ["4:00", "40%", "50%"],
+    }
+    speakers = {row[0]: row[1:] for row in _table(html, "speakers-table")[1:]}
+    # Ana's own target 60; Ben and Cleo split the 40 left: 20 each.
+    assert speakers["Ana"] == ["Member states", "6:00", "60%", "60%", "60%", "0"]
+    assert speakers["Ben"][4:] == ["20%", "+10"]
+    assert speakers["Cleo"][4:] == ["20%", "−10"]
+    markdown = browser.get("/api/events/grouped/report.md").get_data(as_text=True)
+    assert "| Member states | 6:00 | 60% |" in markdown
