@@ -119,11 +119,13 @@ def _themes(report: Mapping[str, Any], text: Any, *, rtl: bool) -> dict[str, Any
         )
     names = status_names()
     shown = ("received", "published", "answered")
+    # The chart leaves out the themes nobody asked in (the table lists them with their zeros).
+    drawn = [t for t in themes if t["counts"]["received"]] or themes
     chart = charts.horizontal_bars(
         "chart-themes",
         _("Questions per theme: received, published and answered"),
-        [t["title"] for t in themes],
-        [Series(names[key], [t["counts"][key] for t in themes]) for key in shown],
+        [t["title"] for t in drawn],
+        [Series(names[key], [t["counts"][key] for t in drawn]) for key in shown],
         lambda v: str(int(v)),
         rtl=rtl,
     )
