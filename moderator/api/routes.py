@@ -13,7 +13,7 @@ from flask import Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from moderator import actions, identity, room_pass, runtime
+from moderator import actions, identity, locale, room_pass, runtime
 from moderator.actions import Action, Actor, ScreenIdentity
 from moderator.addresses import public_base_url
 from moderator.api import bp
@@ -22,9 +22,11 @@ from moderator.core import audit, events, questions, report, screens, speaking, 
 from moderator.core.access import Right
 from moderator.core.errors import N_, InvalidInput
 from moderator.core.event_file import export_toml
+from moderator.core.languages import LANGUAGES
 from moderator.core.questions import ATTENDEE_ORIGINS, check_client_id
 from moderator.health import report as health_report
 from moderator.models import Event
+from moderator.web import report_page
 
 
 def _body() -> dict[str, Any]:
@@ -287,6 +289,30 @@ def report_json(code: str) -> ResponseReturnValue:
     with runtime.database().session() as session:
         event = events.get_event(session, code)
         return jsonify(report.build(session, event, clock=runtime.clock()))
+
+
+@bp.get("/events/<code>/report.md")
+@requires(Right.MODERATOR)
+def report_markdown(code: str) -> ResponseReturnValue:
+    """The session report as a Markdown file to paste into a summary, in ``?lang=`` (one of the
+    UI's languages) or else the reader's language (``moderator/locale.py``)."""
+    asked = request.args.get("lang")
+    if asked is not None and locale.supported(asked) != asked:
+        raise InvalidInput(
+            N_("There is no report in {lang}; ask for one of: {languages}."),
+            "unknown_language",
+            lang=repr(asked[:20]),
+            languages=", ".join(LANGUAGES),
+        )
+    lang = locale.current()
+    with runtime.database().session() as session:
+        event = events.get_event(session, code)
+        data = report.build(session, event, clock=runtime.clock())
+    return Response(
+        report_page.markdown(data, lang),
+        content_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{code}-report.{lang}.md"'},
+    )
 
 
 @bp.get("/events/<code>/display")

@@ -21,7 +21,8 @@ from moderator.auth import (
     log_out,
     session_credential,
 )
-from moderator.core import events
+from moderator.core import events, report
+from moderator.core.access import Right
 from moderator.core.errors import NotFound, TooMany
 from moderator.core.languages import localized
 from moderator.health import note_http_refusal
@@ -33,6 +34,7 @@ from moderator.web.messages import (
     stage_messages,
     time_messages,
 )
+from moderator.web.report_page import page_view
 
 
 def _event_or_404(code: str) -> dict[str, Any]:
@@ -197,6 +199,39 @@ def moderate(code: str) -> ResponseReturnValue:
         csrf=csrf_token(),
         messages=moderator_messages(),
         access=credential.view(code),
+    )
+
+
+def _report_of(code: str) -> dict[str, Any]:
+    with runtime.database().session() as session:
+        return report.build(session, events.get_event(session, code), clock=runtime.clock())
+
+
+@bp.get("/e/<code>/report")
+def report_page(code: str) -> ResponseReturnValue:
+    """The session report for the event's moderators (the login form until the browser has
+    logged in with a moderator's access): agenda, themes, speaking time and participation, each
+    chart with its numbers in a table; it prints as a clean document."""
+    event = _in_page_language(_event_or_404(code))
+    credential = session_credential()
+    if credential is None or not credential.allows(Right.MODERATOR, code):
+        return render_template(
+            "login.html",
+            event=event,
+            next=request.path,
+            csrf=csrf_token(),
+            error=False,
+            other_event=credential is not None and not credential.covers(code),
+            no_report=credential is not None and credential.covers(code),
+        ), 401 if credential is None else 403
+    data = _report_of(code)
+    lang = locale.current()
+    return render_template(
+        "report.html",
+        event=event,
+        when=when_of(event),
+        report=data,
+        view=page_view(data, lang, rtl=locale.direction(lang) == "rtl"),
     )
 
 
