@@ -473,3 +473,15 @@ def test_declared_groups_and_targets_are_not_public(session):
     assert "women" not in json.dumps(public, ensure_ascii=False)
     assert session.client.get(f"{BASE}/speaker").status_code == 401
     assert session.client.get(f"{BASE}/report.json").status_code == 401
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_markdown_of_the_scripted_session_matches_the_kept_fixture(session, lang):
+    response = session.client.get(f"{BASE}/report.md?lang={lang}", headers=ADMIN)
+    assert response.status_code == 200
+    assert response.mimetype == "text/markdown"
+    text = response.get_data(as_text=True)
+    kept = FIXTURE.with_name(f"session-report.{lang}.md")
+    if os.environ.get("UPDATE_FIXTURES") == "1":
+        kept.write_text(text, encoding="utf-8")
+    assert text == kept.read_text(encoding="utf-8")
