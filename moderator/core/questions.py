@@ -568,6 +568,13 @@ def retag(
     return _curate(session, event, question_id, clock=clock, apply=apply)
 
 
+_GUIDING_REFUSALS = (
+    N_("This question's theme has no guiding questions."),
+    N_("This question's theme has one guiding question: use 0, or null to unlink."),
+    N_("Use the index of one of the theme's guiding questions, 0 to {last}, or null to unlink."),
+)
+
+
 def link_guiding(
     session: Session, event: Event, question_id: int, *, index: int | None, clock: Clock
 ) -> list[Change]:
@@ -580,17 +587,7 @@ def link_guiding(
             count = 0 if theme is None else len(theme.questions)
             if not 0 <= index < count:
                 raise InvalidInput(
-                    NP_(
-                        "This question's theme has {n} guiding question; use its index, 0, or "
-                        "null to unlink.",
-                        "This question's theme has {n} guiding questions; use an index from 0 "
-                        "to {last}, or null to unlink.",
-                    )
-                    if count
-                    else N_("This question's theme has no guiding questions."),
-                    "invalid_guiding_question",
-                    n=count,
-                    last=count - 1,
+                    _GUIDING_REFUSALS[min(count, 2)], "invalid_guiding_question", last=count - 1
                 )
         question.guiding_question = index
         return []

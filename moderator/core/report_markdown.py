@@ -43,6 +43,21 @@ _LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
+# The phrases used inside f-strings, marked here: Babel's extractor does not look inside them.
+TEXTS = {
+    "Session report: {title}": N_("Session report: {title}"),
+    "Agenda: planned against actual": N_("Agenda: planned against actual"),
+    "Questions": N_("Questions"),
+    "By origin": N_("By origin"),
+    "Votes": N_("Votes"),
+    "Theme: {title}": N_("Theme: {title}"),
+    "Guiding questions": N_("Guiding questions"),
+    "Top unanswered questions": N_("Top unanswered questions"),
+    "Speaking time": N_("Speaking time"),
+    "By group": N_("By group"),
+    "Participation": N_("Participation"),
+}
+
 
 def escape(text: object) -> str:
     """``text`` as literal Markdown on one line: special characters backslash-escaped, line
@@ -154,7 +169,7 @@ def render(report: Mapping[str, Any], translator: Translator, lang: str | None =
         return render_template(template, params, translator)
 
     title = in_language(event["title"], event.get("titles", {}), lang, default)
-    out = [f"# {escape(t(N_('Session report: {title}'), title=title))}", ""]
+    out = [f"# {escape(t(TEXTS['Session report: {title}'], title=title))}", ""]
     when = " ".join(part for part in (event.get("date"), event.get("start")) if part)
     if when:
         out.append(escape(t(N_("Event: {when} ({zone})"), when=when, zone=zone)) + "  ")
@@ -180,7 +195,7 @@ def _agenda(
     agenda: Mapping[str, Any], translator: Translator, lang: str, default: str
 ) -> list[str]:
     _ = translator.gettext
-    out = [f"## {escape(_('Agenda: planned against actual'))}", ""]
+    out = [f"## {escape(_(TEXTS['Agenda: planned against actual']))}", ""]
     rows = [
         [
             escape(in_language(s["title"], s.get("titles", {}), lang, default)),
@@ -238,11 +253,11 @@ def _votes_line(votes: Mapping[str, int], translator: Translator) -> str:
 def _questions(part: Mapping[str, Any], translator: Translator) -> list[str]:
     _ = translator.gettext
     return [
-        f"## {escape(_('Questions'))}",
+        f"## {escape(_(TEXTS['Questions']))}",
         "",
         f"- {_counts_line(part['counts'], translator)}",
-        f"- {escape(_('By origin'))}: {_origins_line(part['origins'], translator)}",
-        f"- {escape(_('Votes'))}: {_votes_line(part['votes'], translator)}",
+        f"- {escape(_(TEXTS['By origin']))}: {_origins_line(part['origins'], translator)}",
+        f"- {escape(_(TEXTS['Votes']))}: {_votes_line(part['votes'], translator)}",
         "",
     ]
 
@@ -251,16 +266,17 @@ def _theme(theme: Mapping[str, Any], translator: Translator, lang: str, default:
     _ = translator.gettext
     title = in_language(theme["title"], theme.get("titles", {}), lang, default)
     label = f"{theme['label']}. " if theme.get("label") else ""
+    heading = render_template(TEXTS["Theme: {title}"], {"title": title}, translator)
     out = [
-        f"## {escape(label + render_template(N_('Theme: {title}'), {'title': title}, translator))}",
+        f"## {escape(label + heading)}",
         "",
         f"- {_counts_line(theme['counts'], translator)}",
-        f"- {escape(_('By origin'))}: {_origins_line(theme['origins'], translator)}",
-        f"- {escape(_('Votes'))}: {_votes_line(theme['votes'], translator)}",
+        f"- {escape(_(TEXTS['By origin']))}: {_origins_line(theme['origins'], translator)}",
+        f"- {escape(_(TEXTS['Votes']))}: {_votes_line(theme['votes'], translator)}",
         "",
     ]
     if theme["guiding_questions"]:
-        out += [f"### {escape(_('Guiding questions'))}", ""]
+        out += [f"### {escape(_(TEXTS['Guiding questions']))}", ""]
         for k, guiding in enumerate(theme["guiding_questions"], start=1):
             text = in_language(guiding["text"], guiding.get("texts", {}), lang, default)
             summary = render_template(
@@ -282,7 +298,7 @@ def _theme(theme: Mapping[str, Any], translator: Translator, lang: str, default:
             translator,
         )
         out += ["", escape(unlinked), ""]
-    out += [f"### {escape(_('Top unanswered questions'))}", ""]
+    out += [f"### {escape(_(TEXTS['Top unanswered questions']))}", ""]
     if theme["top_unanswered"]:
         for k, question in enumerate(theme["top_unanswered"], start=1):
             votes = render_template(
@@ -298,7 +314,7 @@ def _theme(theme: Mapping[str, Any], translator: Translator, lang: str, default:
 
 def _speaking(part: Mapping[str, Any], translator: Translator) -> list[str]:
     _ = translator.gettext
-    out = [f"## {escape(_('Speaking time'))}", ""]
+    out = [f"## {escape(_(TEXTS['Speaking time']))}", ""]
     rows = [
         [
             escape(speaker_name(row, translator)),
@@ -326,7 +342,7 @@ def _speaking(part: Mapping[str, Any], translator: Translator) -> list[str]:
     )
     out += ["", escape(_floor_total(part, translator)), ""]
     if part["groups"]:
-        out += [f"### {escape(_('By group'))}", ""]
+        out += [f"### {escape(_(TEXTS['By group']))}", ""]
         out += _table(
             [_("Group"), _("Time"), _("Share")],
             [
@@ -351,12 +367,12 @@ def _participation(report: Mapping[str, Any], translator: Translator, zone: str)
     _ = translator.gettext
     activity = report["activity"]
     part = report["questions"]
-    out = [f"## {escape(_('Participation'))}", ""]
+    out = [f"## {escape(_(TEXTS['Participation']))}", ""]
     asked = render_template(
         NP_("{n} question", "{n} questions"), {"n": part["counts"]["received"]}, translator
     )
     out.append(f"- {escape(asked)}: {_origins_line(part['origins'], translator)}")
-    out.append(f"- {escape(_('Votes'))}: {_votes_line(part['votes'], translator)}")
+    out.append(f"- {escape(_(TEXTS['Votes']))}: {_votes_line(part['votes'], translator)}")
     peak = busiest(activity)
     if peak is not None:
         minutes = activity["bucket_ms"] // 60_000
