@@ -430,11 +430,11 @@ def shoot_workspace(browser, base: str) -> None:
 FLOOR = [
     ("moderator", 95),
     ("mr-daniel-roduner", 410),
-    ("dr-christian-hülshörster", 265),
+    ("dr-christian-hulshorster", 265),
     ("moderator", 40),
     ("mr-arnold-tsunga", 130),
     ("audience-room", 75),
-    ("ms-grytė-kuliešiūtė-pirlot", 520),
+    ("ms-gryte-kuliesiute-pirlot", 520),
     ("mr-takahiro-mizukami", 185),
     ("audience-online", 50),
     ("mr-daniel-roduner", 140),
@@ -476,7 +476,7 @@ def shoot_balance(base: str) -> None:
         reply = requests.post(f"{api}/speaker", json={"speaker": speaker}, headers=auth, timeout=5)
         reply.raise_for_status()
     reply = requests.post(
-        f"{api}/speaker", json={"speaker": "dr-christian-hülshörster"}, headers=auth, timeout=5
+        f"{api}/speaker", json={"speaker": "dr-christian-hulshorster"}, headers=auth, timeout=5
     )
     intervals = reply.json()["intervals"][-len(FLOOR) - 1 :]
     now = reply.json()["server_now_ms"]
