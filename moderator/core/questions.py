@@ -568,11 +568,21 @@ def retag(
     return _curate(session, event, question_id, clock=clock, apply=apply)
 
 
-_GUIDING_REFUSALS = (
-    N_("This question's theme has no guiding questions."),
-    N_("This question's theme has one guiding question: use 0, or null to unlink."),
-    N_("Use the index of one of the theme's guiding questions, 0 to {last}, or null to unlink."),
-)
+def _no_such_guiding_question(count: int) -> InvalidInput:
+    code = "invalid_guiding_question"
+    if count == 0:
+        return InvalidInput(N_("This question's theme has no guiding questions."), code)
+    if count == 1:
+        return InvalidInput(
+            N_("This question's theme has one guiding question: use 0, or null to unlink."), code
+        )
+    return InvalidInput(
+        N_(
+            "Use the index of one of the theme's guiding questions, 0 to {last}, or null to unlink."
+        ),
+        code,
+        last=count - 1,
+    )
 
 
 def link_guiding(
@@ -586,9 +596,7 @@ def link_guiding(
             theme = next((t for t in event.spec.themes if t.key == question.theme), None)
             count = 0 if theme is None else len(theme.questions)
             if not 0 <= index < count:
-                raise InvalidInput(
-                    _GUIDING_REFUSALS[min(count, 2)], "invalid_guiding_question", last=count - 1
-                )
+                raise _no_such_guiding_question(count)
         question.guiding_question = index
         return []
 
