@@ -155,7 +155,11 @@ def build(session: Session, event: Event, *, clock: Clock) -> dict[str, Any]:
     ran = [s for s in segments if s["actual_ms"] is not None]
 
     intervals = speaking.intervals_of(session, event)
-    balance = speaking.balance(speaking.speakers_of(spec), speaking.totals(intervals, now=now))
+    balance = speaking.balance(
+        speaking.speakers_of(spec),
+        speaking.totals(intervals, now=now),
+        speaking.names_of(intervals),
+    )
 
     voted = [
         (ms, via)

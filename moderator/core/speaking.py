@@ -187,19 +187,28 @@ def totals(intervals: Iterable[SpeakingInterval], *, now: int) -> dict[str, int]
     return result
 
 
+def names_of(intervals: Iterable[SpeakingInterval]) -> dict[str, str]:
+    """The name each speaker id had in its latest interval."""
+    return {i.speaker: i.name for i in intervals}
+
+
 def _share(part: int, whole: int) -> float | None:
     return None if whole <= 0 else round(100 * part / whole, 1)
 
 
-def balance(speakers: Sequence[Speaker], by_speaker: dict[str, int]) -> dict[str, Any]:
+def balance(
+    speakers: Sequence[Speaker], by_speaker: dict[str, int], names: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Per speaker: total, share of all the floor time, and for panelists their share of the
     panelists' time against their target (their own, or an equal split of what the others'
     targets leave) and the gap to it, in percentage points; per declared group, its total and
-    share of the grouped speakers' time. Speakers no longer listed keep their time (as
-    "others" is not a person, they are listed by id)."""
+    share of the grouped speakers' time. Speakers no longer listed (renamed or removed from
+    the event since) keep their time, under the name ``names`` gives (their intervals')."""
     listed = {s.id for s in speakers}
     everyone = list(speakers) + [
-        Speaker(sid, sid, AGENDA_SPEAKER) for sid in sorted(by_speaker) if sid not in listed
+        Speaker(sid, (names or {}).get(sid, sid), AGENDA_SPEAKER)
+        for sid in sorted(by_speaker)
+        if sid not in listed
     ]
     total = sum(by_speaker.values())
     panelists = [s for s in everyone if s.kind == PANELIST]
@@ -271,7 +280,7 @@ def speaking_view(session: Session, event: Event, *, now: int) -> dict[str, Any]
         },
         "server_now_ms": now,
         "totals": by_speaker,
-        **balance(speakers_of(event.spec), by_speaker),
+        **balance(speakers_of(event.spec), by_speaker, names_of(intervals)),
         "intervals": [interval_view(i) for i in intervals],
     }
 

@@ -31,3 +31,5 @@ def test_a_speaker_no_longer_listed_keeps_their_time_unoffered(client, bearer, a
     view = client.get(SPEAKER, headers=bearer).get_json()
     gone = next(s for s in view["speakers"] if s["id"] == "someone-gone")
     assert gone["listed"] is False and gone["total_ms"] == view["totals"]["someone-gone"]
+    # Named as their intervals named them, not by their id.
+    assert gone["name"] == "Panelist Two"
