@@ -7,7 +7,7 @@ import pytest
 
 from moderator.core import report_markdown
 from moderator.core.errors import ENGLISH
-from moderator.core.report import activity
+from moderator.core.report import activity, buckets_for
 
 
 @pytest.mark.parametrize(
@@ -158,10 +158,9 @@ def _report() -> dict:
             "corrected": 0,
         },
         "activity": activity(
+            buckets_for([start + 61_000, start + 63_000], start_ms=start, end_ms=0),
             [(start + 61_000, "room")],
-            [(start + 62_000, "room"), (start + 63_000, "room")],
-            start_ms=start,
-            end_ms=0,
+            [(1, "room", 2)],
         ),
     }
 
