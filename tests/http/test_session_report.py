@@ -485,3 +485,19 @@ def test_the_markdown_of_the_scripted_session_matches_the_kept_fixture(session, 
     if os.environ.get("UPDATE_FIXTURES") == "1":
         kept.write_text(text, encoding="utf-8")
     assert text == kept.read_text(encoding="utf-8")
+
+
+def test_on_postgresql_the_same_session_gives_the_same_report(demo_config, postgres_url):
+    class OnPostgres(demo_config):  # type: ignore[misc, valid-type]
+        DATABASE_URL = postgres_url
+
+    ran = run_session(OnPostgres)
+    try:
+        report = ran.call("GET", "/report.json")
+        text = json.dumps(report, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        assert text == FIXTURE.read_text(encoding="utf-8")
+        assert ran.call("GET", "/speaker")["totals"] == {
+            sid: m * MIN for sid, m in EXPECTED_MINUTES.items()
+        }
+    finally:
+        runtime.of(ran.app).close()
