@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from moderator.actions.base import UNSET, Action, Actor, Context, Result, Right, Unset
 from moderator.core import events, speaking
 from moderator.core.errors import N_, InvalidInput
 from moderator.fanout import SpeakingChanged
+from moderator.models import Event
 
 
 @dataclass(frozen=True)
@@ -24,14 +27,12 @@ class CorrectInterval:
     ended_ms: int | None = None
 
 
-def _changed(context: Context) -> SpeakingChanged:
-    with context.session() as session:
-        event = events.get_event(session, context.code)
-        now = context.clock()
-        return SpeakingChanged(
-            speaking.speaking_view(session, event, now=now),
-            speaking.stage_view(session, event, now=now),
-        )
+def _changed(session: Session, event: Event, *, now: int) -> SpeakingChanged:
+    """The floor as dashboards and stage monitors see it, read after the change committed."""
+    return SpeakingChanged(
+        speaking.speaking_view(session, event, now=now),
+        speaking.stage_view(session, event, now=now),
+    )
 
 
 def set_speaker(context: Context, actor: Actor, command: SetSpeaker) -> Result:
@@ -43,7 +44,7 @@ def set_speaker(context: Context, actor: Actor, command: SetSpeaker) -> Result:
     with context.session() as session:
         event = events.get_event(session, context.code)
         speaking.switch(session, event, command.speaker, clock=context.clock)
-    change = _changed(context)
+        change = _changed(session, event, now=context.clock())
     return Result(change.view, announce=[change])
 
 
@@ -60,7 +61,7 @@ def correct_interval(context: Context, actor: Actor, command: CorrectInterval) -
             ended_ms=command.ended_ms,
             clock=context.clock,
         )
-    change = _changed(context)
+        change = _changed(session, event, now=context.clock())
     return Result(change.view, announce=[change])
 
 

@@ -162,6 +162,29 @@ def stage(code: str) -> ResponseReturnValue:
     )
 
 
+def _login_form(
+    event: dict[str, Any],
+    next_path: str,
+    status: int,
+    *,
+    error: bool = False,
+    other_event: bool = False,
+    no_report: bool = False,
+) -> ResponseReturnValue:
+    """The login form instead of a staff page: after a wrong token (``error``), for a login of
+    another event (``other_event``) or of a role without the report (``no_report``)."""
+    page = render_template(
+        "login.html",
+        event=event,
+        next=next_path,
+        csrf=csrf_token(),
+        error=error,
+        other_event=other_event,
+        no_report=no_report,
+    )
+    return page, status
+
+
 @bp.get("/moderate/<code>")
 def moderate(code: str) -> ResponseReturnValue:
     """The moderator dashboard; the login form until the browser has logged in."""
@@ -174,24 +197,16 @@ def moderate(code: str) -> ResponseReturnValue:
             kept = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "token"])
             return redirect(url_for("web.moderate", code=code) + (f"?{kept}" if kept else ""))
         note_http_refusal("wrong_token")
-        return render_template(
-            "login.html",
-            event=event,
-            next=url_for("web.moderate", code=code),
-            csrf=csrf_token(),
-            error=True,
-        ), 403
+        return _login_form(event, url_for("web.moderate", code=code), 403, error=True)
     credential = session_credential()
     if credential is None or not credential.covers(code):
         # Logged in for another event: the same form, to log in with this event's link.
-        return render_template(
-            "login.html",
-            event=event,
-            next=request.path,
-            csrf=csrf_token(),
-            error=False,
+        return _login_form(
+            event,
+            request.path,
+            401 if credential is None else 403,
             other_event=credential is not None,
-        ), 401 if credential is None else 403
+        )
     return render_template(
         "moderate.html",
         event=event,
@@ -215,15 +230,13 @@ def report_page(code: str) -> ResponseReturnValue:
     event = _in_page_language(_event_or_404(code))
     credential = session_credential()
     if credential is None or not credential.allows(Right.MODERATOR, code):
-        return render_template(
-            "login.html",
-            event=event,
-            next=request.path,
-            csrf=csrf_token(),
-            error=False,
+        return _login_form(
+            event,
+            request.path,
+            401 if credential is None else 403,
             other_event=credential is not None and not credential.covers(code),
             no_report=credential is not None and credential.covers(code),
-        ), 401 if credential is None else 403
+        )
     data = _report_of(code)
     lang = locale.current()
     return render_template(
